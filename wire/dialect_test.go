@@ -1,0 +1,74 @@
+package wire
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestWriteErrorShapes(t *testing.T) {
+	cases := []struct {
+		d          Dialect
+		e          APIError
+		wantStatus int
+		wantBody   string
+		idHeader   string
+	}{
+		{OpenAIDialect{}, APIError{Status: 400, Message: "Missing required parameter: 'messages'.", Param: "messages", Code: "missing_required_parameter"}, 400,
+			`{"error":{"message":"Missing required parameter: 'messages'.","type":"invalid_request_error","param":"messages","code":"missing_required_parameter"}}`, "X-Request-Id"},
+		{OpenAIDialect{}, APIError{Status: 429}, 429,
+			`{"error":{"message":"Rate limit reached for requests. Please try again later.","type":"requests","param":null,"code":"rate_limit_exceeded"}}`, "X-Request-Id"},
+		{OpenAIDialect{}, APIError{Status: 503}, 503,
+			`{"error":{"message":"The server is overloaded or not ready yet.","type":"server_error","param":null,"code":null}}`, "X-Request-Id"},
+		{AnthropicDialect{}, APIError{Status: 529}, 529,
+			`{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_1"}`, "Request-Id"},
+		{AnthropicDialect{}, APIError{Status: 400, Message: "max_tokens: Field required"}, 400,
+			`{"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: Field required"},"request_id":"req_1"}`, "Request-Id"},
+	}
+	for _, c := range cases {
+		t.Run(c.d.Name()+"/"+c.e.Error(), func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			if err := WriteError(NewWriter(rec), c.d, &c.e, "req_1"); err != nil {
+				t.Fatal(err)
+			}
+			if rec.Code != c.wantStatus {
+				t.Errorf("status %d", rec.Code)
+			}
+			if got := compact(t, rec.Body.Bytes()); got != c.wantBody {
+				t.Errorf("body\n got %s\nwant %s", got, c.wantBody)
+			}
+			if rec.Header().Get(c.idHeader) != "req_1" || rec.Header().Get("Content-Type") != "application/json" {
+				t.Errorf("headers %v", rec.Header())
+			}
+		})
+	}
+}
+
+func TestStreamErrorEvents(t *testing.T) {
+	e := &APIError{Status: 500}
+	cases := []struct {
+		s        Stream
+		name     string
+		wantData string
+	}{
+		{OpenAIChat, "", `{"error":{"message":"The server had an error while processing your request. Sorry about that!","type":"server_error","param":null,"code":null}}`},
+		{OpenAIResponses, "error", `{"type":"error","code":null,"message":"The server had an error while processing your request. Sorry about that!","param":null,"sequence_number":7}`},
+		{Anthropic, "error", `{"type":"error","error":{"type":"api_error","message":"Internal server error"}}`},
+	}
+	for _, c := range cases {
+		ev := c.s.ErrorEvent(e, 7)
+		if ev.Name != c.name || string(ev.Data) != c.wantData {
+			t.Errorf("%v: got %q %s", c.s, ev.Name, ev.Data)
+		}
+	}
+}
+
+func compact(t *testing.T, b []byte) string {
+	t.Helper()
+	var v json.RawMessage
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("not JSON: %s", b)
+	}
+	out, _ := json.Marshal(v)
+	return string(out)
+}

@@ -1,0 +1,145 @@
+package wire
+
+import (
+	"cmp"
+	"errors"
+	"net/http"
+	"sync"
+)
+
+// ErrEnded is returned for events sent after End.
+var ErrEnded = errors.New("wire: event after end of response")
+
+// Writer is the Sink at the end of every chain: it writes events to an
+// http.ResponseWriter.
+//
+// WriteHeader is held back until the first SSE, Chunk or End event; until
+// then a further Head replaces the first one entirely. Every SSE event
+// is flushed as soon as it is written; chunks are flushed when the body has
+// no Content-Length (a stream of unknown length).
+type Writer struct {
+	rw http.ResponseWriter
+	rc *http.ResponseController
+
+	head0       http.Header // the headers of the Head in force
+	status      int
+	stream      Stream
+	flushChunks bool
+	wroteHeader bool
+	ended       bool
+
+	events int   // SSE events written
+	bytes  int64 // body bytes written
+}
+
+// NewWriter returns a Writer on rw.
+func NewWriter(rw http.ResponseWriter) *Writer {
+	return &Writer{rw: rw, rc: http.NewResponseController(rw), status: http.StatusOK}
+}
+
+var _ Sink = (*Writer)(nil)
+
+// Send implements Sink.
+func (w *Writer) Send(ev Event) error {
+	if w.ended {
+		return ErrEnded
+	}
+	switch ev.Kind {
+	case Head:
+		return w.head(ev)
+	case SSE:
+		return w.sse(ev)
+	case Chunk:
+		return w.chunk(ev.Data)
+	case End:
+		w.ended = true
+		w.writeHeader()
+		return nil
+	}
+	return errors.New("wire: invalid event kind")
+}
+
+func (w *Writer) head(ev Event) error {
+	if w.wroteHeader {
+		return errors.New("wire: head after the response started")
+	}
+	// A later Head replaces the earlier one entirely, as a fault that turns
+	// a stream into an error response needs.
+	h := w.rw.Header()
+	for k := range w.head0 {
+		delete(h, k)
+	}
+	w.head0 = ev.Header
+	w.status = cmp.Or(ev.Status, http.StatusOK)
+	w.stream = ev.Stream
+	for k, v := range ev.Header {
+		h[k] = v
+	}
+	w.flushChunks = h.Get("Content-Length") == ""
+	return nil
+}
+
+func (w *Writer) writeHeader() {
+	if !w.wroteHeader {
+		w.wroteHeader = true
+		w.rw.WriteHeader(w.status)
+	}
+}
+
+func (w *Writer) sse(ev Event) error {
+	w.writeHeader()
+	var err error
+	if ev.Raw != nil {
+		err = w.write(ev.Raw)
+	} else {
+		buf := bufPool.Get().(*[]byte)
+		*buf = AppendSSE((*buf)[:0], ev.Name, ev.Data)
+		err = w.write(*buf)
+		bufPool.Put(buf)
+	}
+	if err != nil {
+		return err
+	}
+	w.events++
+	return w.rc.Flush()
+}
+
+func (w *Writer) chunk(p []byte) error {
+	w.writeHeader()
+	if err := w.write(p); err != nil {
+		return err
+	}
+	if w.flushChunks {
+		return w.rc.Flush()
+	}
+	return nil
+}
+
+func (w *Writer) write(p []byte) error {
+	n, err := w.rw.Write(p)
+	w.bytes += int64(n)
+	return err
+}
+
+// Started reports whether the status line has gone out: after that a fault
+// can only act inside the body.
+func (w *Writer) Started() bool { return w.wroteHeader }
+
+// Status is the status sent, or to be sent.
+func (w *Writer) Status() int { return w.status }
+
+// Stream is the framing announced by the Head.
+func (w *Writer) Stream() Stream { return w.stream }
+
+// Events is the number of SSE events written so far.
+func (w *Writer) Events() int { return w.events }
+
+// Bytes is the number of body bytes written so far.
+func (w *Writer) Bytes() int64 { return w.bytes }
+
+// Ended reports whether End was sent.
+func (w *Writer) Ended() bool { return w.ended }
+
+// bufPool holds SSE framing buffers: one event is formatted and written
+// per call, so a buffer never outlives Send.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
