@@ -1,0 +1,143 @@
+package simulate
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/llm-simulator/llm-simulator/wire"
+)
+
+// anthropicEvent carries every field of the Messages stream events;
+// omitempty leaves each event type with its own.
+type anthropicEvent struct {
+	Type         string        `json:"type"`
+	Message      *message      `json:"message,omitempty"`
+	Index        *int          `json:"index,omitempty"`
+	ContentBlock *contentBlock `json:"content_block,omitempty"`
+	Delta        any           `json:"delta,omitempty"`
+	Usage        *deltaUsage   `json:"usage,omitempty"`
+}
+
+type blockDelta struct {
+	Type        string  `json:"type"`
+	Text        *string `json:"text,omitempty"`
+	Thinking    *string `json:"thinking,omitempty"`
+	Signature   *string `json:"signature,omitempty"`
+	PartialJSON *string `json:"partial_json,omitempty"`
+}
+
+type messageDelta struct {
+	StopReason   string  `json:"stop_reason"`
+	StopSequence *string `json:"stop_sequence"`
+}
+
+type deltaUsage struct {
+	InputTokens              int `json:"input_tokens"`
+	CacheCreationInputTokens int `json:"cache_creation_input_tokens"`
+	CacheReadInputTokens     int `json:"cache_read_input_tokens"`
+	OutputTokens             int `json:"output_tokens"`
+}
+
+func (mc *messagesCall) send(out wire.Sink, ev anthropicEvent) error {
+	return sendSSE(out, ev.Type, &ev)
+}
+
+// streamOut sends the documented sequence: message_start, then per block
+// content_block_start, deltas and content_block_stop (with a ping after
+// the first start), then message_delta with the stop reason and usage,
+// and message_stop.
+func (mc *messagesCall) streamOut(ctx context.Context, out wire.Sink, pace *pacer) error {
+	if err := out.Send(anthropicHead(mc.c, wire.Anthropic, 0)); err != nil {
+		return err
+	}
+	if err := mc.send(out, anthropicEvent{Type: "message_start", Message: mc.message(false)}); err != nil {
+		return err
+	}
+	if err := pace.first(ctx, mc.p.data.PromptTokens); err != nil {
+		return err
+	}
+	bs := &blockStream{mc: mc, out: out, ctx: ctx, pace: pace}
+	if len(mc.ch.thinking) > 0 {
+		empty := ""
+		if err := bs.block(contentBlock{Type: "thinking", Thinking: &empty, Signature: &empty}, mc.ch.thinking,
+			func(s *string) blockDelta { return blockDelta{Type: "thinking_delta", Thinking: s} }); err != nil {
+			return err
+		}
+	}
+	if err := mc.streamAnswer(bs); err != nil {
+		return err
+	}
+	reason := mc.ch.finish.anthropic()
+	md := messageDelta{StopReason: reason}
+	if mc.ch.stopSeq != "" {
+		md.StopSequence = &mc.ch.stopSeq
+	}
+	u := &deltaUsage{InputTokens: mc.p.data.PromptTokens, OutputTokens: mc.ch.tokens}
+	if err := mc.send(out, anthropicEvent{Type: "message_delta", Delta: md, Usage: u}); err != nil {
+		return err
+	}
+	if err := mc.send(out, anthropicEvent{Type: "message_stop"}); err != nil {
+		return err
+	}
+	return out.Send(wire.Event{Kind: wire.End})
+}
+
+func (mc *messagesCall) streamAnswer(bs *blockStream) error {
+	if len(mc.ch.calls) == 0 {
+		empty := ""
+		return bs.block(contentBlock{Type: "text", Text: &empty}, mc.ch.text,
+			func(s *string) blockDelta { return blockDelta{Type: "text_delta", Text: s} })
+	}
+	for _, call := range mc.ch.calls {
+		start := contentBlock{Type: "tool_use", ID: call.id, Name: call.name, Input: json.RawMessage(`{}`)}
+		if err := bs.block(start, call.pieces,
+			func(s *string) blockDelta { return blockDelta{Type: "input_json_delta", PartialJSON: s} }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// blockStream sends content blocks one after another, numbering them and
+// pacing their pieces.
+type blockStream struct {
+	mc     *messagesCall
+	out    wire.Sink
+	ctx    context.Context
+	pace   *pacer
+	index  int
+	pieces int // pieces sent so far, across blocks
+}
+
+func (bs *blockStream) block(start contentBlock, pieces []string, delta func(*string) blockDelta) error {
+	idx := bs.index
+	bs.index++
+	if err := bs.mc.send(bs.out, anthropicEvent{Type: "content_block_start", Index: &idx, ContentBlock: &start}); err != nil {
+		return err
+	}
+	if idx == 0 {
+		if err := bs.mc.send(bs.out, anthropicEvent{Type: "ping"}); err != nil {
+			return err
+		}
+	}
+	for _, p := range pieces {
+		if bs.pieces > 0 {
+			if err := bs.pace.gap(bs.ctx); err != nil {
+				return err
+			}
+		}
+		bs.pieces++
+		s := p
+		if err := bs.mc.send(bs.out, anthropicEvent{Type: "content_block_delta", Index: &idx, Delta: delta(&s)}); err != nil {
+			return err
+		}
+	}
+	if start.Type == "thinking" {
+		sig := bs.mc.signature
+		if err := bs.mc.send(bs.out, anthropicEvent{Type: "content_block_delta", Index: &idx,
+			Delta: blockDelta{Type: "signature_delta", Signature: &sig}}); err != nil {
+			return err
+		}
+	}
+	return bs.mc.send(bs.out, anthropicEvent{Type: "content_block_stop", Index: &idx})
+}

@@ -1,0 +1,98 @@
+package simulate
+
+import (
+	"bytes"
+	"encoding/json"
+	"sync"
+	"unicode/utf8"
+)
+
+// jsonEncoder encodes into a pooled buffer: response bodies and events are
+// written to the connection before Send returns, so the buffer can be
+// reused as soon as the event is sent.
+type jsonEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var encoders = sync.Pool{New: func() any {
+	e := &jsonEncoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}}
+
+// encodeJSON encodes v. Only our own response types are encoded, which
+// cannot fail; release returns the buffer.
+func encodeJSON(v any) *jsonEncoder {
+	e := encoders.Get().(*jsonEncoder)
+	e.buf.Reset()
+	if err := e.enc.Encode(v); err != nil {
+		e.buf.Reset()
+		e.buf.WriteString("{}")
+	}
+	return e
+}
+
+// bytes is the encoding without Encode's trailing newline.
+func (e *jsonEncoder) bytes() []byte { return bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")) }
+
+func (e *jsonEncoder) release() {
+	if e.buf.Cap() <= 1<<20 {
+		encoders.Put(e)
+	}
+}
+
+// appendJSONString appends s as a JSON string. Hand-written because the
+// streaming loop quotes one token per event and must not allocate; like
+// the providers it leaves <, > and & alone.
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8RuneSelf {
+			i++
+			continue
+		}
+		if c >= utf8RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				dst = append(dst, s[start:i]...)
+				dst = append(dst, `\ufffd`...)
+				i += size
+				start = i
+				continue
+			}
+			if r == '\u2028' || r == '\u2029' {
+				dst = append(dst, s[start:i]...)
+				dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
+				i += size
+				start = i
+				continue
+			}
+			i += size
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			dst = append(dst, '\\', c)
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		default:
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+		i++
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+const utf8RuneSelf = utf8.RuneSelf

@@ -1,0 +1,50 @@
+package simulate
+
+import (
+	"encoding/base64"
+	"math/rand/v2"
+)
+
+const (
+	alnum  = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	base58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+	hexd   = "0123456789abcdef"
+)
+
+// ids draws identifiers shaped like each provider's from the call's ID
+// stream, so they are reproducible like the rest of the answer.
+type ids struct{ r *rand.Rand }
+
+func (g ids) from(prefix, alphabet string, n int) string {
+	b := make([]byte, len(prefix)+n)
+	copy(b, prefix)
+	for i := len(prefix); i < len(b); i++ {
+		b[i] = alphabet[g.r.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+// OpenAI: chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT, call_…, req_<32 hex>,
+// resp_<50 hex>.
+func (g ids) chatCompletion() string { return g.from("chatcmpl-", alnum, 29) }
+func (g ids) completion() string     { return g.from("cmpl-", alnum, 29) }
+func (g ids) toolCall() string       { return g.from("call_", alnum, 24) }
+func (g ids) openAIRequest() string  { return g.from("req_", hexd, 32) }
+func (g ids) response() string       { return g.from("resp_", hexd, 50) }
+func (g ids) outputMessage() string  { return g.from("msg_", hexd, 50) }
+func (g ids) functionCall() string   { return g.from("fc_", hexd, 50) }
+
+// Anthropic: msg_013Zva2CMHLNnXjNJJKqJ2EF, toolu_01…, req_011C….
+func (g ids) message() string          { return g.from("msg_01", base58, 22) }
+func (g ids) toolUse() string          { return g.from("toolu_01", base58, 22) }
+func (g ids) anthropicRequest() string { return g.from("req_011C", base58, 20) }
+
+// signature is an opaque thinking-block signature: base64 of random bytes,
+// as long as the real ones.
+func (g ids) signature() string {
+	b := make([]byte, 96)
+	for i := range b {
+		b[i] = byte(g.r.Uint32())
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}

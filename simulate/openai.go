@@ -1,0 +1,118 @@
+package simulate
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/llm-simulator/llm-simulator/wire"
+)
+
+// OpenAI emulates OpenAI's API: chat completions, legacy completions,
+// embeddings, models and the Responses API.
+type OpenAI struct{}
+
+var _ Emulator = OpenAI{}
+
+// Dialect implements Emulator.
+func (OpenAI) Dialect() wire.Dialect { return wire.OpenAIDialect{} }
+
+// Serve implements Emulator.
+func (o OpenAI) Serve(ctx context.Context, c *Call, out wire.Sink) error {
+	route, known := openAIRoute(c.Path)
+	if known && c.Method != route.method {
+		return c.fail(out, o.Dialect(), &wire.APIError{Status: http.StatusMethodNotAllowed,
+			Message: "Invalid method for URL (" + c.Method + " " + c.Path + ")"})
+	}
+	if !known {
+		return c.fail(out, o.Dialect(), &wire.APIError{Status: http.StatusNotFound,
+			Message: "Invalid URL (" + c.Method + " " + c.Path + ")"})
+	}
+	return route.serve(ctx, c, out)
+}
+
+type openAIEndpoint struct {
+	method string
+	serve  func(context.Context, *Call, wire.Sink) error
+}
+
+func openAIRoute(path string) (openAIEndpoint, bool) {
+	switch path {
+	case "/v1/chat/completions":
+		return openAIEndpoint{http.MethodPost, serveChat}, true
+	case "/v1/completions":
+		return openAIEndpoint{http.MethodPost, serveCompletions}, true
+	case "/v1/embeddings":
+		return openAIEndpoint{http.MethodPost, serveEmbeddings}, true
+	case "/v1/responses":
+		return openAIEndpoint{http.MethodPost, serveResponses}, true
+	case "/v1/models":
+		return openAIEndpoint{http.MethodGet, serveOpenAIModels}, true
+	}
+	if id, ok := strings.CutPrefix(path, "/v1/models/"); ok && id != "" {
+		return openAIEndpoint{http.MethodGet, func(ctx context.Context, c *Call, out wire.Sink) error {
+			return serveOpenAIModel(ctx, c, out, id)
+		}}, true
+	}
+	return openAIEndpoint{}, false
+}
+
+var openAI = wire.OpenAIDialect{}
+
+// openAIModelNotFound is OpenAI's answer to a model it does not serve.
+func openAIModelNotFound(model string) *wire.APIError {
+	return &wire.APIError{Status: http.StatusNotFound, Type: "invalid_request_error", Code: "model_not_found",
+		Message: "The model `" + model + "` does not exist or you do not have access to it."}
+}
+
+// openAIHead is the head of a successful OpenAI response.
+func openAIHead(c *Call, stream wire.Stream, contentLength int) wire.Event {
+	h := make(http.Header, 6)
+	if stream == wire.NotStream {
+		h.Set("Content-Type", "application/json")
+		h.Set("Content-Length", strconv.Itoa(contentLength))
+	} else {
+		h.Set("Content-Type", "text/event-stream; charset=utf-8")
+		h.Set("Cache-Control", "no-cache")
+	}
+	h.Set("X-Request-Id", c.RequestID)
+	h.Set("Openai-Version", "2020-10-01")
+	h.Set("Openai-Processing-Ms", strconv.FormatInt(c.Clock.Now().Sub(c.Start).Milliseconds(), 10))
+	return wire.Event{Kind: wire.Head, Status: http.StatusOK, Header: h, Stream: stream}
+}
+
+// sendJSON sends a complete JSON response.
+func sendJSON(out wire.Sink, head func(n int) wire.Event, v any) error {
+	enc := encodeJSON(v)
+	defer enc.release()
+	if err := out.Send(head(len(enc.bytes()))); err != nil {
+		return err
+	}
+	if err := out.Send(wire.Event{Kind: wire.Chunk, Data: enc.bytes()}); err != nil {
+		return err
+	}
+	return out.Send(wire.Event{Kind: wire.End})
+}
+
+// sendSSE sends one event with v as its data.
+func sendSSE(out wire.Sink, name string, v any) error {
+	enc := encodeJSON(v)
+	defer enc.release()
+	return out.Send(wire.Event{Kind: wire.SSE, Name: name, Data: enc.bytes()})
+}
+
+// fingerprint is a stable system_fingerprint per model.
+func fingerprint(model string) string {
+	const hex = "0123456789abcdef"
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(model); i++ {
+		h = (h ^ uint64(model[i])) * 1099511628211
+	}
+	b := []byte("fp_0000000000")
+	for i := 3; i < len(b); i++ {
+		b[i] = hex[h&15]
+		h >>= 4
+	}
+	return string(b)
+}

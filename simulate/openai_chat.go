@@ -1,0 +1,250 @@
+package simulate
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/llm-simulator/llm-simulator/wire"
+)
+
+// Chat completions (POST /v1/chat/completions).
+
+type chatCompletion struct {
+	ID                string       `json:"id"`
+	Object            string       `json:"object"`
+	Created           int64        `json:"created"`
+	Model             string       `json:"model"`
+	Choices           []chatChoice `json:"choices"`
+	Usage             chatUsage    `json:"usage"`
+	ServiceTier       string       `json:"service_tier"`
+	SystemFingerprint string       `json:"system_fingerprint"`
+}
+
+type chatChoice struct {
+	Index        int            `json:"index"`
+	Message      chatOutMessage `json:"message"`
+	Logprobs     *logprobs      `json:"logprobs"`
+	FinishReason string         `json:"finish_reason"`
+}
+
+type chatOutMessage struct {
+	Role        string        `json:"role"`
+	Content     *string       `json:"content"`
+	Refusal     *string       `json:"refusal"`
+	ToolCalls   []toolCallOut `json:"tool_calls,omitempty"`
+	Annotations []struct{}    `json:"annotations"`
+}
+
+type toolCallOut struct {
+	Index    *int             `json:"index,omitempty"` // streams only
+	ID       string           `json:"id,omitempty"`
+	Type     string           `json:"type,omitempty"`
+	Function toolCallFunction `json:"function"`
+}
+
+type toolCallFunction struct {
+	Name      string `json:"name,omitempty"`
+	Arguments string `json:"arguments"`
+}
+
+type chatUsage struct {
+	PromptTokens        int `json:"prompt_tokens"`
+	CompletionTokens    int `json:"completion_tokens"`
+	TotalTokens         int `json:"total_tokens"`
+	PromptTokensDetails struct {
+		CachedTokens int `json:"cached_tokens"`
+		AudioTokens  int `json:"audio_tokens"`
+	} `json:"prompt_tokens_details"`
+	CompletionTokensDetails struct {
+		ReasoningTokens          int `json:"reasoning_tokens"`
+		AudioTokens              int `json:"audio_tokens"`
+		AcceptedPredictionTokens int `json:"accepted_prediction_tokens"`
+		RejectedPredictionTokens int `json:"rejected_prediction_tokens"`
+	} `json:"completion_tokens_details"`
+}
+
+func newChatUsage(prompt int, choices []choice) chatUsage {
+	u := chatUsage{PromptTokens: prompt}
+	for i := range choices {
+		u.CompletionTokens += choices[i].tokens
+	}
+	u.TotalTokens = u.PromptTokens + u.CompletionTokens
+	return u
+}
+
+func (f finish) openAI() string {
+	switch f {
+	case finishLength:
+		return "length"
+	case finishToolCalls:
+		return "tool_calls"
+	}
+	return "stop"
+}
+
+// chatCall is a validated chat request with its plan.
+type chatCall struct {
+	c         *Call
+	req       *chatRequest
+	p         *prompt
+	choices   []choice
+	id        string
+	created   int64
+	tier      string
+	stream    bool
+	usage     bool // stream_options.include_usage
+	obfuscate bool
+	logprobs  int // -1: none; else top_logprobs
+}
+
+func serveChat(ctx context.Context, c *Call, out wire.Sink) error {
+	var req chatRequest
+	if e := decodeOpenAI(c.Body, &req); e != nil {
+		return c.fail(out, openAI, e)
+	}
+	if e := req.validate(); e != nil {
+		return c.fail(out, openAI, e)
+	}
+	if !c.Config.allowed(*req.Model) {
+		return c.fail(out, openAI, openAIModelNotFound(*req.Model))
+	}
+	p := req.prompt(c.Path)
+	m := c.Config.modelFor(p.model)
+	choices, err := p.plan(m, c.content, c.ids.toolCall)
+	if err != nil {
+		return c.fail(out, openAI, errSchema(err, "tools"))
+	}
+	cc := &chatCall{c: c, req: &req, p: p, choices: choices, id: c.ids.chatCompletion(),
+		created: c.Start.Unix(), tier: serviceTier(req.ServiceTier), logprobs: -1,
+		stream: req.Stream != nil && *req.Stream}
+	if req.Logprobs != nil && *req.Logprobs {
+		cc.logprobs = deref(req.TopLogprobs, 0)
+	}
+	if o := req.StreamOptions; o != nil {
+		cc.usage = o.IncludeUsage != nil && *o.IncludeUsage
+		cc.obfuscate = o.IncludeObfuscation == nil || *o.IncludeObfuscation
+	} else {
+		cc.obfuscate = true
+	}
+	pace := newPacer(c, m)
+	if cc.stream {
+		return cc.streamOut(ctx, out, pace)
+	}
+	if err := pace.whole(ctx, p.data.PromptTokens, maxUnits(choices)); err != nil {
+		return err
+	}
+	return sendJSON(out, func(n int) wire.Event { return openAIHead(c, wire.NotStream, n) }, cc.completion())
+}
+
+func (cc *chatCall) completion() *chatCompletion {
+	resp := &chatCompletion{ID: cc.id, Object: "chat.completion", Created: cc.created, Model: cc.p.model,
+		Choices: make([]chatChoice, len(cc.choices)), Usage: newChatUsage(cc.p.data.PromptTokens, cc.choices),
+		ServiceTier: cc.tier, SystemFingerprint: fingerprint(cc.p.model)}
+	for i := range cc.choices {
+		ch := &cc.choices[i]
+		msg := chatOutMessage{Role: "assistant", Annotations: []struct{}{}}
+		if len(ch.calls) > 0 {
+			for _, call := range ch.calls {
+				msg.ToolCalls = append(msg.ToolCalls, toolCallOut{ID: call.id, Type: "function",
+					Function: toolCallFunction{Name: call.name, Arguments: call.args}})
+			}
+		} else {
+			text := ch.content()
+			msg.Content = &text
+		}
+		resp.Choices[i] = chatChoice{Index: i, Message: msg, FinishReason: ch.finish.openAI(),
+			Logprobs: cc.choiceLogprobs(i, ch.text)}
+	}
+	return resp
+}
+
+func (cc *chatCall) choiceLogprobs(i int, pieces []string) *logprobs {
+	if cc.logprobs < 0 {
+		return nil
+	}
+	return newLogprobs(cc.c.Seed, i, 0, pieces, cc.logprobs)
+}
+
+// serviceTier is the tier a response reports: the one asked for, with
+// "auto" served as "default".
+func serviceTier(asked *string) string {
+	if asked == nil || *asked == "auto" || *asked == "" {
+		return "default"
+	}
+	return *asked
+}
+
+func maxUnits(choices []choice) int {
+	n := 0
+	for i := range choices {
+		n = max(n, choices[i].units())
+	}
+	return n
+}
+
+func deref[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// prompt reduces the request to what generation needs, counting prompt
+// tokens as 3 per message plus its content and name, plus 3 for the
+// reply's priming, plus the tool definitions — the method of OpenAI's
+// cookbook with this package's token estimate.
+func (r *chatRequest) prompt(endpoint string) *prompt {
+	p := &prompt{model: *r.Model, n: deref(r.N, 1), choice: toolChoice{mode: toolsAuto}}
+	p.maxTokens = deref(r.MaxCompletionTokens, deref(r.MaxTokens, -1))
+	p.stop, _ = parseStop(r.Stop, 4)
+	p.schema = r.ResponseFormat.outputSchema()
+	if len(r.ToolChoice) > 0 && string(r.ToolChoice) != "null" {
+		p.choice, _ = parseToolChoice(r.ToolChoice)
+	}
+	tokens := 3
+	for _, t := range r.Tools {
+		if t.Function == nil || t.Function.Name == nil {
+			continue
+		}
+		p.tools = append(p.tools, toolDef{name: *t.Function.Name, schema: t.Function.Parameters})
+		tokens += toolTokens(*t.Function.Name, t.Function.Description, t.Function.Parameters)
+	}
+	msgs := *r.Messages
+	for _, m := range msgs {
+		text, extra, _ := contentTextAndExtra(m.Content)
+		tokens += 3 + CountTokens(text) + extra + len(m.ToolCalls)/4
+		if m.Name != nil {
+			tokens += 1 + CountTokens(*m.Name)
+		}
+		switch *m.Role {
+		case "user":
+			p.data.LastUserMessage = text
+		case "system", "developer":
+			p.data.System = joinNonEmpty(p.data.System, text)
+		}
+	}
+	last := *msgs[len(msgs)-1].Role
+	p.afterToolResult = last == "tool" || last == "function"
+	p.data.Model, p.data.Provider, p.data.Endpoint = p.model, "openai", endpoint
+	p.data.Messages, p.data.PromptTokens = len(msgs), tokens
+	return p
+}
+
+// toolTokens is what a tool definition adds to the prompt.
+func toolTokens(name string, desc *string, params json.RawMessage) int {
+	n := 8 + CountTokens(name) + len(params)/4
+	if desc != nil {
+		n += CountTokens(*desc)
+	}
+	return n
+}
+
+func joinNonEmpty(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "\n" + b
+}

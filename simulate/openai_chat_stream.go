@@ -1,0 +1,153 @@
+package simulate
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/llm-simulator/llm-simulator/wire"
+)
+
+// chatChunk is one chat.completion.chunk event.
+type chatChunk struct {
+	ID                string        `json:"id"`
+	Object            string        `json:"object"`
+	Created           int64         `json:"created"`
+	Model             string        `json:"model"`
+	ServiceTier       string        `json:"service_tier"`
+	SystemFingerprint string        `json:"system_fingerprint"`
+	Choices           []chunkChoice `json:"choices"`
+	Usage             any           `json:"usage,omitempty"`
+	Obfuscation       string        `json:"obfuscation,omitempty"`
+}
+
+type chunkChoice struct {
+	Index        int       `json:"index"`
+	Delta        chatDelta `json:"delta"`
+	Logprobs     *logprobs `json:"logprobs"`
+	FinishReason *string   `json:"finish_reason"`
+}
+
+// chatDelta holds raw JSON where the API distinguishes absent from null:
+// the first delta carries "refusal":null, a tool call's "content":null.
+type chatDelta struct {
+	Role      string          `json:"role,omitempty"`
+	Content   json.RawMessage `json:"content,omitempty"`
+	Refusal   json.RawMessage `json:"refusal,omitempty"`
+	ToolCalls []toolCallOut   `json:"tool_calls,omitempty"`
+}
+
+var (
+	jsonNull        = json.RawMessage("null")
+	jsonEmptyString = json.RawMessage(`""`)
+)
+
+// streamOut sends the plan as chunks: each choice's opening delta at the
+// first token, then one unit per choice per step (choices interleave as
+// the API's do), then each choice's finish, the usage chunk when asked
+// for, and [DONE].
+func (cc *chatCall) streamOut(ctx context.Context, out wire.Sink, pace *pacer) error {
+	if err := pace.first(ctx, cc.p.data.PromptTokens); err != nil {
+		return err
+	}
+	if err := out.Send(openAIHead(cc.c, wire.OpenAIChat, 0)); err != nil {
+		return err
+	}
+	var scratch []byte
+	for i := range cc.choices {
+		if err := cc.send(out, cc.opening(i)); err != nil {
+			return err
+		}
+	}
+	for step := 0; step < maxUnits(cc.choices); step++ {
+		if step > 0 {
+			if err := pace.gap(ctx); err != nil {
+				return err
+			}
+		}
+		for i := range cc.choices {
+			var ch chunkChoice
+			var ok bool
+			ch, scratch, ok = cc.unit(i, step, scratch)
+			if !ok {
+				continue
+			}
+			if err := cc.send(out, ch); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range cc.choices {
+		reason := cc.choices[i].finish.openAI()
+		if err := cc.send(out, chunkChoice{Index: i, FinishReason: &reason}); err != nil {
+			return err
+		}
+	}
+	if cc.usage {
+		chunk := cc.chunk()
+		chunk.Choices = []chunkChoice{}
+		chunk.Usage = newChatUsage(cc.p.data.PromptTokens, cc.choices)
+		if err := sendSSE(out, "", chunk); err != nil {
+			return err
+		}
+	}
+	if err := out.Send(wire.DoneEvent()); err != nil {
+		return err
+	}
+	return out.Send(wire.Event{Kind: wire.End})
+}
+
+func (cc *chatCall) chunk() chatChunk {
+	ch := chatChunk{ID: cc.id, Object: "chat.completion.chunk", Created: cc.created, Model: cc.p.model,
+		ServiceTier: cc.tier, SystemFingerprint: fingerprint(cc.p.model)}
+	if cc.usage {
+		ch.Usage = jsonNull
+	}
+	if cc.obfuscate {
+		ch.Obfuscation = cc.c.ids.from("", alnum, 1+cc.c.ids.r.IntN(16))
+	}
+	return ch
+}
+
+func (cc *chatCall) send(out wire.Sink, c chunkChoice) error {
+	chunk := cc.chunk()
+	chunk.Choices = []chunkChoice{c}
+	return sendSSE(out, "", chunk)
+}
+
+// opening is a choice's first delta: the role, with empty content for
+// text, or the tool call's id and name with empty arguments.
+func (cc *chatCall) opening(i int) chunkChoice {
+	ch := &cc.choices[i]
+	d := chatDelta{Role: "assistant", Content: jsonEmptyString, Refusal: jsonNull}
+	if len(ch.calls) > 0 {
+		call := ch.calls[0]
+		d.Content = jsonNull
+		d.ToolCalls = []toolCallOut{{Index: new(int), ID: call.id, Type: "function",
+			Function: toolCallFunction{Name: call.name}}}
+	}
+	return chunkChoice{Index: i, Delta: d}
+}
+
+// unit is the chunk carrying choice i's unit number step, if it has one.
+func (cc *chatCall) unit(i, step int, scratch []byte) (chunkChoice, []byte, bool) {
+	ch := &cc.choices[i]
+	if step < len(ch.text) {
+		start := len(scratch)
+		scratch = appendJSONString(scratch, ch.text[step])
+		c := chunkChoice{Index: i, Delta: chatDelta{Content: scratch[start:]}}
+		if cc.logprobs >= 0 {
+			c.Logprobs = newLogprobs(cc.c.Seed, i, step, ch.text[step:step+1], cc.logprobs)
+		}
+		return c, scratch, true
+	}
+	step -= len(ch.text)
+	for _, call := range ch.calls {
+		if step < len(call.pieces) {
+			d := chatDelta{ToolCalls: []toolCallOut{{Index: new(int),
+				Function: toolCallFunction{Arguments: call.pieces[step]}}}}
+			return chunkChoice{Index: i, Delta: d}, scratch, true
+		}
+		step -= len(call.pieces)
+	}
+	return chunkChoice{}, scratch, false
+}

@@ -1,0 +1,138 @@
+package simulate
+
+import (
+	"context"
+
+	"github.com/llm-simulator/llm-simulator/wire"
+)
+
+// responsesEvent carries every field of the Responses stream events;
+// omitempty leaves each event type with its own.
+type responsesEvent struct {
+	Type           string          `json:"type"`
+	SequenceNumber int             `json:"sequence_number"`
+	Response       *responseObject `json:"response,omitempty"`
+	OutputIndex    *int            `json:"output_index,omitempty"`
+	ItemID         string          `json:"item_id,omitempty"`
+	ContentIndex   *int            `json:"content_index,omitempty"`
+	Item           *outputItem     `json:"item,omitempty"`
+	Part           *textPart       `json:"part,omitempty"`
+	Delta          *string         `json:"delta,omitempty"`
+	Text           *string         `json:"text,omitempty"`
+	Arguments      *string         `json:"arguments,omitempty"`
+	Name           string          `json:"name,omitempty"`
+	Logprobs       *[]struct{}     `json:"logprobs,omitempty"`
+}
+
+// responsesStream numbers the events it sends.
+type responsesStream struct {
+	out wire.Sink
+	seq int
+}
+
+func (s *responsesStream) send(ev responsesEvent) error {
+	ev.SequenceNumber = s.seq
+	s.seq++
+	return sendSSE(s.out, ev.Type, &ev)
+}
+
+// streamOut sends the documented event sequence: created, in_progress,
+// then per output item its added/delta/done events, then completed (or
+// incomplete when max_output_tokens cut the answer). There is no [DONE].
+func (rc *responsesCall) streamOut(ctx context.Context, out wire.Sink, pace *pacer) error {
+	s := &responsesStream{out: out}
+	if err := out.Send(openAIHead(rc.c, wire.OpenAIResponses, 0)); err != nil {
+		return err
+	}
+	for _, typ := range []string{"response.created", "response.in_progress"} {
+		if err := s.send(responsesEvent{Type: typ, Response: rc.object("in_progress", []outputItem{})}); err != nil {
+			return err
+		}
+	}
+	if err := pace.first(ctx, rc.p.data.PromptTokens); err != nil {
+		return err
+	}
+	var err error
+	if len(rc.ch.calls) == 0 {
+		err = rc.streamMessage(ctx, s, pace)
+	} else {
+		err = rc.streamCalls(ctx, s, pace)
+	}
+	if err != nil {
+		return err
+	}
+	final := "response." + rc.status
+	if err := s.send(responsesEvent{Type: final, Response: rc.object(rc.status, rc.items(rc.status))}); err != nil {
+		return err
+	}
+	return out.Send(wire.Event{Kind: wire.End})
+}
+
+func (rc *responsesCall) streamMessage(ctx context.Context, s *responsesStream, pace *pacer) error {
+	zero := 0
+	empty := []struct{}{}
+	added := rc.message("in_progress", "", false)
+	part := newTextPart("")
+	if err := s.send(responsesEvent{Type: "response.output_item.added", OutputIndex: &zero, Item: &added}); err != nil {
+		return err
+	}
+	if err := s.send(responsesEvent{Type: "response.content_part.added", ItemID: rc.msgID, OutputIndex: &zero, ContentIndex: &zero, Part: &part}); err != nil {
+		return err
+	}
+	for i, piece := range rc.ch.text {
+		if i > 0 {
+			if err := pace.gap(ctx); err != nil {
+				return err
+			}
+		}
+		d := piece
+		if err := s.send(responsesEvent{Type: "response.output_text.delta", ItemID: rc.msgID, OutputIndex: &zero, ContentIndex: &zero, Delta: &d, Logprobs: &empty}); err != nil {
+			return err
+		}
+	}
+	text := rc.ch.content()
+	done := newTextPart(text)
+	item := rc.message(rc.status, text, true)
+	for _, ev := range []responsesEvent{
+		{Type: "response.output_text.done", ItemID: rc.msgID, OutputIndex: &zero, ContentIndex: &zero, Text: &text, Logprobs: &empty},
+		{Type: "response.content_part.done", ItemID: rc.msgID, OutputIndex: &zero, ContentIndex: &zero, Part: &done},
+		{Type: "response.output_item.done", OutputIndex: &zero, Item: &item},
+	} {
+		if err := s.send(ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (rc *responsesCall) streamCalls(ctx context.Context, s *responsesStream, pace *pacer) error {
+	first := true
+	for i, call := range rc.ch.calls {
+		idx := i
+		added := rc.functionCall(i, "in_progress", "")
+		if err := s.send(responsesEvent{Type: "response.output_item.added", OutputIndex: &idx, Item: &added}); err != nil {
+			return err
+		}
+		for _, piece := range call.pieces {
+			if !first {
+				if err := pace.gap(ctx); err != nil {
+					return err
+				}
+			}
+			first = false
+			d := piece
+			if err := s.send(responsesEvent{Type: "response.function_call_arguments.delta", ItemID: rc.fcIDs[i], OutputIndex: &idx, Delta: &d}); err != nil {
+				return err
+			}
+		}
+		args := call.args
+		item := rc.functionCall(i, rc.status, args)
+		if err := s.send(responsesEvent{Type: "response.function_call_arguments.done", ItemID: rc.fcIDs[i], OutputIndex: &idx, Arguments: &args, Name: call.name}); err != nil {
+			return err
+		}
+		if err := s.send(responsesEvent{Type: "response.output_item.done", OutputIndex: &idx, Item: &item}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

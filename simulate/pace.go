@@ -1,0 +1,60 @@
+package simulate
+
+import (
+	"context"
+	"time"
+)
+
+// pacer spends a call's time: the time to first token (plus prefill), then
+// one inter-token gap per further unit. It keeps an absolute schedule, so
+// time spent writing does not accumulate as drift. A stream and the same
+// call unstreamed draw the same gaps in the same order and so take the
+// same time.
+type pacer struct {
+	c      *Call
+	m      *Model
+	next   time.Time
+	primed bool
+}
+
+func newPacer(c *Call, m *Model) *pacer { return &pacer{c: c, m: m, next: c.Start} }
+
+// first waits until the first token is due.
+func (p *pacer) first(ctx context.Context, promptTokens int) error {
+	p.primed = true
+	d := nanos(p.m.TTFT.Sample(p.c.timing)) + time.Duration(promptTokens)*p.m.PrefillPerToken
+	p.next = p.next.Add(d)
+	return p.wait(ctx)
+}
+
+// gap waits until the next token is due.
+func (p *pacer) gap(ctx context.Context) error {
+	p.next = p.next.Add(nanos(p.m.ITL.Sample(p.c.timing)))
+	return p.wait(ctx)
+}
+
+// whole waits as long as a stream of units tokens would take in all: what
+// a non-streamed answer costs.
+func (p *pacer) whole(ctx context.Context, promptTokens, units int) error {
+	d := nanos(p.m.TTFT.Sample(p.c.timing)) + time.Duration(promptTokens)*p.m.PrefillPerToken
+	for i := 1; i < units; i++ {
+		d += nanos(p.m.ITL.Sample(p.c.timing))
+	}
+	p.next = p.next.Add(d)
+	return p.wait(ctx)
+}
+
+func (p *pacer) wait(ctx context.Context) error {
+	d := p.next.Sub(p.c.Clock.Now())
+	if d <= 0 {
+		return ctx.Err()
+	}
+	return p.c.Clock.Sleep(ctx, d)
+}
+
+func nanos(v float64) time.Duration {
+	if v <= 0 {
+		return 0
+	}
+	return time.Duration(v)
+}

@@ -1,0 +1,136 @@
+package simulate
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	"github.com/llm-simulator/llm-simulator/wire"
+)
+
+// Config configures a Simulator. The zero value is usable: realistic
+// default timing, any model name accepted, wall-clock time.
+type Config struct {
+	// Default is the model used for names no override matches. A nil TTFT,
+	// ITL or OutputTokens takes DefaultModel's.
+	Default Model
+	// Models are per-model overrides, tried exact names first, then globs,
+	// in order.
+	Models []ModelOverride
+	// AllowedModels, when not empty, is the list of names (or globs) the
+	// simulator serves; any other model gets the provider's 404. Empty
+	// means every name is served.
+	AllowedModels []string
+	// Clock is the time source; nil means RealClock.
+	Clock Clock
+}
+
+// Request is one API call, already routed to a provider.
+type Request struct {
+	// Provider is the dialect's name: "openai" or "anthropic".
+	Provider string
+	Method   string
+	// Path is the API path without any routing prefix, e.g.
+	// /v1/chat/completions.
+	Path   string
+	Header http.Header
+	Body   []byte
+	// Seed is this call's RNG seed; see Seed.
+	Seed uint64
+}
+
+// Emulator answers the calls of one provider's API.
+type Emulator interface {
+	Dialect() wire.Dialect
+	// Serve answers c through out. API errors (bad input, unknown path) are
+	// answered, not returned; an error means the response could not be
+	// delivered (out failed, or ctx ended).
+	Serve(ctx context.Context, c *Call, out wire.Sink) error
+}
+
+// Call is what an emulator needs to answer one request: the request, its
+// random streams, the clock and the config.
+type Call struct {
+	*Request
+	Config    *Config
+	Clock     Clock
+	Start     time.Time
+	RequestID string
+
+	content *rand.Rand
+	timing  *rand.Rand
+	ids     ids
+}
+
+// Simulator dispatches calls to the emulator of their provider.
+type Simulator struct {
+	cfg       Config
+	emulators map[string]Emulator
+}
+
+// New returns a Simulator with the OpenAI and Anthropic emulators.
+func New(cfg Config) *Simulator {
+	if cfg.Clock == nil {
+		cfg.Clock = RealClock{}
+	}
+	fillModel(&cfg.Default, DefaultModel())
+	for i := range cfg.Models {
+		fillModel(&cfg.Models[i].Model, cfg.Default)
+	}
+	s := &Simulator{cfg: cfg, emulators: map[string]Emulator{}}
+	for _, e := range []Emulator{OpenAI{}, Anthropic{}} {
+		s.emulators[e.Dialect().Name()] = e
+	}
+	return s
+}
+
+// fillModel gives m the distributions it lacks from def.
+func fillModel(m *Model, def Model) {
+	if m.TTFT == nil {
+		m.TTFT = def.TTFT
+	}
+	if m.ITL == nil {
+		m.ITL = def.ITL
+	}
+	if m.OutputTokens == nil {
+		m.OutputTokens = def.OutputTokens
+	}
+}
+
+// Dialect returns the dialect of a provider name, or nil.
+func (s *Simulator) Dialect(provider string) wire.Dialect {
+	if e, ok := s.emulators[provider]; ok {
+		return e.Dialect()
+	}
+	return nil
+}
+
+// Serve answers req through out. Errors are as for Emulator.Serve; an
+// unknown provider is answered as an OpenAI 404.
+func (s *Simulator) Serve(ctx context.Context, req *Request, out wire.Sink) error {
+	e, ok := s.emulators[req.Provider]
+	if !ok {
+		e = OpenAI{}
+	}
+	c := &Call{
+		Request: req,
+		Config:  &s.cfg,
+		Clock:   s.cfg.Clock,
+		Start:   s.cfg.Clock.Now(),
+		content: newRNG(req.Seed, streamContent),
+		timing:  newRNG(req.Seed, streamTiming),
+		ids:     ids{newRNG(req.Seed, streamIDs)},
+	}
+	if e.Dialect().Name() == "anthropic" {
+		c.RequestID = c.ids.anthropicRequest()
+	} else {
+		c.RequestID = c.ids.openAIRequest()
+	}
+	return e.Serve(ctx, c, out)
+}
+
+// fail answers c with an API error in dialect d.
+func (c *Call) fail(out wire.Sink, d wire.Dialect, e *wire.APIError) error {
+	return wire.WriteError(out, d, e, c.RequestID)
+}

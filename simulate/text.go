@@ -1,0 +1,126 @@
+package simulate
+
+import (
+	"math/rand/v2"
+	"strings"
+	"text/template"
+)
+
+// TextMode selects how an answer's words are made.
+type TextMode uint8
+
+// The text generators.
+const (
+	// Lorem is lorem-ipsum prose, as long as the output_tokens
+	// distribution says, deterministic for a given seed and request.
+	Lorem TextMode = iota
+	// Echo repeats the last user message.
+	Echo
+	// Fixed answers with the configured text.
+	Fixed
+	// Template renders a text/template over TemplateData.
+	Template
+)
+
+// Text is a configured text generator.
+type Text struct {
+	Mode TextMode
+	// Fixed is the answer in Fixed mode.
+	Fixed string
+	// Template is the template in Template mode; it is executed with a
+	// TemplateData.
+	Template *template.Template
+}
+
+// TemplateData is what a text template can refer to.
+type TemplateData struct {
+	Model           string // the model the request named
+	Provider        string // "openai", "anthropic"
+	Endpoint        string // the request path, e.g. /v1/chat/completions
+	LastUserMessage string // the text of the last user message
+	System          string // the system prompt, if any
+	Messages        int    // the number of messages in the conversation
+	PromptTokens    int    // the estimated prompt tokens
+}
+
+// pieces returns the answer's token pieces. want is the drawn length, used
+// by Lorem; the other modes are as long as their text.
+func (t *Text) pieces(d *TemplateData, r *rand.Rand, want int) []string {
+	switch t.Mode {
+	case Echo:
+		return splitTokens(d.LastUserMessage)
+	case Fixed:
+		return splitTokens(t.Fixed)
+	case Template:
+		var b strings.Builder
+		if t.Template != nil && t.Template.Execute(&b, d) == nil {
+			return splitTokens(b.String())
+		}
+		// A template that fails on this request's data answers with
+		// nothing rather than failing the call: the data, not the
+		// request, is at fault, and config loading already parsed it.
+		return nil
+	}
+	return lorem(r, want)
+}
+
+// loremWords are lorem-ipsum words short enough to be one token each by
+// the counting rule, so re-counting an answer gives its completion tokens.
+var loremWords = shortWords(`lorem ipsum dolor sit amet elit sed do tempor
+	magna aliqua enim ad minim veniam quis ut labore et dolore nisi aliquip ex ea
+	duis aute irure in velit esse cillum fugiat nulla sint non sunt culpa qui
+	officia mollit anim id est eu nostrud ullamco dolor nibh vitae justo morbi
+	proin lectus netus massa augue metus lacus urna purus risus felis nunc arcu
+	porta neque ante diam odio erat orci quam eros leo nec mi`)
+
+func shortWords(list string) []string {
+	var out []string
+	for _, w := range strings.Fields(list) {
+		if len(w) <= wordPieceRunes {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// loremForms holds each word ready as it appears in text, so generating an
+// answer allocates nothing per token.
+var loremForms = func() (f struct{ first, cap, plain []string }) {
+	for _, w := range loremWords {
+		c := strings.ToUpper(w[:1]) + w[1:]
+		f.first = append(f.first, c)
+		f.cap = append(f.cap, " "+c)
+		f.plain = append(f.plain, " "+w)
+	}
+	return f
+}()
+
+// lorem returns n token pieces of lorem-ipsum sentences. Sentence lengths
+// are bounded so that the last one ends with its full stop exactly at n.
+func lorem(r *rand.Rand, n int) []string {
+	out := make([]string, 0, n)
+	for len(out) < n {
+		left := n - len(out)
+		k := min(5+r.IntN(10), max(left-1, 1)) // slots before the full stop
+		if left-k-1 == 1 {
+			k = left - 1 // never leave a single token for a sentence
+		}
+		for w := 0; w < k; w++ {
+			i := r.IntN(len(loremWords))
+			switch {
+			case len(out) == 0:
+				out = append(out, loremForms.first[i])
+			case w == 0:
+				out = append(out, loremForms.cap[i])
+			case w > 2 && w < k-1 && out[len(out)-1] != "," && r.IntN(10) == 0:
+				out = append(out, ",")
+			default:
+				out = append(out, loremForms.plain[i])
+			}
+		}
+		if len(out) < n {
+			out = append(out, ".")
+		}
+	}
+	return out
+}
