@@ -1,0 +1,81 @@
+package rules
+
+import "time"
+
+// Config is the whole configuration file. Every field is optional unless
+// its comment says otherwise; zero values take the defaults in
+// applyDefaults, the one place defaults live.
+type Config struct {
+	// Version is the schema version. Required; must be 1.
+	Version int `yaml:"version"`
+	// Seed seeds every request's random stream, together with a hash of the
+	// request and its occurrence number. Default 0.
+	Seed int64 `yaml:"seed"`
+	// Listen is the proxy's address. Default 127.0.0.1:8080; the
+	// --listen flag overrides it.
+	Listen string `yaml:"listen"`
+	// Admin configures the admin listener.
+	Admin AdminConfig `yaml:"admin"`
+	// DrainTimeout bounds how long a shutdown waits for in-flight
+	// requests and streams. Default 30s.
+	DrainTimeout Duration `yaml:"drain_timeout"`
+	// MaxRequestBody is the largest request body accepted; a larger one
+	// gets the provider's 413. Default 32MiB.
+	MaxRequestBody Size `yaml:"max_request_body"`
+	// Log configures logging.
+	Log LogConfig `yaml:"log"`
+	// Simulate is the simulation model.
+	Simulate SimulateConfig `yaml:"simulate"`
+}
+
+// AdminConfig configures the admin listener.
+type AdminConfig struct {
+	// Listen is the admin address. Default 127.0.0.1:9090; the
+	// --admin-listen flag overrides it.
+	Listen string `yaml:"listen"`
+	// Token, when set, is the bearer token admin calls must carry. Usually
+	// written "${LLMSIM_ADMIN_TOKEN:-}". Default none.
+	Token string `yaml:"token"`
+}
+
+// LogConfig configures logging.
+type LogConfig struct {
+	// Level is debug, info, warn or error. Default info.
+	Level string `yaml:"level"`
+	// Format is json, console, or auto (console on a terminal, json
+	// otherwise). Default auto.
+	Format string `yaml:"format"`
+	// Access logs one line per request at info level. Default false: at
+	// tens of thousands of requests per second a line each costs more than
+	// the request.
+	Access bool `yaml:"access"`
+}
+
+// The defaults.
+const (
+	DefaultListen         = "127.0.0.1:8080"
+	DefaultAdminListen    = "127.0.0.1:9090"
+	DefaultDrainTimeout   = 30 * time.Second
+	DefaultMaxRequestBody = 32 << 20
+)
+
+func (c *Config) applyDefaults() {
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
+	if c.Admin.Listen == "" {
+		c.Admin.Listen = DefaultAdminListen
+	}
+	if c.DrainTimeout == 0 {
+		c.DrainTimeout = Duration(DefaultDrainTimeout)
+	}
+	if c.MaxRequestBody == 0 {
+		c.MaxRequestBody = DefaultMaxRequestBody
+	}
+	if c.Log.Level == "" {
+		c.Log.Level = "info"
+	}
+	if c.Log.Format == "" {
+		c.Log.Format = "auto"
+	}
+}

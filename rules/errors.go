@@ -1,0 +1,107 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Error is one problem in a config file.
+type Error struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Line == 0:
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	case e.Col == 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// ErrorList is every problem found in a file, in file order.
+type ErrorList []*Error
+
+func (l ErrorList) Error() string {
+	msgs := make([]string, len(l))
+	for i, e := range l {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+func (l ErrorList) sorted() ErrorList {
+	sort.SliceStable(l, func(i, j int) bool {
+		if l[i].Line != l[j].Line {
+			return l[i].Line < l[j].Line
+		}
+		return l[i].Col < l[j].Col
+	})
+	return l
+}
+
+// errs collects positioned problems during one load.
+type errs struct {
+	file string
+	list ErrorList
+}
+
+func (e *errs) at(n *yaml.Node, format string, args ...any) {
+	e.list = append(e.list, &Error{File: e.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Custom unmarshalers report through yaml.v3, which collects the strings
+// of every *yaml.TypeError and goes on decoding. They prefix each message
+// with its position in this package's private form "@line:col: ", which
+// fromTypeError turns back into an Error; yaml's own messages carry
+// "line N: ".
+
+func nodeErr(n *yaml.Node, format string, args ...any) error {
+	return &yaml.TypeError{Errors: []string{fmt.Sprintf("@%d:%d: ", n.Line, n.Column) + fmt.Sprintf(format, args...)}}
+}
+
+// messages returns the strings a custom unmarshaler's error carries.
+func messages(err error) []string {
+	if te, ok := err.(*yaml.TypeError); ok {
+		return te.Errors
+	}
+	return []string{err.Error()}
+}
+
+var (
+	ownPos  = regexp.MustCompile(`^@(\d+):(\d+): `)
+	yamlPos = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+)
+
+func (e *errs) fromYAML(err error) {
+	if te, ok := err.(*yaml.TypeError); ok {
+		for _, s := range te.Errors {
+			e.add(s)
+		}
+		return
+	}
+	e.add(err.Error())
+}
+
+func (e *errs) add(s string) {
+	if m := ownPos.FindStringSubmatch(s); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		col, _ := strconv.Atoi(m[2])
+		e.list = append(e.list, &Error{File: e.file, Line: line, Col: col, Msg: s[len(m[0]):]})
+		return
+	}
+	if m := yamlPos.FindStringSubmatch(s); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		e.list = append(e.list, &Error{File: e.file, Line: line, Msg: s[len(m[0]):]})
+		return
+	}
+	e.list = append(e.list, &Error{File: e.file, Msg: strings.TrimPrefix(s, "yaml: ")})
+}

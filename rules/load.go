@@ -1,0 +1,122 @@
+package rules
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Options tune loading.
+type Options struct {
+	// TemplateData is a sample of the value answer templates run on; each
+	// template is executed on it at load time, so a misspelt field is a
+	// config error, not a failure per request. Nil skips the check.
+	TemplateData any
+	// LookupEnv resolves ${NAME}. Nil means os.LookupEnv.
+	LookupEnv func(string) (string, bool)
+}
+
+var (
+	configType    = reflect.TypeFor[Config]()
+	modelSpecType = reflect.TypeFor[ModelSpec]()
+)
+
+// Load reads and validates the config file at path.
+func Load(path string, opts Options) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return Parse(path, data, opts)
+}
+
+// Parse validates data as a config file named name. The error, if any, is
+// an ErrorList holding every problem found.
+func Parse(name string, data []byte, opts Options) (*Config, error) {
+	e := &errs{file: name}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			e.add("the file is empty: it needs at least \"version: 1\"")
+		} else {
+			e.fromYAML(err)
+		}
+		return nil, e.list
+	}
+	var extra yaml.Node
+	if dec.Decode(&extra) == nil {
+		e.at(&extra, "a config file holds one YAML document; this is a second")
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	lookup := opts.LookupEnv
+	if lookup == nil {
+		lookup = osLookup
+	}
+	expandEnv(root, lookup, e)
+	checkSchema(root, configType, "", e)
+	if len(e.list) > 0 {
+		return nil, e.list.sorted()
+	}
+	var cfg Config
+	if err := root.Decode(&cfg); err != nil {
+		e.fromYAML(err)
+	}
+	cfg.validate(root, opts, e)
+	if len(e.list) > 0 {
+		return nil, e.list.sorted()
+	}
+	cfg.applyDefaults()
+	return &cfg, nil
+}
+
+// validate checks what the schema cannot: the version, value ranges and
+// cross-field rules.
+func (c *Config) validate(root *yaml.Node, opts Options, e *errs) {
+	if v := lookupKey(root, "version"); v == nil {
+		e.at(root, "version is missing: write \"version: 1\" at the top")
+	} else if c.Version != 1 {
+		e.at(v, "version %s is not supported: this build reads version 1", v.Value)
+	}
+	if n := lookupKey(root, "log", "level"); n != nil && !contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
+		e.at(n, "log.level must be debug, info, warn or error")
+	}
+	if n := lookupKey(root, "log", "format"); n != nil && !contains([]string{"auto", "json", "console"}, c.Log.Format) {
+		e.at(n, "log.format must be auto, json or console")
+	}
+	sim := lookupKey(root, "simulate")
+	if sim == nil {
+		return
+	}
+	c.Simulate.ModelSpec.validate(e, opts.TemplateData, "simulate.", sim)
+	models := lookupKey(sim, "models")
+	for i := range c.Simulate.Models {
+		o := &c.Simulate.Models[i]
+		o.Spec.validate(e, opts.TemplateData, "simulate.models."+o.Pattern+".", models.Content[2*i+1])
+	}
+}
+
+// lookupKey follows a path of mapping keys from n; nil if absent.
+func lookupKey(n *yaml.Node, path ...string) *yaml.Node {
+	for _, key := range path {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				next = n.Content[i+1]
+			}
+		}
+		n = next
+	}
+	return n
+}

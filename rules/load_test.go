@@ -1,0 +1,142 @@
+package rules
+
+import (
+	"errors"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestIssueSampleLoads(t *testing.T) {
+	cfg, err := Load("testdata/issue2-sample.yaml", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Seed != 42 || cfg.Simulate.Text.Mode != "lorem" || len(cfg.Simulate.Models) != 1 {
+		t.Fatalf("decoded %+v", cfg)
+	}
+	r := rand.New(rand.NewPCG(1, 1))
+	if v := cfg.Simulate.TTFT.Dist.Sample(r); v != 0 {
+		t.Errorf("ttft draws %v, want 0", v)
+	}
+	if v := cfg.Simulate.OutputTokens.Dist.Sample(r); v != 10 {
+		t.Errorf("output_tokens draws %v, want 10", v)
+	}
+	mini := cfg.Simulate.Models[0]
+	if mini.Pattern != "gpt-4o-mini" || mini.Spec.TTFT == nil || mini.Spec.OutputTokens != nil {
+		t.Errorf("override %+v", mini)
+	}
+	if cfg.Listen != DefaultListen || cfg.DrainTimeout.D() != 30*time.Second || cfg.MaxRequestBody != 32<<20 {
+		t.Errorf("defaults not applied: %+v", cfg)
+	}
+}
+
+func TestEnvExpansion(t *testing.T) {
+	env := map[string]string{"PORT": "9999", "TOKEN": "s3cret", "EMPTY": ""}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	src := "version: 1\nseed: ${SEED:-7}\nlisten: 127.0.0.1:${PORT}\nadmin: {token: \"${TOKEN}\"}\nsimulate: {fixed_text: \"$${NOT} ${EMPTY:-dflt}\"}\n"
+	cfg, err := Parse("env.yaml", []byte(src), Options{LookupEnv: lookup})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Seed != 7 || cfg.Listen != "127.0.0.1:9999" || cfg.Admin.Token != "s3cret" || *cfg.Simulate.FixedText != "${NOT} dflt" {
+		t.Fatalf("expanded to %+v (fixed_text %q)", cfg, *cfg.Simulate.FixedText)
+	}
+	_, err = Parse("env.yaml", []byte("version: 1\nlisten: ${NOPE}\n"), Options{LookupEnv: lookup})
+	wantErrors(t, err, "env.yaml:2:9: environment variable NOPE is not set")
+}
+
+func TestBadConfigsNameFileLineAndColumn(t *testing.T) {
+	cases := []struct {
+		name, src string
+		want      []string
+	}{
+		{"unknown top key", "version: 1\nlisten: x\nlisen: y\n",
+			[]string{`bad.yaml:3:1: unknown field "lisen" in the top level`}},
+		{"unknown nested key", "version: 1\nsimulate:\n  ttft: {dist: constant, value: 1s}\n  txt: lorem\n",
+			[]string{`bad.yaml:4:3: unknown field "txt" in simulate`}},
+		{"unknown key in a distribution", "version: 1\nsimulate:\n  itl: {dist: uniform, min: 1ms, max: 2ms, mean: 3ms}\n",
+			[]string{`bad.yaml:3:44: unknown field "mean" in a uniform distribution (it takes min, max)`}},
+		{"unknown key in a model override", "version: 1\nsimulate:\n  models:\n    gpt-*: {ttft: {dist: constant, value: 1s}, speed: 3}\n",
+			[]string{`bad.yaml:4:48: unknown field "speed" in simulate.models.gpt-*`}},
+		{"unknown distribution", "version: 1\nsimulate:\n  ttft: {dist: gamma, value: 1s}\n",
+			[]string{`bad.yaml:3:16: unknown distribution "gamma"`}},
+		{"missing parameter", "version: 1\nsimulate:\n  ttft: {dist: normal, mean: 1s}\n",
+			[]string{`bad.yaml:3:9: normal distribution needs "stddev"`}},
+		{"duration without unit", "version: 1\nsimulate:\n  ttft: {dist: constant, value: 20}\n",
+			[]string{`bad.yaml:3:33: value: duration "20" has no unit`}},
+		{"count given a duration", "version: 1\nsimulate:\n  output_tokens: {dist: constant, value: 20ms}\n",
+			[]string{`bad.yaml:3:42: value: expected a number here, not the duration "20ms"`}},
+		{"wrong scalar type", "version: 1\nseed: lots\n", []string{`bad.yaml:2:7: seed: expected an integer, got "lots"`}},
+		{"mapping for a string", "version: 1\nlisten: {a: 1}\n", []string{`bad.yaml:2:9: listen: expected a string, got a mapping`}},
+		{"bad text mode", "version: 1\nsimulate: {text: poetry}\n", []string{`bad.yaml:2:18: text must be one of lorem, echo, fixed, template`}},
+		{"fixed without text", "version: 1\nsimulate: {text: fixed}\n", []string{`bad.yaml:2:18: simulate.text is fixed but fixed_text is not set`}},
+		{"template syntax", "version: 1\nsimulate: {text: template, template: \"{{.Model\"}\n", []string{`bad.yaml:2:38: template: template: answer:1: unclosed action`}},
+		{"probability range", "version: 1\nsimulate: {tool_call_probability: 1.5}\n", []string{`bad.yaml:2:11: simulate.tool_call_probability 1.5 is outside 0..1`}},
+		{"bad glob", "version: 1\nsimulate:\n  models:\n    \"gpt-[\": {}\n", []string{`bad.yaml:4:5: model pattern "gpt-[" is not a valid glob`}},
+		{"version missing", "seed: 1\n", []string{`bad.yaml:1:1: version is missing`}},
+		{"version wrong", "version: 2\n", []string{`bad.yaml:1:10: version 2 is not supported`}},
+		{"key twice", "version: 1\nseed: 1\nseed: 2\n", []string{`bad.yaml:3:1: seed is set twice`}},
+		{"syntax", "version: 1\nsimulate: {text: lorem\n", []string{`bad.yaml:1: did not find expected ',' or '}'`}},
+		{"empty", "", []string{`bad.yaml: the file is empty`}},
+		{"several at once", "version: 1\nfoo: 1\nsimulate:\n  bar: 2\n  ttft: {dist: x}\n",
+			[]string{`bad.yaml:2:1: unknown field "foo"`, `bad.yaml:4:3: unknown field "bar" in simulate`}},
+		{"log level", "version: 1\nlog: {level: loud}\n", []string{`bad.yaml:2:14: log.level must be debug, info, warn or error`}},
+		{"negative duration", "version: 1\ndrain_timeout: -1s\n", []string{`bad.yaml:2:16: duration "-1s" is negative`}},
+		{"bad size", "version: 1\nmax_request_body: lots\n", []string{`bad.yaml:2:19: invalid size "lots"`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("bad.yaml", []byte(c.src), Options{})
+			wantErrors(t, err, c.want...)
+		})
+	}
+}
+
+func TestTemplatesRunOnSampleData(t *testing.T) {
+	sample := struct{ Model string }{"m"}
+	ok := "version: 1\nsimulate: {text: template, template: \"hi {{.Model}}\"}\n"
+	if _, err := Parse("t.yaml", []byte(ok), Options{TemplateData: sample}); err != nil {
+		t.Fatal(err)
+	}
+	bad := "version: 1\nsimulate: {text: template, template: \"hi {{.Modle}}\"}\n"
+	_, err := Parse("t.yaml", []byte(bad), Options{TemplateData: sample})
+	wantErrors(t, err, `t.yaml:2:38: template: template: answer:1:5: executing "answer" at <.Modle>: can't evaluate field Modle`)
+}
+
+func TestSizesAndDurations(t *testing.T) {
+	cfg, err := Parse("s.yaml", []byte("version: 1\nmax_request_body: 64MiB\ndrain_timeout: 1.5s\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.MaxRequestBody != 64<<20 || cfg.DrainTimeout.D() != 1500*time.Millisecond {
+		t.Fatalf("got %d %v", cfg.MaxRequestBody, cfg.DrainTimeout.D())
+	}
+}
+
+// wantErrors asserts err is an ErrorList whose messages start with want,
+// in order.
+func wantErrors(t *testing.T, err error, want ...string) {
+	t.Helper()
+	var list ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("error %v is not an ErrorList", err)
+	}
+	if len(list) < len(want) {
+		t.Fatalf("got %d errors, want %d:\n%v", len(list), len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(list[i].Error(), w) {
+			t.Errorf("error %d:\n got %s\nwant %s…", i, list[i], w)
+		}
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load("testdata/nope.yaml", Options{})
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("err = %v", err)
+	}
+}

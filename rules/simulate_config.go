@@ -1,0 +1,169 @@
+package rules
+
+import (
+	"fmt"
+	"io"
+	"path"
+	"text/template"
+
+	"gopkg.in/yaml.v3"
+)
+
+// SimulateConfig is the simulation model: the settings of ModelSpec for
+// every model, per-model overrides, and an optional allow-list.
+type SimulateConfig struct {
+	ModelSpec `yaml:",inline"`
+	// AllowedModels, when set, lists the model names (or globs) served;
+	// others get the provider's 404 model-not-found. Default: any name.
+	AllowedModels []string `yaml:"allowed_models"`
+	// Models overrides settings per model name, given exactly or as a glob
+	// (path.Match syntax). An exact name wins; otherwise the first matching
+	// glob, in file order. Not an allow-list.
+	Models ModelOverrides `yaml:"models"`
+}
+
+// ModelSpec is the simulation settings of one model. Unset fields take the
+// value from the level above (the simulate section, then the built-in
+// defaults named below).
+type ModelSpec struct {
+	// TTFT is the time to first token. Default {dist: lognormal, median:
+	// 300ms, p99: 1.2s}.
+	TTFT *DurationDist `yaml:"ttft"`
+	// ITL is the time between tokens. Default {dist: normal, mean: 20ms,
+	// stddev: 6ms}.
+	ITL *DurationDist `yaml:"itl"`
+	// PrefillPerToken is added to the time to first token per prompt
+	// token. Default 0.
+	PrefillPerToken *Duration `yaml:"prefill_per_token"`
+	// OutputTokens is the length of a lorem answer. Default {dist:
+	// uniform, min: 20, max: 400}. max_tokens bounds it.
+	OutputTokens *CountDist `yaml:"output_tokens"`
+	// Text is the generator: lorem, echo (the last user message), fixed
+	// (FixedText) or template (Template). Default lorem.
+	Text *TextMode `yaml:"text"`
+	// FixedText is the answer when Text is fixed.
+	FixedText *string `yaml:"fixed_text"`
+	// Template is a Go text/template executed per request when Text is
+	// template; see the README for its fields.
+	Template *TemplateText `yaml:"template"`
+	// ToolCallProbability is the chance that a request offering tools with
+	// tool_choice auto is answered with a tool call. Default 0.5.
+	ToolCallProbability *float64 `yaml:"tool_call_probability"`
+}
+
+// TextMode is a text generator's name.
+type TextMode struct {
+	Mode      string
+	line, col int
+}
+
+var textModes = []string{"lorem", "echo", "fixed", "template"}
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (t *TextMode) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode || !contains(textModes, n.Value) {
+		return nodeErr(n, "text must be one of lorem, echo, fixed, template; got %s", describe(n))
+	}
+	*t = TextMode{Mode: n.Value, line: n.Line, col: n.Column}
+	return nil
+}
+
+// TemplateText is a parsed text/template.
+type TemplateText struct {
+	Source    string
+	Template  *template.Template
+	line, col int
+}
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (t *TemplateText) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return nodeErr(n, "template: expected a string")
+	}
+	tpl, err := template.New("answer").Option("missingkey=error").Parse(n.Value)
+	if err != nil {
+		return nodeErr(n, "template: %v", err)
+	}
+	*t = TemplateText{Source: n.Value, Template: tpl, line: n.Line, col: n.Column}
+	return nil
+}
+
+// MarshalYAML writes the template's source.
+func (t TemplateText) MarshalYAML() (any, error) { return t.Source, nil }
+
+// MarshalYAML writes the mode's name.
+func (t TextMode) MarshalYAML() (any, error) { return t.Mode, nil }
+
+// ModelOverride is one entry of simulate.models.
+type ModelOverride struct {
+	Pattern string
+	Spec    ModelSpec
+}
+
+// ModelOverrides keeps simulate.models in file order, which decides
+// between globs.
+type ModelOverrides []ModelOverride
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (m *ModelOverrides) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return nodeErr(n, "simulate.models: expected a mapping of model name to settings")
+	}
+	var problems []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if _, err := path.Match(k.Value, ""); err != nil {
+			problems = append(problems, messages(nodeErr(k, "model pattern %q is not a valid glob: %v", k.Value, err))...)
+			continue
+		}
+		e := &errs{}
+		checkSchema(v, modelSpecType, "simulate.models."+k.Value, e)
+		for _, p := range e.list {
+			problems = append(problems, fmt.Sprintf("@%d:%d: %s", p.Line, p.Col, p.Msg))
+		}
+		var spec ModelSpec
+		if err := v.Decode(&spec); err != nil {
+			problems = append(problems, messages(err)...)
+		}
+		*m = append(*m, ModelOverride{Pattern: k.Value, Spec: spec})
+	}
+	if len(problems) > 0 {
+		return &yaml.TypeError{Errors: problems}
+	}
+	return nil
+}
+
+// MarshalYAML writes the overrides back as a mapping, in order.
+func (m ModelOverrides) MarshalYAML() (any, error) {
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	for _, o := range m {
+		v := &yaml.Node{}
+		if err := v.Encode(o.Spec); err != nil {
+			return nil, err
+		}
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: o.Pattern}, v)
+	}
+	return n, nil
+}
+
+// validate checks what spans fields: a text mode and the setting it
+// needs, a probability's range, and that templates run on sample data.
+func (s *ModelSpec) validate(e *errs, sample any, where string, n *yaml.Node) {
+	if p := s.ToolCallProbability; p != nil && (*p < 0 || *p > 1) {
+		e.at(n, "%stool_call_probability %v is outside 0..1", where, *p)
+	}
+	if s.Text != nil {
+		at := &yaml.Node{Line: s.Text.line, Column: s.Text.col}
+		switch {
+		case s.Text.Mode == "fixed" && s.FixedText == nil:
+			e.at(at, "%stext is fixed but fixed_text is not set", where)
+		case s.Text.Mode == "template" && s.Template == nil:
+			e.at(at, "%stext is template but template is not set", where)
+		}
+	}
+	if s.Template != nil && sample != nil {
+		if err := s.Template.Template.Execute(io.Discard, sample); err != nil {
+			e.at(&yaml.Node{Line: s.Template.line, Column: s.Template.col}, "template: %v", err)
+		}
+	}
+}
