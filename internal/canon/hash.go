@@ -303,3 +303,5 @@ func (s *scanner) hex4() (rune, bool) {
 	s.pos += 4
 	return r, true
 }
+
+func appendRune(b []byte, r rune) []byte { return utf8.AppendRune(b, r) }

@@ -1,0 +1,61 @@
+package main
+
+import (
+	_ "embed"
+	"fmt"
+
+	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/simulate"
+)
+
+// defaultConfig is served when no --config is given.
+//
+//go:embed default.yaml
+var defaultConfig []byte
+
+// loadOptions checks templates against the data they will really see.
+var loadOptions = rules.Options{TemplateData: simulate.TemplateData{}}
+
+// loadConfig reads the config file, or the embedded default, and applies
+// the command line's overrides.
+func loadConfig(o *options) (*rules.Config, string, error) {
+	var cfg *rules.Config
+	var err error
+	source := o.config
+	if source == "" {
+		source = "embedded default config"
+		cfg, err = rules.Parse("default.yaml", defaultConfig, loadOptions)
+	} else {
+		cfg, err = rules.Load(o.config, loadOptions)
+	}
+	if err != nil {
+		return nil, source, err
+	}
+	if o.listen != "" {
+		cfg.Listen = o.listen
+	}
+	if o.adminListen != "" {
+		cfg.Admin.Listen = o.adminListen
+	}
+	if o.seed != nil {
+		cfg.Seed = *o.seed
+	}
+	return cfg, source, nil
+}
+
+// check validates a config file without serving: a one-line summary, or
+// every error.
+func check(args []string, io stdio) error {
+	if len(args) != 1 {
+		fmt.Fprintln(io.err, "usage: llm-simulator check FILE")
+		return errUsage
+	}
+	cfg, err := rules.Load(args[0], loadOptions)
+	if err != nil {
+		fmt.Fprintln(io.err, err)
+		return fmt.Errorf("%s is not valid", args[0])
+	}
+	fmt.Fprintf(io.out, "%s: ok (version %d, listen %s, admin %s, %d model overrides)\n",
+		args[0], cfg.Version, cfg.Listen, cfg.Admin.Listen, len(cfg.Simulate.Models))
+	return nil
+}

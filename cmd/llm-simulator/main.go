@@ -1,0 +1,28 @@
+// Command llm-simulator is a chaos and fault-injection proxy sidecar for
+// LLM APIs, with a simulation core faithful to OpenAI and Anthropic.
+//
+//	llm-simulator [--config FILE] [--listen ADDR] [--admin-listen ADDR] [--seed N]
+//	llm-simulator check FILE
+//	llm-simulator --version
+//
+// With no --config it serves the embedded default config (default.yaml in
+// this folder), which simulates every endpoint with realistic timing.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], stdio{out: os.Stdout, err: os.Stderr})
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "llm-simulator:", err)
+		os.Exit(1)
+	}
+}

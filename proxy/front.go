@@ -1,0 +1,142 @@
+package proxy
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/llm-simulator/llm-simulator/internal/canon"
+	"github.com/llm-simulator/llm-simulator/simulate"
+	"github.com/llm-simulator/llm-simulator/wire"
+	"github.com/rs/zerolog"
+)
+
+// Front is the http.Handler every proxied request enters by.
+type Front struct {
+	// Sim answers every request. Required.
+	Sim *simulate.Simulator
+	// Seed is the config seed each request's RNG derives from.
+	Seed uint64
+	// MaxBody is the largest request body read; a larger one gets the
+	// provider's 413. Zero means 32 MiB.
+	MaxBody int64
+	// Log receives errors and, when AccessLog is set, one line per
+	// request. The zero Logger discards.
+	Log zerolog.Logger
+	// AccessLog logs every request at info level.
+	AccessLog bool
+
+	occ occurrences
+}
+
+// identitySkip are the request members that do not change an answer's
+// content: a streamed call and the same call unstreamed get the same
+// words, and "user" only tags the caller.
+var identitySkip = []string{"stream", "stream_options", "user"}
+
+var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// ServeHTTP implements http.Handler.
+func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	provider, path := route(r)
+	out := wire.NewWriter(w)
+	defer f.recoverPanic(out, provider)
+
+	buf := bodyPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bodyPool.Put(buf)
+	if err := f.readBody(buf, r.Body); err != nil {
+		f.refuseBody(r.Context(), out, provider, err)
+		return
+	}
+	body := buf.Bytes()
+	req := &simulate.Request{Provider: provider, Method: r.Method, Path: path, Header: r.Header, Body: body,
+		Seed: f.seed(r.Method, path, body)}
+	err := f.Sim.Serve(r.Context(), req, out)
+	if err != nil && !isClientGone(r.Context(), err) {
+		f.Log.Error().Err(err).Str("path", r.URL.Path).Msg("response failed")
+	}
+	if f.AccessLog {
+		f.Log.Info().Str("provider", provider).Str("method", r.Method).Str("path", path).
+			Int("status", out.Status()).Int64("bytes", out.Bytes()).Dur("duration", time.Since(start)).
+			Bool("complete", out.Ended()).Msg("request")
+	}
+}
+
+// seed derives the call's seed from what the request means: method, path
+// and body (without the members in identitySkip), and how many times that
+// request, streamed or not, has been seen.
+func (f *Front) seed(method, path string, body []byte) uint64 {
+	h := canon.Hash(body, identitySkip...)
+	h ^= canon.Hash([]byte(method+" "+path)) * 0x9e3779b97f4a7c15
+	key := h
+	if raw, ok := canon.Lookup(body, "stream"); ok && string(raw) == "true" {
+		key = ^h
+	}
+	return simulate.Seed(f.Seed, h, f.occ.next(key))
+}
+
+var errBodyTooLarge = errors.New("request body too large")
+
+func (f *Front) readBody(buf *bytes.Buffer, body io.Reader) error {
+	limit := f.MaxBody
+	if limit <= 0 {
+		limit = 32 << 20
+	}
+	n, err := buf.ReadFrom(io.LimitReader(body, limit+1))
+	if err != nil {
+		return err
+	}
+	if n > limit {
+		return errBodyTooLarge
+	}
+	return nil
+}
+
+func (f *Front) refuseBody(ctx context.Context, out wire.Sink, provider string, err error) {
+	d := f.Sim.Dialect(provider)
+	if d == nil {
+		d = wire.OpenAIDialect{}
+	}
+	e := &wire.APIError{Status: http.StatusBadRequest, Message: "The request body could not be read."}
+	if errors.Is(err, errBodyTooLarge) {
+		e = &wire.APIError{Status: http.StatusRequestEntityTooLarge, Type: d.ErrorType(http.StatusRequestEntityTooLarge),
+			Message: "Request exceeds the maximum allowed number of bytes."}
+	}
+	if werr := wire.WriteError(out, d, e, ""); werr != nil && !isClientGone(ctx, werr) {
+		f.Log.Debug().Err(werr).Msg("refusing a request body")
+	}
+}
+
+// recoverPanic keeps a bug from dropping the connection unanswered: the
+// client gets the provider's 500 if nothing was sent yet, and the bug is
+// logged. http.ErrAbortHandler is the deliberate way to reset a stream and
+// passes through.
+func (f *Front) recoverPanic(out *wire.Writer, provider string) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	f.Log.Error().Interface("panic", v).Msg("bug: a request handler panicked")
+	if out.Started() {
+		panic(http.ErrAbortHandler)
+	}
+	d := f.Sim.Dialect(provider)
+	if d == nil {
+		d = wire.OpenAIDialect{}
+	}
+	_ = wire.WriteError(out, d, &wire.APIError{Status: http.StatusInternalServerError}, "")
+}
+
+// isClientGone reports whether err only says the client went away.
+func isClientGone(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, http.ErrHandlerTimeout)
+}
