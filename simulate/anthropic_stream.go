@@ -120,6 +120,8 @@ func (bs *blockStream) block(start contentBlock, pieces []string, delta func(*st
 			return err
 		}
 	}
+	hole := holeString
+	tpl, ok := newEventTemplate(&anthropicEvent{Type: "content_block_delta", Index: &idx, Delta: delta(&hole)})
 	for _, p := range pieces {
 		if bs.pieces > 0 {
 			if err := bs.pace.gap(bs.ctx); err != nil {
@@ -127,8 +129,7 @@ func (bs *blockStream) block(start contentBlock, pieces []string, delta func(*st
 			}
 		}
 		bs.pieces++
-		s := p
-		if err := bs.mc.send(bs.out, anthropicEvent{Type: "content_block_delta", Index: &idx, Delta: delta(&s)}); err != nil {
+		if err := bs.delta(&tpl, ok, idx, p, delta); err != nil {
 			return err
 		}
 	}
@@ -140,4 +141,15 @@ func (bs *blockStream) block(start contentBlock, pieces []string, delta func(*st
 		}
 	}
 	return bs.mc.send(bs.out, anthropicEvent{Type: "content_block_stop", Index: &idx})
+}
+
+// delta sends one content_block_delta, from the template when there is one.
+func (bs *blockStream) delta(tpl *eventTemplate, ok bool, idx int, piece string, delta func(*string) blockDelta) error {
+	if !ok {
+		return bs.mc.send(bs.out, anthropicEvent{Type: "content_block_delta", Index: &idx, Delta: delta(&piece)})
+	}
+	buf := scratchPool.Get().(*[]byte)
+	defer scratchPool.Put(buf)
+	*buf = tpl.start(*buf).str(piece).buf
+	return bs.out.Send(wire.Event{Kind: wire.SSE, Name: "content_block_delta", Data: *buf})
 }

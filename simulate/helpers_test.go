@@ -29,9 +29,11 @@ func callWith(t testing.TB, s *Simulator, provider, method, path, body string) *
 	t.Helper()
 	rec := httptest.NewRecorder()
 	req := &Request{Provider: provider, Method: method, Path: path, Header: http.Header{}, Body: []byte(body),
-		Seed: Seed(42, canon.Hash([]byte(body), "stream", "stream_options"), 1)}
+		Seed: Seed(42, hashBody(body), 1)}
 	if err := s.Serve(context.Background(), req, wire.NewWriter(rec)); err != nil {
 		t.Fatalf("serve: %v", err)
 	}
 	return rec
 }
+
+func hashBody(body string) uint64 { return canon.Hash([]byte(body), "stream", "stream_options") }

@@ -15,11 +15,18 @@ const (
 // stream, so they are reproducible like the rest of the answer.
 type ids struct{ r *rand.Rand }
 
+// from draws n characters of alphabet after prefix, eight bits of one
+// 64-bit draw per character; the modulo bias is irrelevant to an id.
 func (g ids) from(prefix, alphabet string, n int) string {
 	b := make([]byte, len(prefix)+n)
 	copy(b, prefix)
+	var bits uint64
 	for i := len(prefix); i < len(b); i++ {
-		b[i] = alphabet[g.r.IntN(len(alphabet))]
+		if (i-len(prefix))%8 == 0 {
+			bits = g.r.Uint64()
+		}
+		b[i] = alphabet[int(bits&0xff)%len(alphabet)]
+		bits >>= 8
 	}
 	return string(b)
 }

@@ -211,8 +211,8 @@ func (r *chatRequest) prompt(endpoint string) *prompt {
 	}
 	msgs := *r.Messages
 	for _, m := range msgs {
-		text, extra, _ := contentTextAndExtra(m.Content)
-		tokens += 3 + CountTokens(text) + extra + len(m.ToolCalls)/4
+		text := m.text
+		tokens += 3 + CountTokens(text) + m.extra + len(m.ToolCalls)/4
 		if m.Name != nil {
 			tokens += 1 + CountTokens(*m.Name)
 		}

@@ -48,6 +48,10 @@ type chatMessage struct {
 	Name       *string         `json:"name"`
 	ToolCalls  json.RawMessage `json:"tool_calls"`
 	ToolCallID *string         `json:"tool_call_id"`
+
+	// text and extra are Content flattened, once, by validate.
+	text  string
+	extra int
 }
 
 type chatTool struct {
@@ -126,6 +130,8 @@ func (r *chatRequest) validate() *wire.APIError {
 }
 
 func (m *chatMessage) validate(i int) *wire.APIError {
+	var ok bool
+	m.text, m.extra, ok = contentTextAndExtra(m.Content)
 	at := fmt.Sprintf("messages[%d]", i)
 	if m.Role == nil {
 		return missing(at + ".role")
@@ -144,7 +150,7 @@ func (m *chatMessage) validate(i int) *wire.APIError {
 	if *m.Role == "tool" && m.ToolCallID == nil {
 		return missing(at + ".tool_call_id")
 	}
-	if _, ok := contentText(m.Content); !ok {
+	if !ok {
 		return badRequest(at+".content", "invalid_type", "Invalid type for '%s.content': expected one of a string or array of objects, but got %s instead.", at, article(rawKind(m.Content)))
 	}
 	return nil
@@ -317,8 +323,7 @@ func contentTextAndExtra(raw json.RawMessage) (text string, extraTokens int, ok 
 		return "", 0, true
 	}
 	if raw[0] == '"' {
-		var s string
-		err := json.Unmarshal(raw, &s)
+		s, err := unquote(raw)
 		return s, 0, err == nil
 	}
 	var parts []contentPart

@@ -52,12 +52,12 @@ func (cc *chatCall) streamOut(ctx context.Context, out wire.Sink, pace *pacer) e
 	if err := out.Send(openAIHead(cc.c, wire.OpenAIChat, 0)); err != nil {
 		return err
 	}
-	var scratch []byte
 	for i := range cc.choices {
 		if err := cc.send(out, cc.opening(i)); err != nil {
 			return err
 		}
 	}
+	tokens := cc.tokenTemplate()
 	for step := 0; step < maxUnits(cc.choices); step++ {
 		if step > 0 {
 			if err := pace.gap(ctx); err != nil {
@@ -65,13 +65,7 @@ func (cc *chatCall) streamOut(ctx context.Context, out wire.Sink, pace *pacer) e
 			}
 		}
 		for i := range cc.choices {
-			var ch chunkChoice
-			var ok bool
-			ch, scratch, ok = cc.unit(i, step, scratch)
-			if !ok {
-				continue
-			}
-			if err := cc.send(out, ch); err != nil {
+			if err := cc.sendUnit(out, tokens, i, step); err != nil {
 				return err
 			}
 		}
@@ -96,14 +90,22 @@ func (cc *chatCall) streamOut(ctx context.Context, out wire.Sink, pace *pacer) e
 	return out.Send(wire.Event{Kind: wire.End})
 }
 
+// chunk is a chunk with this call's fields and, when on, its padding.
 func (cc *chatCall) chunk() chatChunk {
+	ch := cc.chunkBase()
+	if cc.obfuscate {
+		ch.Obfuscation = cc.c.ids.from("", alnum, 1+cc.c.ids.r.IntN(16))
+	}
+	return ch
+}
+
+// chunkBase is a chunk without padding: drawing none keeps the random
+// stream the same whether or not a template is used.
+func (cc *chatCall) chunkBase() chatChunk {
 	ch := chatChunk{ID: cc.id, Object: "chat.completion.chunk", Created: cc.created, Model: cc.p.model,
 		ServiceTier: cc.tier, SystemFingerprint: fingerprint(cc.p.model)}
 	if cc.usage {
 		ch.Usage = jsonNull
-	}
-	if cc.obfuscate {
-		ch.Obfuscation = cc.c.ids.from("", alnum, 1+cc.c.ids.r.IntN(16))
 	}
 	return ch
 }
@@ -128,26 +130,63 @@ func (cc *chatCall) opening(i int) chunkChoice {
 	return chunkChoice{Index: i, Delta: d}
 }
 
+// tokenTemplate is the chunk of one text token, with holes for the
+// choice index, the token and (when on) the obfuscation padding. Without
+// a template (logprobs asked for) every chunk is encoded.
+func (cc *chatCall) tokenTemplate() *eventTemplate {
+	if cc.logprobs >= 0 {
+		return nil
+	}
+	chunk := cc.chunkBase()
+	chunk.Choices = []chunkChoice{{Index: holeInt, Delta: chatDelta{Content: holeStringJSON}}}
+	if cc.obfuscate {
+		chunk.Obfuscation = holeString
+	}
+	t, ok := newEventTemplate(&chunk)
+	if !ok {
+		return nil
+	}
+	return &t
+}
+
+// sendUnit sends choice i's unit number step, if it has one.
+func (cc *chatCall) sendUnit(out wire.Sink, tpl *eventTemplate, i, step int) error {
+	ch := &cc.choices[i]
+	if step < len(ch.text) && tpl != nil {
+		buf := scratchPool.Get().(*[]byte)
+		defer scratchPool.Put(buf)
+		f := tpl.start(*buf).int(i).str(ch.text[step])
+		if cc.obfuscate {
+			f = f.str(cc.c.ids.from("", alnum, 1+cc.c.ids.r.IntN(16)))
+		}
+		*buf = f.buf
+		return out.Send(wire.Event{Kind: wire.SSE, Data: f.buf})
+	}
+	c, ok := cc.unit(i, step)
+	if !ok {
+		return nil
+	}
+	return cc.send(out, c)
+}
+
 // unit is the chunk carrying choice i's unit number step, if it has one.
-func (cc *chatCall) unit(i, step int, scratch []byte) (chunkChoice, []byte, bool) {
+func (cc *chatCall) unit(i, step int) (chunkChoice, bool) {
 	ch := &cc.choices[i]
 	if step < len(ch.text) {
-		start := len(scratch)
-		scratch = appendJSONString(scratch, ch.text[step])
-		c := chunkChoice{Index: i, Delta: chatDelta{Content: scratch[start:]}}
+		c := chunkChoice{Index: i, Delta: chatDelta{Content: appendJSONString(nil, ch.text[step])}}
 		if cc.logprobs >= 0 {
 			c.Logprobs = newLogprobs(cc.c.Seed, i, step, ch.text[step:step+1], cc.logprobs)
 		}
-		return c, scratch, true
+		return c, true
 	}
 	step -= len(ch.text)
 	for _, call := range ch.calls {
 		if step < len(call.pieces) {
 			d := chatDelta{ToolCalls: []toolCallOut{{Index: new(int),
 				Function: toolCallFunction{Arguments: call.pieces[step]}}}}
-			return chunkChoice{Index: i, Delta: d}, scratch, true
+			return chunkChoice{Index: i, Delta: d}, true
 		}
 		step -= len(call.pieces)
 	}
-	return chunkChoice{}, scratch, false
+	return chunkChoice{}, false
 }

@@ -31,8 +31,13 @@ type completionRequest struct {
 	User             *string         `json:"user"`
 }
 
-// legacyDefaultMaxTokens is the API's default for this endpoint.
-const legacyDefaultMaxTokens = 16
+const (
+	// legacyDefaultMaxTokens is the API's default for this endpoint.
+	legacyDefaultMaxTokens = 16
+	// maxLegacyChoices bounds prompts × n, the memory one request can ask
+	// for.
+	maxLegacyChoices = 2048
+)
 
 type textCompletion struct {
 	ID      string             `json:"id"`
@@ -70,8 +75,12 @@ func (r *completionRequest) validate() *wire.APIError {
 	if len(r.Prompt) == 0 || string(r.Prompt) == "null" {
 		return missing("prompt")
 	}
-	if _, ok := legacyPrompts(r.Prompt); !ok {
+	prompts, ok := legacyPrompts(r.Prompt)
+	if !ok {
 		return badRequest("prompt", "invalid_type", "Invalid type for 'prompt': expected one of a string, array of strings, array of integers or array of arrays of integers, but got %s instead.", article(rawKind(r.Prompt)))
+	}
+	if n := len(prompts) * deref(r.N, 1); n > maxLegacyChoices {
+		return badRequest("n", "invalid_value", "Too many completions requested: %d prompts with n=%d ask for %d choices; the limit is %d.", len(prompts), deref(r.N, 1), n, maxLegacyChoices)
 	}
 	for _, e := range []*wire.APIError{
 		intAtLeast("max_tokens", r.MaxTokens, 0),

@@ -111,6 +111,9 @@ func parseInput(raw json.RawMessage) ([]inputItem, *wire.APIError) {
 	if err := json.Unmarshal(raw, &items); err != nil {
 		return nil, badRequest("input", "invalid_type", "Invalid type for 'input': expected one of a string or array of input items, but got %s instead.", article(rawKind(raw)))
 	}
+	if len(items) == 0 {
+		return nil, badRequest("input", "empty_array", "Invalid 'input': empty array. Expected an array with minimum length 1, but got an empty array instead.")
+	}
 	for i := range items {
 		it := &items[i]
 		if it.Type == "" {

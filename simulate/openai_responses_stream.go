@@ -36,6 +36,40 @@ func (s *responsesStream) send(ev responsesEvent) error {
 	return sendSSE(s.out, ev.Type, &ev)
 }
 
+// deltas sends one delta event per piece, each paced after the first of
+// the response, from a template of ev with holes for the sequence number
+// and the delta.
+func (s *responsesStream) deltas(ctx context.Context, pace *pacer, first *bool, ev responsesEvent, pieces []string) error {
+	hole := holeString
+	ev.SequenceNumber, ev.Delta = holeInt, &hole
+	tpl, ok := newEventTemplate(&ev)
+	for _, p := range pieces {
+		if !*first {
+			if err := pace.gap(ctx); err != nil {
+				return err
+			}
+		}
+		*first = false
+		if !ok {
+			d := p
+			ev.Delta = &d
+			if err := s.send(ev); err != nil {
+				return err
+			}
+			continue
+		}
+		buf := scratchPool.Get().(*[]byte)
+		*buf = tpl.start(*buf).int(s.seq).str(p).buf
+		s.seq++
+		err := s.out.Send(wire.Event{Kind: wire.SSE, Name: ev.Type, Data: *buf})
+		scratchPool.Put(buf)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // streamOut sends the documented event sequence: created, in_progress,
 // then per output item its added/delta/done events, then completed (or
 // incomplete when max_output_tokens cut the answer). There is no [DONE].
@@ -79,16 +113,10 @@ func (rc *responsesCall) streamMessage(ctx context.Context, s *responsesStream, 
 	if err := s.send(responsesEvent{Type: "response.content_part.added", ItemID: rc.msgID, OutputIndex: &zero, ContentIndex: &zero, Part: &part}); err != nil {
 		return err
 	}
-	for i, piece := range rc.ch.text {
-		if i > 0 {
-			if err := pace.gap(ctx); err != nil {
-				return err
-			}
-		}
-		d := piece
-		if err := s.send(responsesEvent{Type: "response.output_text.delta", ItemID: rc.msgID, OutputIndex: &zero, ContentIndex: &zero, Delta: &d, Logprobs: &empty}); err != nil {
-			return err
-		}
+	first := true
+	delta := responsesEvent{Type: "response.output_text.delta", ItemID: rc.msgID, OutputIndex: &zero, ContentIndex: &zero, Logprobs: &empty}
+	if err := s.deltas(ctx, pace, &first, delta, rc.ch.text); err != nil {
+		return err
 	}
 	text := rc.ch.content()
 	done := newTextPart(text)
@@ -113,17 +141,9 @@ func (rc *responsesCall) streamCalls(ctx context.Context, s *responsesStream, pa
 		if err := s.send(responsesEvent{Type: "response.output_item.added", OutputIndex: &idx, Item: &added}); err != nil {
 			return err
 		}
-		for _, piece := range call.pieces {
-			if !first {
-				if err := pace.gap(ctx); err != nil {
-					return err
-				}
-			}
-			first = false
-			d := piece
-			if err := s.send(responsesEvent{Type: "response.function_call_arguments.delta", ItemID: rc.fcIDs[i], OutputIndex: &idx, Delta: &d}); err != nil {
-				return err
-			}
+		delta := responsesEvent{Type: "response.function_call_arguments.delta", ItemID: rc.fcIDs[i], OutputIndex: &idx}
+		if err := s.deltas(ctx, pace, &first, delta, call.pieces); err != nil {
+			return err
 		}
 		args := call.args
 		item := rc.functionCall(i, rc.status, args)

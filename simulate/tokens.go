@@ -78,6 +78,9 @@ func run(s string, i, n int, ok func(byte) bool) int {
 }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+	}
 	return unicode.IsLetter(r) && !isIdeographic(r)
 }
 

@@ -36,6 +36,7 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 	health := &admin.Health{}
 	mux := http.NewServeMux()
 	health.Register(mux)
+	admin.RegisterPprof(mux)
 
 	proxyLn, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Load benchmark: llm-simulator against a bare net/http server answering
+# the same bytes, driven by wrk in the same run, so the ratio is fair on a
+# shared machine. Prints one table: mode, RPS (and events/s for streams),
+# p50, p99, errors, and the ratio to the baseline.
+#
+#   bench/run.sh                 # 10 s per run, 64 connections
+#   DURATION=30s CONNS=128 bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-2}
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk…" >&2
+  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null 2>&1 ||
+    sudo sh -c 'apt-get update -qq && apt-get install -y -qq wrk' >/dev/null
+fi
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+go build -o "$work/llm-simulator" ./cmd/llm-simulator
+go build -o "$work/bare" ./bench/bare
+
+# start_sim runs the binary as users run it and sets $sim to its proxy
+# address once it logs its ready line. Servers are started in this shell,
+# not a subshell, so the EXIT trap can stop them.
+start_sim() {
+  "$work/llm-simulator" --config bench/config.yaml --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 \
+    >/dev/null 2>"$work/sim.log" &
+  pids+=($!)
+  sim=$(wait_for "$work/sim.log" 's/.*"listen":"\([^"]*\)".*/\1/p')
+}
+
+# start_bare BODY ARGS… sets $bare to the address of a baseline server.
+start_bare() {
+  local out="$work/bare.$RANDOM"
+  "$work/bare" -listen 127.0.0.1:0 -body "$1" "${@:2}" >"$out" 2>&1 &
+  pids+=($!)
+  bare=$(wait_for "$out" 's/^listening on //p')
+}
+
+# wait_for FILE SED-EXPR prints the first match once the file has one.
+wait_for() {
+  for _ in $(seq 400); do
+    local v
+    v=$(sed -n "$2" "$1" 2>/dev/null | head -1)
+    [ -n "$v" ] && { echo "$v"; return; }
+    sleep 0.05
+  done
+  echo "a server did not start:" >&2; cat "$1" >&2; exit 1
+}
+
+lua() { # body → a wrk script posting it
+  cat >"$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = [[$1]]
+LUA
+  echo "$work/post.lua"
+}
+
+# measure URL SCRIPT → "rps p50 p99 errors"
+measure() {
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$2" "$1")
+  local rps p50 p99 errs
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errs=$(awk '/Non-2xx|Socket errors/ {s=s $0 "; "} END {print (s=="" ? "0" : s)}' <<<"$out")
+  echo "$rps $p50 $p99 $errs"
+}
+
+start_sim
+chat='{"model":"gpt-4o","messages":[{"role":"system","content":"You are helpful."},{"role":"user","content":"Tell me a joke about proxies."}]}'
+stream='{"model":"bench-stream","stream":true,"messages":[{"role":"user","content":"Tell me a joke about proxies."}]}'
+curl -s "http://$sim/v1/chat/completions" -d "$chat" >"$work/chat.json"
+curl -s "http://$sim/v1/chat/completions" -d "$stream" >"$work/stream.txt"
+events=$(grep -c '^data: ' "$work/stream.txt")
+start_bare "$work/chat.json"; bare_chat=$bare
+start_bare "$work/stream.txt" -sse; bare_stream=$bare
+
+printf '%-34s %12s %10s %10s  %s\n' mode "RPS" p50 p99 errors
+row() { # name rps p50 p99 errs base_rps [events]
+  local ratio=""
+  [ -n "${6:-}" ] && ratio=$(awk -v a="$2" -v b="$6" 'BEGIN {printf "%.2fx", a/b}')
+  printf '%-34s %12s %10s %10s  %s %s\n' "$1" "$2" "$3" "$4" "$5" "${ratio:+(ratio $ratio)}"
+}
+read -r b_rps b_p50 b_p99 b_err <<<"$(measure "http://$bare_chat/" "$(lua "$chat")")"
+read -r s_rps s_p50 s_p99 s_err <<<"$(measure "http://$sim/v1/chat/completions" "$(lua "$chat")")"
+row "bare net/http, chat JSON" "$b_rps" "$b_p50" "$b_p99" "$b_err"
+row "llm-simulator, chat JSON" "$s_rps" "$s_p50" "$s_p99" "$s_err" "$b_rps"
+read -r b_rps b_p50 b_p99 b_err <<<"$(measure "http://$bare_stream/" "$(lua "$stream")")"
+read -r s_rps s_p50 s_p99 s_err <<<"$(measure "http://$sim/v1/chat/completions" "$(lua "$stream")")"
+row "bare net/http, stream ($events ev)" "$b_rps" "$b_p50" "$b_p99" "$b_err"
+row "llm-simulator, stream ($events ev)" "$s_rps" "$s_p50" "$s_p99" "$s_err" "$b_rps"
+awk -v a="$s_rps" -v b="$b_rps" -v e="$events" 'BEGIN {printf "events/s: llm-simulator %.0f, bare %.0f\n", a*e, b*e}'
+echo "($(nproc) cores; wrk -t$THREADS -c$CONNS -d$DURATION; $(date -u +%F))"

@@ -1,0 +1,67 @@
+package simulate
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/llm-simulator/llm-simulator/wire"
+)
+
+var fuzzEndpoints = []struct{ provider, method, path string }{
+	{"openai", "POST", "/v1/chat/completions"},
+	{"openai", "POST", "/v1/completions"},
+	{"openai", "POST", "/v1/embeddings"},
+	{"openai", "POST", "/v1/responses"},
+	{"anthropic", "POST", "/v1/messages"},
+	{"anthropic", "POST", "/v1/messages/count_tokens"},
+}
+
+// FuzzRequestDecoding throws arbitrary bodies at every endpoint: each must
+// be answered with a 200 or a provider-shaped 4xx, never a panic or a 5xx.
+func FuzzRequestDecoding(f *testing.F) {
+	for _, c := range goldenCases {
+		if c.body != "" {
+			f.Add(uint8(0), c.body)
+		}
+	}
+	f.Add(uint8(1), `{"model":"m","prompt":[[1,2],[3]],"n":2,"echo":true,"logprobs":2,"stream":true}`)
+	f.Add(uint8(2), `{"model":"m","input":[[1,2]],"dimensions":1}`)
+	f.Add(uint8(3), `{"model":"m","input":[{"type":"function_call_output","call_id":"c","output":"x"}]}`)
+	f.Add(uint8(4), `{"model":"m","max_tokens":5,"stop_sequences":[""],"messages":[{"role":"user","content":[{"type":"tool_result","content":[{"type":"text","text":"r"}]}]}]}`)
+	f.Fuzz(func(t *testing.T, which uint8, body string) {
+		ep := fuzzEndpoints[int(which)%len(fuzzEndpoints)]
+		rec := call(t, testConfig(), ep.provider, ep.method, ep.path, body)
+		switch {
+		case rec.Code == 200:
+			checkWellFormed(t, rec.Header().Get("Content-Type"), rec.Body.Bytes())
+		case rec.Code >= 400 && rec.Code < 500:
+			if !json.Valid(rec.Body.Bytes()) {
+				t.Fatalf("%d with a body that is not JSON: %s", rec.Code, rec.Body)
+			}
+		default:
+			t.Fatalf("status %d for %s %s: %s", rec.Code, ep.path, body, rec.Body)
+		}
+	})
+}
+
+// checkWellFormed asserts a 200 body is JSON, or SSE whose data is JSON.
+func checkWellFormed(t *testing.T, contentType string, body []byte) {
+	t.Helper()
+	if contentType == "application/json" {
+		if !json.Valid(body) {
+			t.Fatalf("invalid JSON body: %s", body)
+		}
+		return
+	}
+	var p wire.SSEParser
+	err := p.Feed(body, func(ev wire.Event) error {
+		if ev.Data != nil && !bytes.Equal(ev.Data, []byte("[DONE]")) && !json.Valid(ev.Data) {
+			t.Fatalf("event data is not JSON: %s", ev.Data)
+		}
+		return nil
+	})
+	if err != nil || len(p.Pending()) != 0 {
+		t.Fatalf("stream ends mid-event: %q", p.Pending())
+	}
+}
