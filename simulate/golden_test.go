@@ -57,7 +57,7 @@ func TestGoldenWire(t *testing.T) {
 			}
 			want, err := os.ReadFile(path)
 			if err != nil {
-				t.Fatalf("%v (run go test ./simulate -run TestGoldenWire -update to create it)", err)
+				t.Fatalf("%v (run go test ./simulate -run TestGoldenWire -args -update to create it)", err)
 			}
 			if got != string(want) {
 				t.Errorf("wire bytes differ from %s (rerun with -update if the change is intended):\n%s", path, firstDiff(string(want), got))

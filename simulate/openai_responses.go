@@ -34,8 +34,8 @@ type responseObject struct {
 	TopLogprobs        int               `json:"top_logprobs"`
 	TopP               float64           `json:"top_p"`
 	Truncation         string            `json:"truncation"`
-	Usage              *responseUsage    `json:"usage"`
-	User               *string           `json:"user"`
+	Usage              *responseUsage    `json:"usage,omitempty"`
+	User               *string           `json:"user,omitempty"`
 	Metadata           map[string]string `json:"metadata"`
 }
 
@@ -51,7 +51,8 @@ type reasoningInfo struct {
 type responseUsage struct {
 	InputTokens        int `json:"input_tokens"`
 	InputTokensDetails struct {
-		CachedTokens int `json:"cached_tokens"`
+		CachedTokens     int `json:"cached_tokens"`
+		CacheWriteTokens int `json:"cache_write_tokens"`
 	} `json:"input_tokens_details"`
 	OutputTokens        int `json:"output_tokens"`
 	OutputTokensDetails struct {
@@ -98,7 +99,8 @@ type responsesCall struct {
 	id     string
 	msgID  string
 	fcIDs  []string
-	status string // final status: completed or incomplete
+	status string            // final status: completed or incomplete
+	tools  []json.RawMessage // the request's tools as the response echoes them
 }
 
 func serveResponses(ctx context.Context, c *Call, out wire.Sink) error {
@@ -119,7 +121,8 @@ func serveResponses(ctx context.Context, c *Call, out wire.Sink) error {
 	if err != nil {
 		return c.fail(out, openAI, errSchema(err, "tools"))
 	}
-	rc := &responsesCall{c: c, req: &req, p: p, ch: &choices[0], id: c.ids.response(), msgID: c.ids.outputMessage(), status: "completed"}
+	rc := &responsesCall{c: c, req: &req, p: p, ch: &choices[0], id: c.ids.response(), msgID: c.ids.outputMessage(),
+		status: "completed", tools: echoTools(req.Tools)}
 	for range rc.ch.calls {
 		rc.fcIDs = append(rc.fcIDs, c.ids.functionCall())
 	}
@@ -144,11 +147,8 @@ func (rc *responsesCall) object(status string, output []outputItem) *responseObj
 		Instructions: r.Instructions, MaxOutputTokens: r.MaxOutputTokens, Model: rc.p.model, Output: output,
 		ParallelToolCalls: deref(r.ParallelToolCalls, true), PreviousResponseID: r.PreviousResponseID,
 		ServiceTier: serviceTier(r.ServiceTier), Store: deref(r.Store, true), Temperature: deref(r.Temperature, 1),
-		Text: defaultTextFormat, ToolChoice: autoToolChoice, Tools: r.Tools, TopLogprobs: deref(r.TopLogprobs, 0),
+		Text: defaultTextFormat, ToolChoice: autoToolChoice, Tools: rc.tools, TopLogprobs: deref(r.TopLogprobs, 0),
 		TopP: deref(r.TopP, 1), Truncation: deref(r.Truncation, "disabled"), User: r.User, Metadata: r.Metadata}
-	if o.Tools == nil {
-		o.Tools = []json.RawMessage{}
-	}
 	if o.Metadata == nil {
 		o.Metadata = map[string]string{}
 	}
@@ -196,4 +196,36 @@ func (rc *responsesCall) message(status, text string, withPart bool) outputItem 
 func (rc *responsesCall) functionCall(i int, status, args string) outputItem {
 	call := rc.ch.calls[i]
 	return outputItem{ID: rc.fcIDs[i], Type: "function_call", Status: status, Arguments: &args, CallID: call.id, Name: call.name}
+}
+
+// echoedFunctionTool is a function tool as a response echoes it: every
+// field present, strict defaulting to true as the API documents.
+type echoedFunctionTool struct {
+	Type        string          `json:"type"`
+	Name        string          `json:"name"`
+	Description *string         `json:"description"`
+	Parameters  json.RawMessage `json:"parameters"`
+	Strict      bool            `json:"strict"`
+}
+
+func echoTools(raw []json.RawMessage) []json.RawMessage {
+	out := make([]json.RawMessage, 0, len(raw))
+	for _, r := range raw {
+		var t responsesTool
+		if json.Unmarshal(r, &t) != nil || t.Type != "function" || t.Name == nil {
+			out = append(out, r)
+			continue
+		}
+		e := echoedFunctionTool{Type: "function", Name: *t.Name, Description: t.Description,
+			Parameters: t.Parameters, Strict: deref(t.Strict, true)}
+		if len(e.Parameters) == 0 {
+			e.Parameters = jsonNull
+		}
+		b, err := json.Marshal(e)
+		if err != nil {
+			b = r
+		}
+		out = append(out, b)
+	}
+	return out
 }
