@@ -2,16 +2,18 @@
 # Load benchmark: llm-simulator against a bare net/http server answering
 # the same bytes, driven by wrk in the same run, so the ratio is fair on a
 # shared machine. Prints one table: mode, RPS (and events/s for streams),
-# p50, p99, errors, and the ratio to the baseline.
+# p50, p99, errors, and the ratio to the baseline, as medians of
+# interleaved rounds.
 #
-#   bench/run.sh                 # 10 s per run, 64 connections
-#   DURATION=30s CONNS=128 bench/run.sh
+#   bench/run.sh                        # 5 rounds of 5 s per side, 64 connections
+#   ROUNDS=9 DURATION=10s CONNS=128 bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION=${DURATION:-10s}
+DURATION=${DURATION:-5s}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
+ROUNDS=${ROUNDS:-5}
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk…" >&2
@@ -86,19 +88,39 @@ events=$(grep -c '^data: ' "$work/stream.txt")
 start_bare "$work/chat.json"; bare_chat=$bare
 start_bare "$work/stream.txt" -sse; bare_stream=$bare
 
+# Each pair is measured ROUNDS times, alternating baseline and simulator,
+# and the medians are reported: on a shared machine a single run can be
+# off by half, but interleaving makes the noise hit both sides alike.
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# pair NAME URL_BASE URL_SIM SCRIPT → prints two rows (baseline, simulator)
+pair() {
+  local name=$1 base=$2 simurl=$3 script=$4
+  : >"$work/b" ; : >"$work/s"
+  for _ in $(seq "$ROUNDS"); do
+    measure "$base" "$script" >>"$work/b"
+    measure "$simurl" "$script" >>"$work/s"
+  done
+  local col
+  for side in b s; do
+    for col in 1 2 3; do
+      awk -v c=$col '{v=$c; if (v ~ /us$/) v=v/1000; else if (v ~ /ms$/) v=v+0; else if (v ~ /s$/) v=v*1000; print v}' "$work/$side" | median >"$work/$side.$col"
+    done
+  done
+  b_rps=$(cat "$work/b.1"); s_rps=$(cat "$work/s.1")
+  errs_b=$(awk '{ $1=$2=$3=""; print }' "$work/b" | sort -u | tr '\n' ' ')
+  errs_s=$(awk '{ $1=$2=$3=""; print }' "$work/s" | sort -u | tr '\n' ' ')
+  row "bare net/http, $name" "$b_rps" "$(cat "$work/b.2")ms" "$(cat "$work/b.3")ms" "$errs_b"
+  row "llm-simulator, $name" "$s_rps" "$(cat "$work/s.2")ms" "$(cat "$work/s.3")ms" "$errs_s" "$b_rps"
+}
+
 printf '%-34s %12s %10s %10s  %s\n' mode "RPS" p50 p99 errors
-row() { # name rps p50 p99 errs base_rps [events]
+row() { # name rps p50 p99 errs [base_rps]
   local ratio=""
   [ -n "${6:-}" ] && ratio=$(awk -v a="$2" -v b="$6" 'BEGIN {printf "%.2fx", a/b}')
-  printf '%-34s %12s %10s %10s  %s %s\n' "$1" "$2" "$3" "$4" "$5" "${ratio:+(ratio $ratio)}"
+  printf '%-34s %12.0f %10s %10s  %s %s\n' "$1" "$2" "$3" "$4" "$5" "${ratio:+(ratio $ratio)}"
 }
-read -r b_rps b_p50 b_p99 b_err <<<"$(measure "http://$bare_chat/" "$(lua "$chat")")"
-read -r s_rps s_p50 s_p99 s_err <<<"$(measure "http://$sim/v1/chat/completions" "$(lua "$chat")")"
-row "bare net/http, chat JSON" "$b_rps" "$b_p50" "$b_p99" "$b_err"
-row "llm-simulator, chat JSON" "$s_rps" "$s_p50" "$s_p99" "$s_err" "$b_rps"
-read -r b_rps b_p50 b_p99 b_err <<<"$(measure "http://$bare_stream/" "$(lua "$stream")")"
-read -r s_rps s_p50 s_p99 s_err <<<"$(measure "http://$sim/v1/chat/completions" "$(lua "$stream")")"
-row "bare net/http, stream ($events ev)" "$b_rps" "$b_p50" "$b_p99" "$b_err"
-row "llm-simulator, stream ($events ev)" "$s_rps" "$s_p50" "$s_p99" "$s_err" "$b_rps"
-awk -v a="$s_rps" -v b="$b_rps" -v e="$events" 'BEGIN {printf "events/s: llm-simulator %.0f, bare %.0f\n", a*e, b*e}'
-echo "($(nproc) cores; wrk -t$THREADS -c$CONNS -d$DURATION; $(date -u +%F))"
+pair "chat JSON" "http://$bare_chat/" "http://$sim/v1/chat/completions" "$(lua "$chat")"
+pair "stream ($events ev)" "http://$bare_stream/" "http://$sim/v1/chat/completions" "$(lua "$stream")"
+awk -v a="$s_rps" -v b="$b_rps" -v e="$events" 'BEGIN {printf "events/s (median): llm-simulator %.0f, bare %.0f, ratio %.2fx\n", a*e, b*e, a/b}'
+echo "($(nproc) cores; wrk -t$THREADS -c$CONNS -d$DURATION, $ROUNDS interleaved rounds, medians; $(date -u +%F))"

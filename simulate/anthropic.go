@@ -3,7 +3,6 @@ package simulate
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/llm-simulator/llm-simulator/wire"
@@ -55,14 +54,5 @@ func anthropicModelNotFound(model string) *wire.APIError {
 
 // anthropicHead is the head of a successful Anthropic response.
 func anthropicHead(c *Call, stream wire.Stream, contentLength int) wire.Event {
-	h := make(http.Header, 4)
-	if stream == wire.NotStream {
-		h.Set("Content-Type", "application/json")
-		h.Set("Content-Length", strconv.Itoa(contentLength))
-	} else {
-		h.Set("Content-Type", "text/event-stream; charset=utf-8")
-		h.Set("Cache-Control", "no-cache")
-	}
-	h.Set("Request-Id", c.RequestID)
-	return wire.Event{Kind: wire.Head, Status: http.StatusOK, Header: h, Stream: stream}
+	return successHead(c, stream, contentLength, "Request-Id", 0)
 }

@@ -66,20 +66,36 @@ func openAIModelNotFound(model string) *wire.APIError {
 		Message: "The model `" + model + "` does not exist or you do not have access to it."}
 }
 
+// Header values shared by every response; net/http never modifies them.
+// Keys are written in canonical form so no call pays for canonicalising.
+var (
+	valueJSON       = []string{"application/json"}
+	valueSSE        = []string{"text/event-stream; charset=utf-8"}
+	valueNoCache    = []string{"no-cache"}
+	valueAPIVersion = []string{"2020-10-01"}
+)
+
+// successHead is the head of a successful response: content type and
+// length (or stream headers), plus the provider's request-id header.
+func successHead(c *Call, stream wire.Stream, contentLength int, idHeader string, extra int) wire.Event {
+	h := make(http.Header, 4+extra)
+	if stream == wire.NotStream {
+		h["Content-Type"] = valueJSON
+		h["Content-Length"] = []string{strconv.Itoa(contentLength)}
+	} else {
+		h["Content-Type"] = valueSSE
+		h["Cache-Control"] = valueNoCache
+	}
+	h[idHeader] = []string{c.RequestID}
+	return wire.Event{Kind: wire.Head, Status: http.StatusOK, Header: h, Stream: stream}
+}
+
 // openAIHead is the head of a successful OpenAI response.
 func openAIHead(c *Call, stream wire.Stream, contentLength int) wire.Event {
-	h := make(http.Header, 6)
-	if stream == wire.NotStream {
-		h.Set("Content-Type", "application/json")
-		h.Set("Content-Length", strconv.Itoa(contentLength))
-	} else {
-		h.Set("Content-Type", "text/event-stream; charset=utf-8")
-		h.Set("Cache-Control", "no-cache")
-	}
-	h.Set("X-Request-Id", c.RequestID)
-	h.Set("Openai-Version", "2020-10-01")
-	h.Set("Openai-Processing-Ms", strconv.FormatInt(c.Clock.Now().Sub(c.Start).Milliseconds(), 10))
-	return wire.Event{Kind: wire.Head, Status: http.StatusOK, Header: h, Stream: stream}
+	ev := successHead(c, stream, contentLength, "X-Request-Id", 2)
+	ev.Header["Openai-Version"] = valueAPIVersion
+	ev.Header["Openai-Processing-Ms"] = []string{strconv.FormatInt(c.Clock.Now().Sub(c.Start).Milliseconds(), 10)}
+	return ev
 }
 
 // sendJSON sends a complete JSON response.

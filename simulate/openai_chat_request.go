@@ -3,6 +3,7 @@ package simulate
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/llm-simulator/llm-simulator/wire"
@@ -132,28 +133,40 @@ func (r *chatRequest) validate() *wire.APIError {
 func (m *chatMessage) validate(i int) *wire.APIError {
 	var ok bool
 	m.text, m.extra, ok = contentTextAndExtra(m.Content)
-	at := fmt.Sprintf("messages[%d]", i)
+	at := lazyPath{"messages[", i, "]"}
 	if m.Role == nil {
-		return missing(at + ".role")
+		return missing(at.with(".role"))
 	}
 	if !oneOf(*m.Role, chatRoles) {
-		return invalidValue(at+".role", *m.Role, chatRoles)
+		return invalidValue(at.with(".role"), *m.Role, chatRoles)
 	}
 	switch *m.Role {
 	case "assistant":
 		// An assistant turn may carry only tool calls.
 	default:
 		if len(m.Content) == 0 || string(m.Content) == "null" {
-			return missing(at + ".content")
+			return missing(at.with(".content"))
 		}
 	}
 	if *m.Role == "tool" && m.ToolCallID == nil {
-		return missing(at + ".tool_call_id")
+		return missing(at.with(".tool_call_id"))
 	}
 	if !ok {
-		return badRequest(at+".content", "invalid_type", "Invalid type for '%s.content': expected one of a string or array of objects, but got %s instead.", at, article(rawKind(m.Content)))
+		return badRequest(at.with(".content"), "invalid_type", "Invalid type for '%s': expected one of a string or array of objects, but got %s instead.", at.with(".content"), article(rawKind(m.Content)))
 	}
 	return nil
+}
+
+// lazyPath is a parameter path like messages[3] that is only formatted
+// when an error names it: validation runs on every request.
+type lazyPath struct {
+	prefix string
+	i      int
+	suffix string
+}
+
+func (p lazyPath) with(field string) string {
+	return p.prefix + strconv.Itoa(p.i) + p.suffix + field
 }
 
 func (r *chatRequest) toolNames() []string {

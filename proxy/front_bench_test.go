@@ -1,0 +1,35 @@
+package proxy
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/llm-simulator/llm-simulator/simulate"
+)
+
+// benchWriter is a ResponseWriter that drops what it is given.
+type benchWriter struct{ h http.Header }
+
+func (w *benchWriter) Header() http.Header         { return w.h }
+func (w *benchWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *benchWriter) WriteHeader(int)             {}
+func (w *benchWriter) Flush()                      {}
+
+// BenchmarkFront is one request through the whole front — routing, body,
+// identity, simulator, writer — without a network: the handler's own cost.
+func BenchmarkFront(b *testing.B) {
+	body := []byte(`{"model":"gpt-4o","messages":[{"role":"system","content":"You are helpful."},{"role":"user","content":"Tell me a joke about proxies."}]}`)
+	f := &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Seed: 42}
+	req, _ := http.NewRequest("POST", "http://127.0.0.1/v1/chat/completions", nil)
+	rd := bytes.NewReader(body)
+	w := &benchWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		rd.Reset(body)
+		req.Body = io.NopCloser(rd)
+		clear(w.h)
+		f.ServeHTTP(w, req)
+	}
+}
