@@ -55,8 +55,9 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := buf.Bytes()
-	req := &simulate.Request{Provider: provider, Method: r.Method, Path: path, Header: r.Header, Body: body,
-		Seed: f.seed(r.Method, path, body)}
+	seed, exchange := f.identity(r.Method, path, body)
+	req := &simulate.Request{Provider: provider, Method: r.Method, Path: path, Query: r.URL.RawQuery,
+		Header: r.Header, Body: body, Seed: seed, Exchange: exchange}
 	err := f.Sim.Serve(r.Context(), req, out)
 	if err != nil && !isClientGone(r.Context(), err) {
 		f.Log.Error().Err(err).Str("path", r.URL.Path).Msg("response failed")
@@ -68,17 +69,19 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// seed derives the call's seed from what the request means: method, path
-// and body (without the members in identitySkip), and how many times that
-// request, streamed or not, has been seen.
-func (f *Front) seed(method, path string, body []byte) uint64 {
+// identity derives the call's seed from what the request means — method,
+// path and body without the members in identitySkip — and how many times
+// that request, streamed or not, has been seen; and the exchange, which
+// also tells a streamed call from its unstreamed twin.
+func (f *Front) identity(method, path string, body []byte) (seed, exchange uint64) {
 	h := canon.Hash(body, identitySkip...)
 	h ^= canon.Hash([]byte(method+" "+path)) * 0x9e3779b97f4a7c15
 	key := h
 	if raw, ok := canon.Lookup(body, "stream"); ok && string(raw) == "true" {
 		key = ^h
 	}
-	return simulate.Seed(f.Seed, h, f.occ.next(key))
+	n := f.occ.next(key)
+	return simulate.Seed(f.Seed, h, n), simulate.Seed(f.Seed, key, n)
 }
 
 var errBodyTooLarge = errors.New("request body too large")

@@ -16,6 +16,9 @@ type message struct {
 	Content      []contentBlock `json:"content"`
 	StopReason   *string        `json:"stop_reason"`
 	StopSequence *string        `json:"stop_sequence"`
+	StopDetails  *struct{}      `json:"stop_details"` // set only for refusals
+	Container    *struct{}      `json:"container"`    // set only when a container tool ran
+	Diagnostics  *struct{}      `json:"diagnostics"`  // set only when asked for
 	Usage        anthropicUsage `json:"usage"`
 }
 
@@ -39,8 +42,21 @@ type anthropicUsage struct {
 		Ephemeral5mInputTokens int `json:"ephemeral_5m_input_tokens"`
 		Ephemeral1hInputTokens int `json:"ephemeral_1h_input_tokens"`
 	} `json:"cache_creation"`
-	OutputTokens int    `json:"output_tokens"`
-	ServiceTier  string `json:"service_tier"`
+	OutputTokens        int                 `json:"output_tokens"`
+	OutputTokensDetails outputTokensDetails `json:"output_tokens_details"`
+	ServerToolUse       serverToolUse       `json:"server_tool_use"`
+	ServiceTier         string              `json:"service_tier"`
+	InferenceGeo        string              `json:"inference_geo"`
+	Speed               string              `json:"speed"`
+}
+
+type outputTokensDetails struct {
+	ThinkingTokens int `json:"thinking_tokens"`
+}
+
+type serverToolUse struct {
+	WebFetchRequests  int `json:"web_fetch_requests"`
+	WebSearchRequests int `json:"web_search_requests"`
 }
 
 func (f finish) anthropic() string {
@@ -113,15 +129,25 @@ func (mc *messagesCall) message(final bool) *message {
 	return m
 }
 
+// usage is the message's usage with output tokens so far; thinking counts
+// only once the answer is complete.
 func (mc *messagesCall) usage(output int) anthropicUsage {
-	return anthropicUsage{InputTokens: mc.p.data.PromptTokens, OutputTokens: output, ServiceTier: "standard"}
+	u := anthropicUsage{InputTokens: mc.p.data.PromptTokens, OutputTokens: output, ServiceTier: "standard",
+		InferenceGeo: "global", Speed: "standard"}
+	if output == mc.ch.tokens {
+		u.OutputTokensDetails.ThinkingTokens = len(mc.ch.thinking)
+	}
+	return u
 }
 
 // blocks are the finished content blocks: thinking, then text or tool use.
 func (mc *messagesCall) blocks() []contentBlock {
 	var out []contentBlock
 	if len(mc.ch.thinking) > 0 {
-		t := joinPieces(mc.ch.thinking)
+		t := ""
+		if !mc.p.thinkingOmitted {
+			t = joinPieces(mc.ch.thinking)
+		}
 		out = append(out, contentBlock{Type: "thinking", Thinking: &t, Signature: &mc.signature})
 	}
 	if len(mc.ch.calls) == 0 {

@@ -22,10 +22,20 @@ type messagesRequest struct {
 	Tools         []anthropicTool      `json:"tools"`
 	ToolChoice    *anthropicToolChoice `json:"tool_choice"`
 	Thinking      *anthropicThinking   `json:"thinking"`
+	OutputConfig  *outputConfig        `json:"output_config"`
 	Metadata      *struct {
 		UserID *string `json:"user_id"`
 	} `json:"metadata"`
 	ServiceTier *string `json:"service_tier"`
+}
+
+// outputConfig is structured output (format) and effort.
+type outputConfig struct {
+	Effort *string `json:"effort"`
+	Format *struct {
+		Type   *string         `json:"type"`
+		Schema json.RawMessage `json:"schema"`
+	} `json:"format"`
 }
 
 type anthropicMessage struct {
@@ -57,6 +67,7 @@ type anthropicToolChoice struct {
 type anthropicThinking struct {
 	Type         *string `json:"type"`
 	BudgetTokens *int    `json:"budget_tokens"`
+	Display      *string `json:"display"` // summarized (default) or omitted
 }
 
 // Anthropic reports validation problems as "path: message".
@@ -91,6 +102,7 @@ func (r *messagesRequest) validate(needMaxTokens bool) *wire.APIError {
 		anthropicBounds("top_p", r.TopP, 0, 1),
 		r.validateTools(),
 		r.validateThinking(),
+		r.OutputConfig.validate(),
 	} {
 		if e != nil {
 			return e
@@ -175,11 +187,18 @@ const minThinkingBudget = 1024
 
 func (r *messagesRequest) validateThinking() *wire.APIError {
 	t := r.Thinking
-	if t == nil || t.Type == nil || *t.Type != "enabled" {
-		if t != nil && t.Type != nil && *t.Type != "disabled" && *t.Type != "enabled" {
-			return fieldInvalid("thinking.type", "Input should be 'enabled' or 'disabled'")
-		}
+	if t == nil || t.Type == nil {
 		return nil
+	}
+	if d := t.Display; d != nil && *d != "summarized" && *d != "omitted" {
+		return fieldInvalid("thinking."+*t.Type+".display", "Input should be 'summarized' or 'omitted'")
+	}
+	switch *t.Type {
+	case "disabled", "adaptive":
+		return nil
+	case "enabled":
+	default:
+		return fieldInvalid("thinking.type", "Input should be 'enabled', 'disabled' or 'adaptive'")
 	}
 	if t.BudgetTokens == nil {
 		return fieldRequired("thinking.enabled.budget_tokens")
@@ -189,6 +208,29 @@ func (r *messagesRequest) validateThinking() *wire.APIError {
 	}
 	if r.MaxTokens != nil && *r.MaxTokens <= *t.BudgetTokens {
 		return badRequest("", "", "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size")
+	}
+	return nil
+}
+
+var efforts = []string{"low", "medium", "high", "xhigh", "max"}
+
+func (o *outputConfig) validate() *wire.APIError {
+	if o == nil {
+		return nil
+	}
+	if o.Effort != nil && !oneOf(*o.Effort, efforts) {
+		return fieldInvalid("output_config.effort", "Input should be 'low', 'medium', 'high', 'xhigh' or 'max'")
+	}
+	if f := o.Format; f != nil {
+		if f.Type != nil && *f.Type != "json_schema" {
+			return fieldInvalid("output_config.format.type", "Input should be 'json_schema'")
+		}
+		if len(f.Schema) == 0 {
+			return fieldRequired("output_config.format.schema")
+		}
+		if rawKind(f.Schema) != "object" {
+			return fieldInvalid("output_config.format.schema", "Input should be a valid dictionary")
+		}
 	}
 	return nil
 }
@@ -250,8 +292,19 @@ func (r *messagesRequest) prompt(endpoint string) *prompt {
 			p.choice = toolChoice{mode: toolsNamed, name: *tc.Name}
 		}
 	}
-	if t := r.Thinking; t != nil && t.Type != nil && *t.Type == "enabled" {
-		p.thinkingBudget = *t.BudgetTokens
+	if t := r.Thinking; t != nil && t.Type != nil {
+		switch *t.Type {
+		case "enabled":
+			p.thinkingBudget = *t.BudgetTokens
+		case "adaptive":
+			// The model decides how long to think; here, at most half of
+			// what max_tokens leaves.
+			p.thinkingBudget = max(1, p.maxTokens/2)
+		}
+		p.thinkingOmitted = t.Display != nil && *t.Display == "omitted"
+	}
+	if o := r.OutputConfig; o != nil && o.Format != nil {
+		p.schema = o.Format.Schema
 	}
 	msgs := *r.Messages
 	for _, m := range msgs {

@@ -27,15 +27,19 @@ type blockDelta struct {
 }
 
 type messageDelta struct {
-	StopReason   string  `json:"stop_reason"`
-	StopSequence *string `json:"stop_sequence"`
+	StopReason   string    `json:"stop_reason"`
+	StopSequence *string   `json:"stop_sequence"`
+	StopDetails  *struct{} `json:"stop_details"`
+	Container    *struct{} `json:"container"`
 }
 
 type deltaUsage struct {
-	InputTokens              int `json:"input_tokens"`
-	CacheCreationInputTokens int `json:"cache_creation_input_tokens"`
-	CacheReadInputTokens     int `json:"cache_read_input_tokens"`
-	OutputTokens             int `json:"output_tokens"`
+	InputTokens              int                 `json:"input_tokens"`
+	CacheCreationInputTokens int                 `json:"cache_creation_input_tokens"`
+	CacheReadInputTokens     int                 `json:"cache_read_input_tokens"`
+	OutputTokens             int                 `json:"output_tokens"`
+	OutputTokensDetails      outputTokensDetails `json:"output_tokens_details"`
+	ServerToolUse            serverToolUse       `json:"server_tool_use"`
 }
 
 func (mc *messagesCall) send(out wire.Sink, ev anthropicEvent) error {
@@ -59,6 +63,7 @@ func (mc *messagesCall) streamOut(ctx context.Context, out wire.Sink, pace *pace
 	bs := &blockStream{mc: mc, out: out, ctx: ctx, pace: pace}
 	if len(mc.ch.thinking) > 0 {
 		empty := ""
+		bs.hidden = mc.p.thinkingOmitted
 		if err := bs.block(contentBlock{Type: "thinking", Thinking: &empty, Signature: &empty}, mc.ch.thinking,
 			func(s *string) blockDelta { return blockDelta{Type: "thinking_delta", Thinking: s} }); err != nil {
 			return err
@@ -72,7 +77,8 @@ func (mc *messagesCall) streamOut(ctx context.Context, out wire.Sink, pace *pace
 	if mc.ch.stopSeq != "" {
 		md.StopSequence = &mc.ch.stopSeq
 	}
-	u := &deltaUsage{InputTokens: mc.p.data.PromptTokens, OutputTokens: mc.ch.tokens}
+	u := &deltaUsage{InputTokens: mc.p.data.PromptTokens, OutputTokens: mc.ch.tokens,
+		OutputTokensDetails: outputTokensDetails{ThinkingTokens: len(mc.ch.thinking)}}
 	if err := mc.send(out, anthropicEvent{Type: "message_delta", Delta: md, Usage: u}); err != nil {
 		return err
 	}
@@ -107,6 +113,9 @@ type blockStream struct {
 	pace   *pacer
 	index  int
 	pieces int // pieces sent so far, across blocks
+	// hidden paces the next block's pieces without sending them: omitted
+	// thinking takes its time, as it does at the provider.
+	hidden bool
 }
 
 func (bs *blockStream) block(start contentBlock, pieces []string, delta func(*string) blockDelta) error {
@@ -129,10 +138,14 @@ func (bs *blockStream) block(start contentBlock, pieces []string, delta func(*st
 			}
 		}
 		bs.pieces++
+		if bs.hidden {
+			continue
+		}
 		if err := bs.delta(&tpl, ok, idx, p, delta); err != nil {
 			return err
 		}
 	}
+	bs.hidden = false
 	if start.Type == "thinking" {
 		sig := bs.mc.signature
 		if err := bs.mc.send(bs.out, anthropicEvent{Type: "content_block_delta", Index: &idx,

@@ -90,6 +90,51 @@ var (
 	autoToolChoice    = json.RawMessage(`"auto"`)
 )
 
+// echoedText is the text configuration a response reports: the format with
+// only its own fields, strict defaulting to false and verbosity to medium,
+// as the API documents.
+type echoedText struct {
+	Format struct {
+		Type        string          `json:"type"`
+		Name        *string         `json:"name,omitempty"`
+		Description *string         `json:"description,omitempty"`
+		Schema      json.RawMessage `json:"schema,omitempty"`
+		Strict      *bool           `json:"strict,omitempty"`
+	} `json:"format"`
+	Verbosity string `json:"verbosity"`
+}
+
+func echoText(t *responsesText) json.RawMessage {
+	if t == nil {
+		return defaultTextFormat
+	}
+	var e echoedText
+	e.Format.Type, e.Verbosity = "text", deref(t.Verbosity, "medium")
+	if f := t.Format; f != nil && f.Type != nil {
+		e.Format.Type = *f.Type
+		if *f.Type == "json_schema" {
+			strict := deref(f.Strict, false)
+			e.Format.Name, e.Format.Schema, e.Format.Strict = f.Name, f.Schema, &strict
+			e.Format.Description = f.Description
+		}
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return defaultTextFormat
+	}
+	return b
+}
+
+// echoReasoning reports the reasoning settings asked for; null fields
+// where none were given.
+func echoReasoning(raw json.RawMessage) reasoningInfo {
+	var r reasoningInfo
+	if len(raw) > 0 {
+		_ = json.Unmarshal(raw, &r)
+	}
+	return r
+}
+
 // responsesCall is a validated Responses request with its plan.
 type responsesCall struct {
 	c      *Call
@@ -152,9 +197,8 @@ func (rc *responsesCall) object(status string, output []outputItem) *responseObj
 	if o.Metadata == nil {
 		o.Metadata = map[string]string{}
 	}
-	if r.Text != nil && r.Text.Format != nil {
-		o.Text, _ = json.Marshal(r.Text)
-	}
+	o.Text = echoText(r.Text)
+	o.Reasoning = echoReasoning(r.Reasoning)
 	if len(r.ToolChoice) > 0 && string(r.ToolChoice) != "null" {
 		o.ToolChoice = r.ToolChoice
 	}

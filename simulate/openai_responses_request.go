@@ -36,10 +36,11 @@ type responsesText struct {
 }
 
 type responsesFormat struct {
-	Type   *string         `json:"type"`
-	Name   *string         `json:"name"`
-	Schema json.RawMessage `json:"schema"`
-	Strict *bool           `json:"strict"`
+	Type        *string         `json:"type"`
+	Name        *string         `json:"name"`
+	Description *string         `json:"description"`
+	Schema      json.RawMessage `json:"schema"`
+	Strict      *bool           `json:"strict"`
 }
 
 // responsesTool is a function tool in the Responses API's flat form.

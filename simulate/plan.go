@@ -22,6 +22,7 @@ type prompt struct {
 	n               int
 	schema          []byte // JSON output wanted: the schema, or jsonObjectSchema
 	thinkingBudget  int    // > 0: think first (Anthropic)
+	thinkingOmitted bool   // thinking is billed and signed but its text withheld
 }
 
 type toolDef struct {

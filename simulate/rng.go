@@ -9,6 +9,7 @@ const (
 	streamContent uint64 = iota + 1
 	streamTiming
 	streamIDs
+	streamRequestID
 )
 
 func newRNG(seed, stream uint64) *rand.Rand {

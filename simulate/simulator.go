@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"cmp"
 	"context"
 	"math/rand/v2"
 	"net/http"
@@ -33,11 +34,18 @@ type Request struct {
 	Method   string
 	// Path is the API path without any routing prefix, e.g.
 	// /v1/chat/completions.
-	Path   string
+	Path string
+	// Query is the raw query string, without '?'.
+	Query  string
 	Header http.Header
 	Body   []byte
-	// Seed is this call's RNG seed; see Seed.
+	// Seed is this call's RNG seed; see Seed. It decides the answer.
 	Seed uint64
+	// Exchange identifies this HTTP exchange (the front derives it from the
+	// request with its stream flag, and its occurrence); the request id
+	// comes from it. A streamed call and its unstreamed twin share Seed,
+	// hence their answer, but not their request id. Zero means Seed.
+	Exchange uint64
 }
 
 // Emulator answers the calls of one provider's API.
@@ -122,10 +130,11 @@ func (s *Simulator) Serve(ctx context.Context, req *Request, out wire.Sink) erro
 		timing:  newRNG(req.Seed, streamTiming),
 		ids:     ids{newRNG(req.Seed, streamIDs)},
 	}
+	exchange := ids{newRNG(cmp.Or(req.Exchange, req.Seed), streamRequestID)}
 	if e.Dialect().Name() == "anthropic" {
-		c.RequestID = c.ids.anthropicRequest()
+		c.RequestID = exchange.anthropicRequest()
 	} else {
-		c.RequestID = c.ids.openAIRequest()
+		c.RequestID = exchange.openAIRequest()
 	}
 	return e.Serve(ctx, c, out)
 }
