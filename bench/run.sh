@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load benchmark: llm-simulator against a bare net/http server answering
-# the same bytes, driven by wrk in the same run, so the ratio is fair on a
+# the same bytes (body and headers, captured from the simulator), driven by
+# wrk in the same run, so the ratio is fair on a
 # shared machine. Prints one table: mode, RPS (and events/s for streams),
 # p50, p99, errors, and the ratio to the baseline, as medians of
 # interleaved rounds.
@@ -82,11 +83,11 @@ measure() {
 start_sim
 chat='{"model":"gpt-4o","messages":[{"role":"system","content":"You are helpful."},{"role":"user","content":"Tell me a joke about proxies."}]}'
 stream='{"model":"bench-stream","stream":true,"messages":[{"role":"user","content":"Tell me a joke about proxies."}]}'
-curl -s "http://$sim/v1/chat/completions" -d "$chat" >"$work/chat.json"
-curl -s "http://$sim/v1/chat/completions" -d "$stream" >"$work/stream.txt"
+curl -s -D "$work/chat.headers" "http://$sim/v1/chat/completions" -d "$chat" >"$work/chat.json"
+curl -s -D "$work/stream.headers" "http://$sim/v1/chat/completions" -d "$stream" >"$work/stream.txt"
 events=$(grep -c '^data: ' "$work/stream.txt")
-start_bare "$work/chat.json"; bare_chat=$bare
-start_bare "$work/stream.txt" -sse; bare_stream=$bare
+start_bare "$work/chat.json" -headers "$work/chat.headers"; bare_chat=$bare
+start_bare "$work/stream.txt" -headers "$work/stream.headers" -sse; bare_stream=$bare
 
 # Each pair is measured ROUNDS times, alternating baseline and simulator,
 # and the medians are reported: on a shared machine a single run can be

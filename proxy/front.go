@@ -38,13 +38,23 @@ type Front struct {
 // words, and "user" only tags the caller.
 var identitySkip = []string{"stream", "stream_options", "user"}
 
-var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// Request bodies and Writers are pooled: nothing keeps either once
+// ServeHTTP returns.
+var (
+	bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	writers  = sync.Pool{New: func() any { return new(wire.Writer) }}
+)
 
 // ServeHTTP implements http.Handler.
 func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
+	var start time.Time
+	if f.AccessLog {
+		start = time.Now()
+	}
 	provider, path := route(r)
-	out := wire.NewWriter(w)
+	out := writers.Get().(*wire.Writer)
+	out.Reset(w)
+	defer writers.Put(out)
 	defer f.recoverPanic(out, provider)
 
 	buf := bodyPool.Get().(*bytes.Buffer)
@@ -74,10 +84,10 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // that request, streamed or not, has been seen; and the exchange, which
 // also tells a streamed call from its unstreamed twin.
 func (f *Front) identity(method, path string, body []byte) (seed, exchange uint64) {
-	h := canon.Hash(body, identitySkip...)
-	h ^= canon.Hash([]byte(method+" "+path)) * 0x9e3779b97f4a7c15
+	h, stream := canon.HashFlag(body, "stream", identitySkip...)
+	h ^= (canon.HashString(method) ^ canon.HashString(path)*31) * 0x9e3779b97f4a7c15
 	key := h
-	if raw, ok := canon.Lookup(body, "stream"); ok && string(raw) == "true" {
+	if stream {
 		key = ^h
 	}
 	n := f.occ.next(key)

@@ -93,7 +93,7 @@ func serveMessages(ctx context.Context, c *Call, out wire.Sink) error {
 	}
 	p := req.prompt(c.Path)
 	m := c.Config.modelFor(p.model)
-	choices, err := p.plan(m, c.content, c.ids.toolUse)
+	choices, err := p.plan(m, c.content, c.ids.toolUse, nil)
 	if err != nil {
 		return c.fail(out, anthropic, badRequest("", "", "tools: %v", err))
 	}

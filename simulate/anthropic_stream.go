@@ -51,7 +51,7 @@ func (mc *messagesCall) send(out wire.Sink, ev anthropicEvent) error {
 // the first start), then message_delta with the stop reason and usage,
 // and message_stop.
 func (mc *messagesCall) streamOut(ctx context.Context, out wire.Sink, pace *pacer) error {
-	if err := out.Send(anthropicHead(mc.c, wire.Anthropic, 0)); err != nil {
+	if err := sendHead(out, anthropicHead(mc.c, wire.Anthropic, 0)); err != nil {
 		return err
 	}
 	if err := mc.send(out, anthropicEvent{Type: "message_start", Message: mc.message(false)}); err != nil {

@@ -2,6 +2,8 @@ package simulate
 
 import (
 	"path"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/internal/dist"
@@ -57,8 +59,32 @@ func InstantModel() Model {
 }
 
 // modelFor returns the model for a name: the first override naming it
-// exactly, else the first whose glob matches, else the default.
+// exactly, else the first whose glob matches, else the default. Answers
+// are cached per name (up to modelCacheSize names), since globs are tried
+// on every request.
 func (c *Config) modelFor(name string) *Model {
+	if c.cache == nil {
+		return c.resolve(name)
+	}
+	if m, ok := c.cache.byName.Load(name); ok {
+		return m.(*Model)
+	}
+	m := c.resolve(name)
+	if c.cache.size.Add(1) <= modelCacheSize {
+		c.cache.byName.Store(name, m)
+	}
+	return m
+}
+
+const modelCacheSize = 4096
+
+// modelCache remembers modelFor's answers.
+type modelCache struct {
+	byName sync.Map     // model name → *Model
+	size   atomic.Int64 // names stored or being stored
+}
+
+func (c *Config) resolve(name string) *Model {
 	for i := range c.Models {
 		if c.Models[i].Pattern == name {
 			return &c.Models[i].Model

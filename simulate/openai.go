@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/llm-simulator/llm-simulator/wire"
 )
@@ -77,8 +78,8 @@ var (
 
 // successHead is the head of a successful response: content type and
 // length (or stream headers), plus the provider's request-id header.
-func successHead(c *Call, stream wire.Stream, contentLength int, idHeader string, extra int) wire.Event {
-	h := make(http.Header, 4+extra)
+func successHead(c *Call, stream wire.Stream, contentLength int, idHeader string) wire.Event {
+	h := headers.Get().(http.Header)
 	if stream == wire.NotStream {
 		h["Content-Type"] = valueJSON
 		h["Content-Length"] = []string{strconv.Itoa(contentLength)}
@@ -92,17 +93,29 @@ func successHead(c *Call, stream wire.Stream, contentLength int, idHeader string
 
 // openAIHead is the head of a successful OpenAI response.
 func openAIHead(c *Call, stream wire.Stream, contentLength int) wire.Event {
-	ev := successHead(c, stream, contentLength, "X-Request-Id", 2)
+	ev := successHead(c, stream, contentLength, "X-Request-Id")
 	ev.Header["Openai-Version"] = valueAPIVersion
 	ev.Header["Openai-Processing-Ms"] = []string{strconv.FormatInt(c.Clock.Now().Sub(c.Start).Milliseconds(), 10)}
 	return ev
+}
+
+// headers recycles head maps: the Writer copies a head's entries, and an
+// event's header is only valid until Send returns.
+var headers = sync.Pool{New: func() any { return make(http.Header, 8) }}
+
+// sendHead sends a head built by successHead, then recycles its map.
+func sendHead(out wire.Sink, ev wire.Event) error {
+	err := out.Send(ev)
+	clear(ev.Header)
+	headers.Put(ev.Header)
+	return err
 }
 
 // sendJSON sends a complete JSON response.
 func sendJSON(out wire.Sink, head func(n int) wire.Event, v any) error {
 	enc := encodeJSON(v)
 	defer enc.release()
-	if err := out.Send(head(len(enc.bytes()))); err != nil {
+	if err := sendHead(out, head(len(enc.bytes()))); err != nil {
 		return err
 	}
 	if err := out.Send(wire.Event{Kind: wire.Chunk, Data: enc.bytes()}); err != nil {

@@ -96,28 +96,34 @@ type chatCall struct {
 	usage     bool // stream_options.include_usage
 	obfuscate bool
 	logprobs  int // -1: none; else top_logprobs
+
+	reqBuf    chatRequest
+	promptBuf prompt
+	oneChoice [1]choice
 }
 
 func serveChat(ctx context.Context, c *Call, out wire.Sink) error {
-	var req chatRequest
-	if e := decodeOpenAI(c.Body, &req); e != nil {
+	// One allocation holds the request, its prompt and a single choice.
+	cc := &chatCall{c: c, logprobs: -1}
+	req := &cc.reqBuf
+	if e := decodeOpenAI(c.Body, req); e != nil {
 		return c.fail(out, openAI, e)
 	}
 	if e := req.validate(); e != nil {
 		return c.fail(out, openAI, e)
 	}
-	if !c.Config.allowed(*req.Model) {
-		return c.fail(out, openAI, openAIModelNotFound(*req.Model))
+	if !c.Config.allowed(req.Model) {
+		return c.fail(out, openAI, openAIModelNotFound(req.Model))
 	}
-	p := req.prompt(c.Path)
+	p := &cc.promptBuf
+	req.fillPrompt(p, c.Path)
 	m := c.Config.modelFor(p.model)
-	choices, err := p.plan(m, c.content, c.ids.toolCall)
+	choices, err := p.plan(m, c.content, c.ids.toolCall, cc.oneChoice[:0])
 	if err != nil {
 		return c.fail(out, openAI, errSchema(err, "tools"))
 	}
-	cc := &chatCall{c: c, req: &req, p: p, choices: choices, id: c.ids.chatCompletion(),
-		created: c.Start.Unix(), tier: serviceTier(req.ServiceTier), logprobs: -1,
-		stream: req.Stream != nil && *req.Stream}
+	cc.req, cc.p, cc.choices, cc.id = req, p, choices, c.ids.chatCompletion()
+	cc.created, cc.tier, cc.stream = c.Start.Unix(), serviceTier(req.ServiceTier), req.Stream != nil && *req.Stream
 	if req.Logprobs != nil && *req.Logprobs {
 		cc.logprobs = deref(req.TopLogprobs, 0)
 	}
@@ -169,7 +175,7 @@ func (cc *chatCall) sendPlain(out wire.Sink, head func(int) wire.Event) error {
 		str(ch.content()).str(ch.finish.openAI()).
 		int(u.PromptTokens).int(u.CompletionTokens).int(u.TotalTokens).
 		str(cc.tier).str(fingerprint(cc.p.model)).buf
-	if err := out.Send(head(len(*buf))); err != nil {
+	if err := sendHead(out, head(len(*buf))); err != nil {
 		return err
 	}
 	if err := out.Send(wire.Event{Kind: wire.Chunk, Data: *buf}); err != nil {
@@ -235,8 +241,8 @@ func deref[T any](p *T, def T) T {
 // tokens as 3 per message plus its content and name, plus 3 for the
 // reply's priming, plus the tool definitions — the method of OpenAI's
 // cookbook with this package's token estimate.
-func (r *chatRequest) prompt(endpoint string) *prompt {
-	p := &prompt{model: *r.Model, n: deref(r.N, 1), choice: toolChoice{mode: toolsAuto}}
+func (r *chatRequest) fillPrompt(p *prompt, endpoint string) {
+	*p = prompt{model: r.Model, n: deref(r.N, 1), choice: toolChoice{mode: toolsAuto}}
 	p.maxTokens = deref(r.MaxCompletionTokens, deref(r.MaxTokens, -1))
 	p.stop, _ = parseStop(r.Stop, 4)
 	p.schema = r.ResponseFormat.outputSchema()
@@ -251,25 +257,24 @@ func (r *chatRequest) prompt(endpoint string) *prompt {
 		p.tools = append(p.tools, toolDef{name: *t.Function.Name, schema: t.Function.Parameters})
 		tokens += toolTokens(*t.Function.Name, t.Function.Description, t.Function.Parameters)
 	}
-	msgs := *r.Messages
+	msgs := r.Messages
 	for _, m := range msgs {
-		text := m.text
+		text := m.Content.text
 		tokens += 3 + CountTokens(text) + m.extra + len(m.ToolCalls)/4
 		if m.Name != nil {
 			tokens += 1 + CountTokens(*m.Name)
 		}
-		switch *m.Role {
+		switch m.Role {
 		case "user":
 			p.data.LastUserMessage = text
 		case "system", "developer":
 			p.data.System = joinNonEmpty(p.data.System, text)
 		}
 	}
-	last := *msgs[len(msgs)-1].Role
+	last := msgs[len(msgs)-1].Role
 	p.afterToolResult = last == "tool" || last == "function"
 	p.data.Model, p.data.Provider, p.data.Endpoint = p.model, "openai", endpoint
 	p.data.Messages, p.data.PromptTokens = len(msgs), tokens
-	return p
 }
 
 // toolTokens is what a tool definition adds to the prompt.

@@ -12,9 +12,13 @@ import (
 // chatRequest is a chat completions request. Fields whose absence matters
 // are pointers; fields the API accepts in several shapes stay raw until
 // validated.
+//
+// The fields every request carries are values, not pointers, so decoding
+// them allocates nothing: an absent or empty model is refused alike, and
+// an absent messages array decodes as nil where an empty one does not.
 type chatRequest struct {
-	Model               *string          `json:"model"`
-	Messages            *[]chatMessage   `json:"messages"`
+	Model               string           `json:"model"`
+	Messages            []chatMessage    `json:"messages"`
 	MaxTokens           *int             `json:"max_tokens"`
 	MaxCompletionTokens *int             `json:"max_completion_tokens"`
 	N                   *int             `json:"n"`
@@ -44,15 +48,39 @@ type streamOptions struct {
 }
 
 type chatMessage struct {
-	Role       *string         `json:"role"`
-	Content    json.RawMessage `json:"content"`
+	Role       string          `json:"role"`
+	Content    messageContent  `json:"content"`
 	Name       *string         `json:"name"`
 	ToolCalls  json.RawMessage `json:"tool_calls"`
 	ToolCallID *string         `json:"tool_call_id"`
 
-	// text and extra are Content flattened, once, by validate.
-	text  string
+	// extra is the tokens of the content's non-text parts, counted once
+	// by validate.
 	extra int
+}
+
+// messageContent is a message's content: a string, decoded straight into
+// text (the common case costs one allocation, not a copy and then a
+// decode), or an array of parts, kept raw until validate flattens it.
+type messageContent struct {
+	raw  json.RawMessage // the array form, or invalid input; nil for a string
+	text string
+	set  bool // present and not null
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (c *messageContent) UnmarshalJSON(b []byte) error {
+	*c = messageContent{}
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		return nil
+	case b[0] == '"':
+		s, err := unquote(b)
+		c.text, c.set = s, true
+		return err
+	}
+	c.raw, c.set = append(json.RawMessage(nil), b...), true
+	return nil
 }
 
 type chatTool struct {
@@ -91,17 +119,17 @@ const imagePartTokens = 85
 var chatRoles = []string{"system", "assistant", "user", "function", "tool", "developer"}
 
 func (r *chatRequest) validate() *wire.APIError {
-	if r.Model == nil || *r.Model == "" {
+	if r.Model == "" {
 		return badRequest("", "", "you must provide a model parameter")
 	}
 	if r.Messages == nil {
 		return missing("messages")
 	}
-	if len(*r.Messages) == 0 {
+	if len(r.Messages) == 0 {
 		return badRequest("messages", "empty_array", "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.")
 	}
-	for i := range *r.Messages {
-		if e := (*r.Messages)[i].validate(i); e != nil {
+	for i := range r.Messages {
+		if e := r.Messages[i].validate(i); e != nil {
 			return e
 		}
 	}
@@ -131,28 +159,26 @@ func (r *chatRequest) validate() *wire.APIError {
 }
 
 func (m *chatMessage) validate(i int) *wire.APIError {
-	var ok bool
-	m.text, m.extra, ok = contentTextAndExtra(m.Content)
 	at := lazyPath{"messages[", i, "]"}
-	if m.Role == nil {
+	if m.Role == "" {
 		return missing(at.with(".role"))
 	}
-	if !oneOf(*m.Role, chatRoles) {
-		return invalidValue(at.with(".role"), *m.Role, chatRoles)
+	if !oneOf(m.Role, chatRoles) {
+		return invalidValue(at.with(".role"), m.Role, chatRoles)
 	}
-	switch *m.Role {
-	case "assistant":
-		// An assistant turn may carry only tool calls.
-	default:
-		if len(m.Content) == 0 || string(m.Content) == "null" {
-			return missing(at.with(".content"))
-		}
+	// An assistant turn may carry only tool calls; every other needs content.
+	if m.Role != "assistant" && !m.Content.set {
+		return missing(at.with(".content"))
 	}
-	if *m.Role == "tool" && m.ToolCallID == nil {
+	if m.Role == "tool" && m.ToolCallID == nil {
 		return missing(at.with(".tool_call_id"))
 	}
-	if !ok {
-		return badRequest(at.with(".content"), "invalid_type", "Invalid type for '%s': expected one of a string or array of objects, but got %s instead.", at.with(".content"), article(rawKind(m.Content)))
+	if m.Content.raw != nil {
+		text, extra, ok := contentTextAndExtra(m.Content.raw)
+		if !ok {
+			return badRequest(at.with(".content"), "invalid_type", "Invalid type for '%s': expected one of a string or array of objects, but got %s instead.", at.with(".content"), article(rawKind(m.Content.raw)))
+		}
+		m.Content.text, m.extra = text, extra
 	}
 	return nil
 }

@@ -49,7 +49,7 @@ func (cc *chatCall) streamOut(ctx context.Context, out wire.Sink, pace *pacer) e
 	if err := pace.first(ctx, cc.p.data.PromptTokens); err != nil {
 		return err
 	}
-	if err := out.Send(openAIHead(cc.c, wire.OpenAIChat, 0)); err != nil {
+	if err := sendHead(out, openAIHead(cc.c, wire.OpenAIChat, 0)); err != nil {
 		return err
 	}
 	for i := range cc.choices {

@@ -197,7 +197,7 @@ func (lc *legacyCall) planAll(prompts []string) error {
 			maxTokens: deref(lc.req.MaxTokens, legacyDefaultMaxTokens)}
 		p.data = TemplateData{Model: p.model, Provider: "openai", Endpoint: lc.c.Path, LastUserMessage: text,
 			Messages: 1, PromptTokens: CountTokens(text)}
-		choices, err := p.plan(lc.m, lc.c.content, lc.c.ids.toolCall)
+		choices, err := p.plan(lc.m, lc.c.content, lc.c.ids.toolCall, nil)
 		if err != nil {
 			return err
 		}
@@ -254,7 +254,7 @@ func (lc *legacyCall) streamOut(ctx context.Context, out wire.Sink, pace *pacer)
 	if err := pace.first(ctx, lc.promptTokens); err != nil {
 		return err
 	}
-	if err := out.Send(openAIHead(lc.c, wire.OpenAIChat, 0)); err != nil {
+	if err := sendHead(out, openAIHead(lc.c, wire.OpenAIChat, 0)); err != nil {
 		return err
 	}
 	includeUsage := lc.req.StreamOptions != nil && deref(lc.req.StreamOptions.IncludeUsage, false)

@@ -162,7 +162,7 @@ func serveResponses(ctx context.Context, c *Call, out wire.Sink) error {
 	}
 	p := req.prompt(items, tools, c.Path)
 	m := c.Config.modelFor(p.model)
-	choices, err := p.plan(m, c.content, c.ids.toolCall)
+	choices, err := p.plan(m, c.content, c.ids.toolCall, nil)
 	if err != nil {
 		return c.fail(out, openAI, errSchema(err, "tools"))
 	}

@@ -75,7 +75,7 @@ func (s *responsesStream) deltas(ctx context.Context, pace *pacer, first *bool, 
 // incomplete when max_output_tokens cut the answer). There is no [DONE].
 func (rc *responsesCall) streamOut(ctx context.Context, out wire.Sink, pace *pacer) error {
 	s := &responsesStream{out: out}
-	if err := out.Send(openAIHead(rc.c, wire.OpenAIResponses, 0)); err != nil {
+	if err := sendHead(out, openAIHead(rc.c, wire.OpenAIResponses, 0)); err != nil {
 		return err
 	}
 	for _, typ := range []string{"response.created", "response.in_progress"} {

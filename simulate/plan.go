@@ -98,10 +98,15 @@ func (e *errBadSchema) Error() string {
 	return fmt.Sprintf("invalid schema for function '%s': %v", e.tool, e.err)
 }
 
-// plan draws the answers to p. newID names tool calls in the provider's
-// format.
-func (p *prompt) plan(m *Model, r *rand.Rand, newID func() string) ([]choice, error) {
-	out := make([]choice, max(p.n, 1))
+// plan draws the answers to p into buf (grown as needed). newID names tool
+// calls in the provider's format.
+func (p *prompt) plan(m *Model, r *rand.Rand, newID func() string, buf []choice) ([]choice, error) {
+	out := buf[:0]
+	if n := max(p.n, 1); cap(out) >= n {
+		out = out[:n]
+	} else {
+		out = make([]choice, n)
+	}
 	for i := range out {
 		if err := p.planOne(&out[i], m, r, newID); err != nil {
 			return nil, err

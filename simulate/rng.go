@@ -12,8 +12,11 @@ const (
 	streamRequestID
 )
 
+// streamMix spreads the small stream numbers over PCG's second seed.
+const streamMix = 0x9e3779b97f4a7c15
+
 func newRNG(seed, stream uint64) *rand.Rand {
-	return rand.New(rand.NewPCG(seed, stream*0x9e3779b97f4a7c15))
+	return rand.New(rand.NewPCG(seed, stream*streamMix))
 }
 
 // Seed combines the config seed, a request's canonical hash and its

@@ -5,6 +5,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/wire"
@@ -25,6 +26,8 @@ type Config struct {
 	AllowedModels []string
 	// Clock is the time source; nil means RealClock.
 	Clock Clock
+
+	cache *modelCache // set by New
 }
 
 // Request is one API call, already routed to a provider.
@@ -69,6 +72,24 @@ type Call struct {
 	content *rand.Rand
 	timing  *rand.Rand
 	ids     ids
+
+	// The random streams live in the call, which is pooled, so a call
+	// allocates none of them: content, timing, ids, request id.
+	src [4]rand.PCG
+	rng [4]rand.Rand
+}
+
+var calls = sync.Pool{New: func() any { return new(Call) }}
+
+// seed points the call's random streams at a request's seeds.
+func (c *Call) seed(seed, exchange uint64) {
+	for i, s := range [4]struct{ seed, stream uint64 }{
+		{seed, streamContent}, {seed, streamTiming}, {seed, streamIDs}, {exchange, streamRequestID},
+	} {
+		c.src[i].Seed(s.seed, s.stream*streamMix)
+		c.rng[i] = *rand.New(&c.src[i])
+	}
+	c.content, c.timing, c.ids = &c.rng[0], &c.rng[1], ids{&c.rng[2]}
 }
 
 // Simulator dispatches calls to the emulator of their provider.
@@ -87,6 +108,7 @@ func New(cfg Config) *Simulator {
 		fillModel(&cfg.Models[i].Model, cfg.Default)
 	}
 	s := &Simulator{cfg: cfg, emulators: map[string]Emulator{}}
+	s.cfg.cache = new(modelCache)
 	for _, e := range []Emulator{OpenAI{}, Anthropic{}} {
 		s.emulators[e.Dialect().Name()] = e
 	}
@@ -121,16 +143,11 @@ func (s *Simulator) Serve(ctx context.Context, req *Request, out wire.Sink) erro
 	if !ok {
 		e = OpenAI{}
 	}
-	c := &Call{
-		Request: req,
-		Config:  &s.cfg,
-		Clock:   s.cfg.Clock,
-		Start:   s.cfg.Clock.Now(),
-		content: newRNG(req.Seed, streamContent),
-		timing:  newRNG(req.Seed, streamTiming),
-		ids:     ids{newRNG(req.Seed, streamIDs)},
-	}
-	exchange := ids{newRNG(cmp.Or(req.Exchange, req.Seed), streamRequestID)}
+	c := calls.Get().(*Call)
+	defer func() { c.Request, c.Config = nil, nil; calls.Put(c) }()
+	c.Request, c.Config, c.Clock, c.Start = req, &s.cfg, s.cfg.Clock, s.cfg.Clock.Now()
+	c.seed(req.Seed, cmp.Or(req.Exchange, req.Seed))
+	exchange := ids{&c.rng[3]}
 	if e.Dialect().Name() == "anthropic" {
 		c.RequestID = exchange.anthropicRequest()
 	} else {

@@ -33,8 +33,10 @@ func (k Kind) String() string {
 	return "invalid"
 }
 
-// Event is one unit of a response. Data and Raw are only valid until Send
-// returns: a Sink that keeps them must copy them.
+// Event is one unit of a response. Header, Data and Raw are only valid
+// until Send returns — sources reuse them — so a Sink that keeps them must
+// copy them (the Writer copies the header's entries, and the values, which
+// it keeps, are never reused).
 type Event struct {
 	Kind Kind
 

@@ -19,6 +19,12 @@ var ErrEnded = errors.New("wire: event after end of response")
 // no Content-Length (a stream of unknown length).
 type Writer struct {
 	rw http.ResponseWriter
+	// How to flush rw, found once by Reset, without allocating where it
+	// can: net/http's own writer reports flush errors; a plain Flusher does
+	// not; anything else goes through ResponseController, which also
+	// unwraps middleware.
+	fe interface{ FlushError() error }
+	fl http.Flusher
 	rc *http.ResponseController
 
 	head0       http.Header // the headers of the Head in force
@@ -34,7 +40,33 @@ type Writer struct {
 
 // NewWriter returns a Writer on rw.
 func NewWriter(rw http.ResponseWriter) *Writer {
-	return &Writer{rw: rw, rc: http.NewResponseController(rw), status: http.StatusOK}
+	w := new(Writer)
+	w.Reset(rw)
+	return w
+}
+
+// Reset makes w a fresh Writer on rw, so a front can reuse Writers.
+func (w *Writer) Reset(rw http.ResponseWriter) {
+	*w = Writer{rw: rw, status: http.StatusOK}
+	switch f := rw.(type) {
+	case interface{ FlushError() error }:
+		w.fe = f
+	case http.Flusher:
+		w.fl = f
+	default:
+		w.rc = http.NewResponseController(rw)
+	}
+}
+
+func (w *Writer) flush() error {
+	switch {
+	case w.fe != nil:
+		return w.fe.FlushError()
+	case w.fl != nil:
+		w.fl.Flush()
+		return nil
+	}
+	return w.rc.Flush()
 }
 
 var _ Sink = (*Writer)(nil)
@@ -101,7 +133,7 @@ func (w *Writer) sse(ev Event) error {
 		return err
 	}
 	w.events++
-	return w.rc.Flush()
+	return w.flush()
 }
 
 func (w *Writer) chunk(p []byte) error {
@@ -110,7 +142,7 @@ func (w *Writer) chunk(p []byte) error {
 		return err
 	}
 	if w.flushChunks {
-		return w.rc.Flush()
+		return w.flush()
 	}
 	return nil
 }

@@ -11,13 +11,32 @@ import (
 // not change a request's identity. Numbers are compared by their text.
 // Input that is not JSON hashes as its raw bytes, so Hash never fails.
 func Hash(data []byte, skip ...string) uint64 {
-	s := scanner{data: data}
+	h, _ := HashFlag(data, "", skip...)
+	return h
+}
+
+// HashFlag is Hash that also reports whether the top-level member named
+// flag is the literal true, in the same pass: the front needs both a
+// request's identity and its "stream" flag on every request.
+func HashFlag(data []byte, flag string, skip ...string) (h uint64, set bool) {
+	s := scanner{data: data, flag: flag}
 	h, ok := s.value(skip)
 	s.space()
 	if !ok || s.pos != len(data) {
-		return finish(fnv(offset64, data) ^ tagRaw)
+		return finish(fnv(offset64, data) ^ tagRaw), false
 	}
-	return finish(h)
+	return finish(h), s.flagSet
+}
+
+// HashString hashes a string as Hash hashes raw bytes that are not JSON,
+// without converting it.
+func HashString(s string) uint64 {
+	h := uint64(offset64)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= prime64
+	}
+	return finish(h ^ tagRaw)
 }
 
 const (
@@ -58,6 +77,10 @@ func finish(h uint64) uint64 {
 type scanner struct {
 	data []byte
 	pos  int
+
+	flag    string // a top-level member whose literal true is reported
+	flagSet bool
+	depth   int
 }
 
 func (s *scanner) space() {
@@ -142,7 +165,13 @@ func (s *scanner) object(skip []string) (uint64, bool) {
 			return 0, false
 		}
 		s.pos++
+		s.space()
+		if s.depth == 0 && s.flag != "" && string(key) == s.flag {
+			s.flagSet = s.pos+4 <= len(s.data) && string(s.data[s.pos:s.pos+4]) == "true"
+		}
+		s.depth++
 		vh, ok := s.value(nil)
+		s.depth--
 		if !ok {
 			return 0, false
 		}
@@ -176,6 +205,8 @@ func skipped(key []byte, skip []string) bool {
 
 func (s *scanner) array() (uint64, bool) {
 	s.pos++ // '['
+	s.depth++
+	defer func() { s.depth-- }()
 	h := offset64 ^ tagArray
 	s.space()
 	if s.pos < len(s.data) && s.data[s.pos] == ']' {

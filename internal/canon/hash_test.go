@@ -149,3 +149,28 @@ func BenchmarkHash(b *testing.B) {
 		Hash(body, "stream", "stream_options", "user")
 	}
 }
+
+func TestHashFlag(t *testing.T) {
+	cases := []struct {
+		body string
+		set  bool
+	}{
+		{`{"stream":true}`, true},
+		{`{"stream" : true, "x":1}`, true},
+		{`{"stream":false}`, false},
+		{`{"stream":"true"}`, false},
+		{`{"x":{"stream":true}}`, false},
+		{`[{"stream":true}]`, false},
+		{`{"stream":true`, false},
+		{`{"a":1}`, false},
+	}
+	for _, c := range cases {
+		h, set := HashFlag([]byte(c.body), "stream", "stream")
+		if set != c.set {
+			t.Errorf("%s: flag %v, want %v", c.body, set, c.set)
+		}
+		if h != Hash([]byte(c.body), "stream") {
+			t.Errorf("%s: HashFlag and Hash disagree", c.body)
+		}
+	}
+}
