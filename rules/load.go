@@ -92,6 +92,9 @@ func (c *Config) validate(root *yaml.Node, opts Options, e *errs) {
 	if n := lookupKey(root, "log", "format"); n != nil && !contains([]string{"auto", "json", "console"}, c.Log.Format) {
 		e.at(n, "log.format must be auto, json or console")
 	}
+	if n := lookupKey(root, "runtime", "gc_percent"); n != nil && (c.Runtime.GCPercent < 25 || c.Runtime.GCPercent > 10000) {
+		e.at(n, "runtime.gc_percent must be between 25 and 10000 (set GOGC=off in the environment to turn the collector off)")
+	}
 	sim := lookupKey(root, "simulate")
 	if sim == nil {
 		return

@@ -28,7 +28,7 @@ func TestIssueSampleLoads(t *testing.T) {
 	if mini.Pattern != "gpt-4o-mini" || mini.Spec.TTFT == nil || mini.Spec.OutputTokens != nil {
 		t.Errorf("override %+v", mini)
 	}
-	if cfg.Listen != DefaultListen || cfg.DrainTimeout.D() != 30*time.Second || cfg.MaxRequestBody != 32<<20 {
+	if cfg.Listen != DefaultListen || cfg.DrainTimeout.D() != 30*time.Second || cfg.MaxRequestBody != 32<<20 || cfg.Runtime.GCPercent != 400 {
 		t.Errorf("defaults not applied: %+v", cfg)
 	}
 }
@@ -86,6 +86,7 @@ func TestBadConfigsNameFileLineAndColumn(t *testing.T) {
 		{"log level", "version: 1\nlog: {level: loud}\n", []string{`bad.yaml:2:14: log.level must be debug, info, warn or error`}},
 		{"negative duration", "version: 1\ndrain_timeout: -1s\n", []string{`bad.yaml:2:16: duration "-1s" is negative`}},
 		{"bad size", "version: 1\nmax_request_body: lots\n", []string{`bad.yaml:2:19: invalid size "lots"`}},
+		{"gc percent", "version: 1\nruntime: {gc_percent: 5}\n", []string{`bad.yaml:2:23: runtime.gc_percent must be between 25 and 10000`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

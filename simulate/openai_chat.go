@@ -97,6 +97,7 @@ type chatCall struct {
 	obfuscate bool
 	logprobs  int // -1: none; else top_logprobs
 
+	buf       []byte // the event being built, reused: Send copies it out
 	reqBuf    chatRequest
 	promptBuf prompt
 	oneChoice [1]choice

@@ -94,7 +94,7 @@ func (cc *chatCall) streamOut(ctx context.Context, out wire.Sink, pace *pacer) e
 func (cc *chatCall) chunk() chatChunk {
 	ch := cc.chunkBase()
 	if cc.obfuscate {
-		ch.Obfuscation = cc.c.ids.from("", alnum, 1+cc.c.ids.r.IntN(16))
+		ch.Obfuscation = string(appendPadding(nil, cc.c.ids.r))
 	}
 	return ch
 }
@@ -153,13 +153,11 @@ func (cc *chatCall) tokenTemplate() *eventTemplate {
 func (cc *chatCall) sendUnit(out wire.Sink, tpl *eventTemplate, i, step int) error {
 	ch := &cc.choices[i]
 	if step < len(ch.text) && tpl != nil {
-		buf := scratchPool.Get().(*[]byte)
-		defer scratchPool.Put(buf)
-		f := tpl.start(*buf).int(i).str(ch.text[step])
+		f := tpl.start(cc.buf).int(i).str(ch.text[step])
 		if cc.obfuscate {
-			f = f.str(cc.c.ids.from("", alnum, 1+cc.c.ids.r.IntN(16)))
+			f = f.padding(cc.c.ids.r)
 		}
-		*buf = f.buf
+		cc.buf = f.buf
 		return out.Send(wire.Event{Kind: wire.SSE, Data: f.buf})
 	}
 	c, ok := cc.unit(i, step)

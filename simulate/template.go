@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"strconv"
 )
 
@@ -71,4 +72,28 @@ func (f templateFiller) int(v int) templateFiller {
 	f.buf = append(strconv.AppendInt(f.buf, int64(v), 10), f.t.parts[f.i]...)
 	f.i++
 	return f
+}
+
+// padding fills a string hole with obfuscation padding (see appendPadding).
+func (f templateFiller) padding(r *rand.Rand) templateFiller {
+	f.buf = append(appendPadding(append(f.buf, '"'), r), '"')
+	f.buf = append(f.buf, f.t.parts[f.i]...)
+	f.i++
+	return f
+}
+
+// appendPadding appends the random 1–16 alphanumerics OpenAI adds to
+// stream chunks (the "obfuscation" field), drawn from the id stream, one
+// draw for the length and one per eight characters.
+func appendPadding(dst []byte, r *rand.Rand) []byte {
+	n := 1 + r.IntN(16)
+	var bits uint64
+	for i := range n {
+		if i%8 == 0 {
+			bits = r.Uint64()
+		}
+		dst = append(dst, alnum[int(bits&0xff)%len(alnum)])
+		bits >>= 8
+	}
+	return dst
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"net/http"
-	"sync"
 )
 
 // ErrEnded is returned for events sent after End.
@@ -36,6 +35,8 @@ type Writer struct {
 
 	events int   // SSE events written
 	bytes  int64 // body bytes written
+
+	buf []byte // SSE framing, reused across events and Resets
 }
 
 // NewWriter returns a Writer on rw.
@@ -47,7 +48,7 @@ func NewWriter(rw http.ResponseWriter) *Writer {
 
 // Reset makes w a fresh Writer on rw, so a front can reuse Writers.
 func (w *Writer) Reset(rw http.ResponseWriter) {
-	*w = Writer{rw: rw, status: http.StatusOK}
+	*w = Writer{rw: rw, status: http.StatusOK, buf: w.buf[:0]}
 	switch f := rw.(type) {
 	case interface{ FlushError() error }:
 		w.fe = f
@@ -124,10 +125,8 @@ func (w *Writer) sse(ev Event) error {
 	if ev.Raw != nil {
 		err = w.write(ev.Raw)
 	} else {
-		buf := bufPool.Get().(*[]byte)
-		*buf = AppendSSE((*buf)[:0], ev.Name, ev.Data)
-		err = w.write(*buf)
-		bufPool.Put(buf)
+		w.buf = AppendSSE(w.buf[:0], ev.Name, ev.Data)
+		err = w.write(w.buf)
 	}
 	if err != nil {
 		return err
@@ -171,7 +170,3 @@ func (w *Writer) Bytes() int64 { return w.bytes }
 
 // Ended reports whether End was sent.
 func (w *Writer) Ended() bool { return w.ended }
-
-// bufPool holds SSE framing buffers: one event is formatted and written
-// per call, so a buffer never outlives Send.
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}

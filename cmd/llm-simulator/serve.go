@@ -26,6 +26,7 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 		return fmt.Errorf("cannot start with %s", source)
 	}
 	log := newLogger(cfg.Log, io.err)
+	tuneRuntime(cfg.Runtime)
 	front := &proxy.Front{
 		Sim:       simulate.New(proxy.SimulatorConfig(&cfg.Simulate)),
 		Seed:      uint64(cfg.Seed),

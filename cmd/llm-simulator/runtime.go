@@ -1,0 +1,19 @@
+package main
+
+import (
+	"os"
+	"runtime/debug"
+
+	"github.com/llm-simulator/llm-simulator/rules"
+)
+
+// tuneRuntime applies the config's runtime section, unless the operator
+// set GOGC or GOMEMLIMIT, which always win.
+func tuneRuntime(c rules.RuntimeConfig) {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(c.GCPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" && c.MemoryLimit > 0 {
+		debug.SetMemoryLimit(int64(c.MemoryLimit))
+	}
+}
