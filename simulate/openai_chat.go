@@ -107,8 +107,11 @@ func serveChat(ctx context.Context, c *Call, out wire.Sink) error {
 	// One allocation holds the request, its prompt and a single choice.
 	cc := &chatCall{c: c, logprobs: -1}
 	req := &cc.reqBuf
-	if e := decodeOpenAI(c.Body, req); e != nil {
-		return c.fail(out, openAI, e)
+	if !fastDecodeChat(c.Body, req) {
+		*req = chatRequest{}
+		if e := decodeOpenAI(c.Body, req); e != nil {
+			return c.fail(out, openAI, e)
+		}
 	}
 	if e := req.validate(); e != nil {
 		return c.fail(out, openAI, e)
