@@ -15,12 +15,15 @@ DURATION=${DURATION:-5s}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-5}
+RATE=${RATE:-150} # per connection, for the fixed-rate latency rows
 
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk…" >&2
-  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null 2>&1 ||
-    sudo sh -c 'apt-get update -qq && apt-get install -y -qq wrk' >/dev/null
-fi
+for tool in wrk hey; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "installing $tool…" >&2
+    (apt-get update -qq && apt-get install -y -qq "$tool") >/dev/null 2>&1 ||
+      sudo sh -c "apt-get update -qq && apt-get install -y -qq $tool" >/dev/null
+  fi
+done
 
 work=$(mktemp -d)
 pids=()
@@ -109,19 +112,40 @@ pair() {
     done
   done
   b_rps=$(cat "$work/b.1"); s_rps=$(cat "$work/s.1")
+  # The ratio is taken round by round (each pair ran back to back), then
+  # its median: steadier than the ratio of the medians.
+  ratio=$(paste -d' ' <(awk '{print $1}' "$work/s") <(awk '{print $1}' "$work/b") | awk '{print $1/$2}' | median)
   errs_b=$(awk '{ $1=$2=$3=""; print }' "$work/b" | sort -u | tr '\n' ' ')
   errs_s=$(awk '{ $1=$2=$3=""; print }' "$work/s" | sort -u | tr '\n' ' ')
   row "bare net/http, $name" "$b_rps" "$(cat "$work/b.2")ms" "$(cat "$work/b.3")ms" "$errs_b"
-  row "llm-simulator, $name" "$s_rps" "$(cat "$work/s.2")ms" "$(cat "$work/s.3")ms" "$errs_s" "$b_rps"
+  row "llm-simulator, $name" "$s_rps" "$(cat "$work/s.2")ms" "$(cat "$work/s.3")ms" "$errs_s" "$ratio"
 }
 
 printf '%-34s %12s %10s %10s  %s\n' mode "RPS" p50 p99 errors
-row() { # name rps p50 p99 errs [base_rps]
-  local ratio=""
-  [ -n "${6:-}" ] && ratio=$(awk -v a="$2" -v b="$6" 'BEGIN {printf "%.2fx", a/b}')
-  printf '%-34s %12.0f %10s %10s  %s %s\n' "$1" "$2" "$3" "$4" "$5" "${ratio:+(ratio $ratio)}"
+row() { # name rps p50 p99 errs [ratio]
+  local r=""
+  [ -n "${6:-}" ] && r=$(awk -v x="$6" 'BEGIN {printf "(ratio %.2fx)", x}')
+  printf '%-34s %12.0f %10s %10s  %s %s\n' "$1" "$2" "$3" "$4" "$5" "$r"
 }
 pair "chat JSON" "http://$bare_chat/" "http://$sim/v1/chat/completions" "$(lua "$chat")"
 pair "stream ($events ev)" "http://$bare_stream/" "http://$sim/v1/chat/completions" "$(lua "$stream")"
-awk -v a="$s_rps" -v b="$b_rps" -v e="$events" 'BEGIN {printf "events/s (median): llm-simulator %.0f, bare %.0f, ratio %.2fx\n", a*e, b*e, a/b}'
-echo "($(nproc) cores; wrk -t$THREADS -c$CONNS -d$DURATION, $ROUNDS interleaved rounds, medians; $(date -u +%F))"
+awk -v a="$s_rps" -v b="$b_rps" -v e="$events" -v r="$ratio" 'BEGIN {printf "events/s (median): llm-simulator %.0f, bare %.0f, ratio %.2fx\n", a*e, b*e, r}'
+
+# Latency at a fixed rate below saturation: a saturated closed-loop
+# generator measures its own queueing, not the server's tail.
+latency() { # URL → "p50ms p99ms rps"
+  hey -z "$DURATION" -c "$CONNS" -q "$RATE" -m POST -T application/json -d "$chat" "$1" |
+    awk '/Requests\/sec/ {r=$2} $1=="50%" {p50=$3*1000} $1=="99%" {p99=$3*1000} END {printf "%.2f %.2f %.0f\n", p50, p99, r}'
+}
+: >"$work/lb"; : >"$work/ls"
+for _ in $(seq "$ROUNDS"); do
+  latency "http://$bare_chat/" >>"$work/lb"
+  latency "http://$sim/v1/chat/completions" >>"$work/ls"
+done
+for side in lb ls; do
+  for col in 1 2 3; do awk -v c=$col '{print $c}' "$work/$side" | median >"$work/$side.$col"; done
+done
+printf '%-34s %12.0f %8.2fms %8.2fms\n' "bare net/http, chat @ fixed rate" "$(cat "$work/lb.3")" "$(cat "$work/lb.1")" "$(cat "$work/lb.2")"
+printf '%-34s %12.0f %8.2fms %8.2fms  (p99 ratio %.2fx)\n' "llm-simulator, chat @ fixed rate" "$(cat "$work/ls.3")" "$(cat "$work/ls.1")" "$(cat "$work/ls.2")" \
+  "$(awk -v a="$(cat "$work/ls.2")" -v b="$(cat "$work/lb.2")" 'BEGIN {print a/b}')"
+echo "($(nproc) cores; wrk -t$THREADS -c$CONNS -d$DURATION; fixed rate: hey -c$CONNS -q$RATE; $ROUNDS interleaved rounds, medians; $(date -u +%F))"
