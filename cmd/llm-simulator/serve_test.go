@@ -117,3 +117,34 @@ func TestRefusesABadConfigWithPositions(t *testing.T) {
 		t.Fatalf("stderr %q does not contain %q", stderr.String(), want)
 	}
 }
+
+// A stream longer than drain_timeout does not hold the process: the drain
+// gives up at the deadline and closes what is left.
+func TestDrainTimeoutBoundsShutdown(t *testing.T) {
+	cfg := writeConfig(t, `version: 1
+drain_timeout: 300ms
+simulate:
+  ttft: {dist: constant, value: 0s}
+  itl: {dist: constant, value: 1s}
+  output_tokens: {dist: constant, value: 100}
+`)
+	proxyAddr, _, stop := startServe(t, cfg)
+	resp, err := http.Post("http://"+proxyAddr+"/v1/chat/completions", "application/json",
+		strings.NewReader(`{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if _, err := bufio.NewReader(resp.Body).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	// 100 tokens a second apart would take 99 s; the drain must end near
+	// its 300 ms deadline (the tolerance allows for a slow machine).
+	if took := time.Since(start); took < 300*time.Millisecond || took > 10*time.Second {
+		t.Fatalf("shutdown took %v with drain_timeout 300ms", took)
+	}
+}
