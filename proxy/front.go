@@ -59,7 +59,7 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	buf := bodyPool.Get().(*bytes.Buffer)
 	buf.Reset()
-	defer bodyPool.Put(buf)
+	defer putBody(buf)
 	if err := f.readBody(buf, r.Body); err != nil {
 		f.refuseBody(r.Context(), out, provider, err)
 		return
@@ -94,6 +94,14 @@ func (f *Front) identity(method, path string, body []byte) (seed, exchange uint6
 	return simulate.Seed(f.Seed, h, n), simulate.Seed(f.Seed, key, n)
 }
 
+// putBody pools a body buffer unless an outsized body grew it: one 32 MiB
+// upload must not pin 32 MiB for good.
+func putBody(b *bytes.Buffer) {
+	if b.Cap() <= 1<<20 {
+		bodyPool.Put(b)
+	}
+}
+
 var errBodyTooLarge = errors.New("request body too large")
 
 func (f *Front) readBody(buf *bytes.Buffer, body io.Reader) error {
@@ -113,9 +121,6 @@ func (f *Front) readBody(buf *bytes.Buffer, body io.Reader) error {
 
 func (f *Front) refuseBody(ctx context.Context, out wire.Sink, provider string, err error) {
 	d := f.Sim.Dialect(provider)
-	if d == nil {
-		d = wire.OpenAIDialect{}
-	}
 	e := &wire.APIError{Status: http.StatusBadRequest, Message: "The request body could not be read."}
 	if errors.Is(err, errBodyTooLarge) {
 		e = &wire.APIError{Status: http.StatusRequestEntityTooLarge, Type: d.ErrorType(http.StatusRequestEntityTooLarge),
@@ -142,11 +147,7 @@ func (f *Front) recoverPanic(out *wire.Writer, provider string) {
 	if out.Started() {
 		panic(http.ErrAbortHandler)
 	}
-	d := f.Sim.Dialect(provider)
-	if d == nil {
-		d = wire.OpenAIDialect{}
-	}
-	_ = wire.WriteError(out, d, &wire.APIError{Status: http.StatusInternalServerError}, "")
+	_ = wire.WriteError(out, f.Sim.Dialect(provider), &wire.APIError{Status: http.StatusInternalServerError}, "")
 }
 
 // isClientGone reports whether err only says the client went away.

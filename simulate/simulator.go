@@ -61,7 +61,8 @@ type Emulator interface {
 }
 
 // Call is what an emulator needs to answer one request: the request, its
-// random streams, the clock and the config.
+// random streams, the clock and the config. Calls are pooled: one is valid
+// only while Serve runs.
 type Call struct {
 	*Request
 	Config    *Config
@@ -128,21 +129,21 @@ func fillModel(m *Model, def Model) {
 	}
 }
 
-// Dialect returns the dialect of a provider name, or nil.
-func (s *Simulator) Dialect(provider string) wire.Dialect {
+// emulator returns a provider's emulator; an unknown provider is served
+// as OpenAI, the dialect every OpenAI-compatible host speaks.
+func (s *Simulator) emulator(provider string) Emulator {
 	if e, ok := s.emulators[provider]; ok {
-		return e.Dialect()
+		return e
 	}
-	return nil
+	return OpenAI{}
 }
 
-// Serve answers req through out. Errors are as for Emulator.Serve; an
-// unknown provider is answered as an OpenAI 404.
+// Dialect returns the dialect a provider is answered in.
+func (s *Simulator) Dialect(provider string) wire.Dialect { return s.emulator(provider).Dialect() }
+
+// Serve answers req through out. Errors are as for Emulator.Serve.
 func (s *Simulator) Serve(ctx context.Context, req *Request, out wire.Sink) error {
-	e, ok := s.emulators[req.Provider]
-	if !ok {
-		e = OpenAI{}
-	}
+	e := s.emulator(req.Provider)
 	c := calls.Get().(*Call)
 	defer func() { c.Request, c.Config = nil, nil; calls.Put(c) }()
 	c.Request, c.Config, c.Clock, c.Start = req, &s.cfg, s.cfg.Clock, s.cfg.Clock.Now()
