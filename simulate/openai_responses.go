@@ -11,6 +11,7 @@ import (
 // API sends.
 type responseObject struct {
 	ID                 string            `json:"id"`
+	AccessPrograms     accessPrograms    `json:"access_programs"`
 	Object             string            `json:"object"`
 	CreatedAt          int64             `json:"created_at"`
 	Status             string            `json:"status"`
@@ -37,6 +38,12 @@ type responseObject struct {
 	Usage              *responseUsage    `json:"usage,omitempty"`
 	User               *string           `json:"user,omitempty"`
 	Metadata           map[string]string `json:"metadata"`
+}
+
+// accessPrograms is the domain access the response ran under; null
+// means the implicit standard program, as the API reports it.
+type accessPrograms struct {
+	Cyber *string `json:"cyber"`
 }
 
 type incompleteReason struct {
