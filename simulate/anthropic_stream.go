@@ -156,10 +156,17 @@ func (bs *blockStream) block(start contentBlock, pieces []string, delta func(*st
 	return bs.mc.send(bs.out, anthropicEvent{Type: "content_block_stop", Index: &idx})
 }
 
+// encodedDelta sends a delta encoded on its own; it is apart from delta
+// because taking the piece's address would move it to the heap on every
+// call, template or not.
+func (bs *blockStream) encodedDelta(idx int, piece string, delta func(*string) blockDelta) error {
+	return bs.mc.send(bs.out, anthropicEvent{Type: "content_block_delta", Index: &idx, Delta: delta(&piece)})
+}
+
 // delta sends one content_block_delta, from the template when there is one.
 func (bs *blockStream) delta(tpl *eventTemplate, ok bool, idx int, piece string, delta func(*string) blockDelta) error {
 	if !ok {
-		return bs.mc.send(bs.out, anthropicEvent{Type: "content_block_delta", Index: &idx, Delta: delta(&piece)})
+		return bs.encodedDelta(idx, piece, delta)
 	}
 	buf := scratchPool.Get().(*[]byte)
 	defer scratchPool.Put(buf)
