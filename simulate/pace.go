@@ -11,10 +11,9 @@ import (
 // call unstreamed draw the same gaps in the same order and so take the
 // same time.
 type pacer struct {
-	c      *Call
-	m      *Model
-	next   time.Time
-	primed bool
+	c    *Call
+	m    *Model
+	next time.Time
 	// late is set when the last wait found the schedule already due: a
 	// zero gap after it is due too, without reading the clock — the
 	// common case of a zero-latency load test, one read per token saved.
@@ -25,7 +24,6 @@ func newPacer(c *Call, m *Model) *pacer { return &pacer{c: c, m: m, next: c.Star
 
 // first waits until the first token is due.
 func (p *pacer) first(ctx context.Context, promptTokens int) error {
-	p.primed = true
 	d := nanos(p.m.TTFT.Sample(p.c.timing)) + time.Duration(promptTokens)*p.m.PrefillPerToken
 	p.next = p.next.Add(d)
 	return p.wait(ctx)
@@ -33,7 +31,11 @@ func (p *pacer) first(ctx context.Context, promptTokens int) error {
 
 // gap waits until the next token is due.
 func (p *pacer) gap(ctx context.Context) error {
-	p.next = p.next.Add(nanos(p.m.ITL.Sample(p.c.timing)))
+	d := nanos(p.m.ITL.Sample(p.c.timing))
+	if d == 0 && p.late {
+		return ctx.Err()
+	}
+	p.next = p.next.Add(d)
 	return p.wait(ctx)
 }
 
@@ -50,7 +52,8 @@ func (p *pacer) whole(ctx context.Context, promptTokens, units int) error {
 
 func (p *pacer) wait(ctx context.Context) error {
 	d := p.next.Sub(p.c.Clock.Now())
-	if d <= 0 {
+	p.late = d <= 0
+	if p.late {
 		return ctx.Err()
 	}
 	return p.c.Clock.Sleep(ctx, d)
