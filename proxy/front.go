@@ -38,12 +38,28 @@ type Front struct {
 // words, and "user" only tags the caller.
 var identitySkip = []string{"stream", "stream_options", "user"}
 
-// Request bodies and Writers are pooled: nothing keeps either once
-// ServeHTTP returns.
-var (
-	bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-	writers  = sync.Pool{New: func() any { return new(wire.Writer) }}
-)
+// exchange is the per-request state the front owns: the body, the
+// simulator's request and the Writer. It is pooled; nothing keeps any of
+// it once ServeHTTP returns.
+type exchange struct {
+	body bytes.Buffer
+	req  simulate.Request
+	out  wire.Writer
+}
+
+var exchanges = sync.Pool{New: func() any { return new(exchange) }}
+
+// release pools x, unless an outsized body grew its buffer: one 32 MiB
+// upload must not pin 32 MiB for good.
+func (x *exchange) release() {
+	x.req = simulate.Request{}
+	x.out.Reset(nil)
+	if x.body.Cap() > 1<<20 {
+		return
+	}
+	x.body.Reset()
+	exchanges.Put(x)
+}
 
 // ServeHTTP implements http.Handler.
 func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -52,22 +68,21 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		start = time.Now()
 	}
 	provider, path := route(r)
-	out := writers.Get().(*wire.Writer)
+	x := exchanges.Get().(*exchange)
+	defer x.release()
+	out := &x.out
 	out.Reset(w)
-	defer writers.Put(out)
 	defer f.recoverPanic(out, provider)
 
-	buf := bodyPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer putBody(buf)
-	if err := f.readBody(buf, r.Body); err != nil {
+	if err := f.readBody(&x.body, r.Body); err != nil {
 		f.refuseBody(r.Context(), out, provider, err)
 		return
 	}
-	body := buf.Bytes()
-	seed, exchange := f.identity(r.Method, path, body)
-	req := &simulate.Request{Provider: provider, Method: r.Method, Path: path, Query: r.URL.RawQuery,
-		Header: r.Header, Body: body, Seed: seed, Exchange: exchange}
+	body := x.body.Bytes()
+	seed, exchangeID := f.identity(r.Method, path, body)
+	req := &x.req
+	*req = simulate.Request{Provider: provider, Method: r.Method, Path: path, Query: r.URL.RawQuery,
+		Header: r.Header, Body: body, Seed: seed, Exchange: exchangeID}
 	err := f.Sim.Serve(r.Context(), req, out)
 	if err != nil && !isClientGone(r.Context(), err) {
 		f.Log.Error().Err(err).Str("path", r.URL.Path).Msg("response failed")
@@ -92,14 +107,6 @@ func (f *Front) identity(method, path string, body []byte) (seed, exchange uint6
 	}
 	n := f.occ.next(key)
 	return simulate.Seed(f.Seed, h, n), simulate.Seed(f.Seed, key, n)
-}
-
-// putBody pools a body buffer unless an outsized body grew it: one 32 MiB
-// upload must not pin 32 MiB for good.
-func putBody(b *bytes.Buffer) {
-	if b.Cap() <= 1<<20 {
-		bodyPool.Put(b)
-	}
 }
 
 var errBodyTooLarge = errors.New("request body too large")

@@ -83,6 +83,17 @@ func (f finish) openAI() string {
 	return "stop"
 }
 
+// chatCalls recycles chatCall, the largest allocation of a chat request;
+// nothing keeps one after serveChat returns.
+var chatCalls = sync.Pool{New: func() any { return new(chatCall) }}
+
+// release zeroes cc, keeping its event buffer, and pools it.
+func (cc *chatCall) release() {
+	buf := cc.buf[:0]
+	*cc = chatCall{buf: buf}
+	chatCalls.Put(cc)
+}
+
 // chatCall is a validated chat request with its plan.
 type chatCall struct {
 	c         *Call
@@ -104,8 +115,10 @@ type chatCall struct {
 }
 
 func serveChat(ctx context.Context, c *Call, out wire.Sink) error {
-	// One allocation holds the request, its prompt and a single choice.
-	cc := &chatCall{c: c, logprobs: -1}
+	// One pooled object holds the request, its prompt and a single choice.
+	cc := chatCalls.Get().(*chatCall)
+	defer cc.release()
+	cc.c, cc.logprobs = c, -1
 	req := &cc.reqBuf
 	if !fastDecodeChat(c.Body, req) {
 		*req = chatRequest{}

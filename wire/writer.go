@@ -46,10 +46,12 @@ func NewWriter(rw http.ResponseWriter) *Writer {
 	return w
 }
 
-// Reset makes w a fresh Writer on rw, so a front can reuse Writers.
+// Reset makes w a fresh Writer on rw, so a front can reuse Writers; a nil
+// rw only drops the reference to the last one.
 func (w *Writer) Reset(rw http.ResponseWriter) {
 	*w = Writer{rw: rw, status: http.StatusOK, buf: w.buf[:0]}
 	switch f := rw.(type) {
+	case nil:
 	case interface{ FlushError() error }:
 		w.fe = f
 	case http.Flusher:
