@@ -196,12 +196,14 @@ func sdkAnthropicStream(t *testing.T, edit func(*simulate.Config), body map[stri
 
 var sdkRawTool = map[string]any{"name": "get_weather", "input_schema": sdkWeatherSchema}
 
-var sdkRawMessageCases = []struct {
+type sdkRawMessageCase struct {
 	name   string
 	edit   func(*simulate.Config)
 	body   map[string]any
 	blocks []string // content block types, in order
-}{
+}
+
+var sdkRawMessageCases = []sdkRawMessageCase{
 	{"text", nil, map[string]any{}, []string{"text"}},
 	{"tool_use", nil, map[string]any{"tools": []any{sdkRawTool}, "tool_choice": map[string]any{"type": "any"}}, []string{"tool_use"}},
 	{"thinking", nil, map[string]any{"max_tokens": 2048, "thinking": map[string]any{"type": "enabled", "budget_tokens": 1024}},
@@ -212,14 +214,20 @@ var sdkRawMessageCases = []struct {
 	{"max_tokens", nil, map[string]any{"max_tokens": 3}, []string{"text"}},
 }
 
+// requestBody is a plain Messages request with the case's members added.
+func (tc sdkRawMessageCase) requestBody() map[string]any {
+	body := map[string]any{"model": sdkClaude, "max_tokens": 1024,
+		"messages": []any{map[string]any{"role": "user", "content": "Hello"}}}
+	for k, v := range tc.body {
+		body[k] = v
+	}
+	return body
+}
+
 func TestSDKAnthropicEventShapes(t *testing.T) {
 	for _, tc := range sdkRawMessageCases {
 		t.Run(tc.name, func(t *testing.T) {
-			body := map[string]any{"model": sdkClaude, "max_tokens": 1024,
-				"messages": []any{map[string]any{"role": "user", "content": "Hello"}}}
-			for k, v := range tc.body {
-				body[k] = v
-			}
+			body := tc.requestBody()
 			for i, ev := range sdkAnthropicStream(t, tc.edit, body) {
 				obj := sdkJSON(t, "event", ev.Data)
 				typ, _ := obj["type"].(string)
@@ -328,11 +336,7 @@ func sdkCheckEventOrder(t *testing.T, events []sdkEvent) (types []string, deltas
 func TestSDKAnthropicEventOrder(t *testing.T) {
 	for _, tc := range sdkRawMessageCases {
 		t.Run(tc.name, func(t *testing.T) {
-			body := map[string]any{"model": sdkClaude, "max_tokens": 1024,
-				"messages": []any{map[string]any{"role": "user", "content": "Hello"}}}
-			for k, v := range tc.body {
-				body[k] = v
-			}
+			body := tc.requestBody()
 			types, deltas := sdkCheckEventOrder(t, sdkAnthropicStream(t, tc.edit, body))
 			if !slices.Equal(types, tc.blocks) {
 				t.Errorf("blocks %v, want %v", types, tc.blocks)

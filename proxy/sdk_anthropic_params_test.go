@@ -86,17 +86,7 @@ func TestSDKAnthropicLimits(t *testing.T) {
 		}
 		for _, stream := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/stream=%v", tc.name, stream), func(t *testing.T) {
-				client := sdkAnthropicClient(sdkServer(t, tc.edit))
-				var m anthropic.Message
-				if stream {
-					m = sdkMessageStream(t, client, tc.params())
-				} else {
-					r, err := client.Messages.New(t.Context(), tc.params())
-					if err != nil {
-						t.Fatal(err)
-					}
-					m = *r
-				}
+				m := sdkSend(t, sdkAnthropicClient(sdkServer(t, tc.edit)), tc.params(), stream)
 				if m.StopReason != tc.stop {
 					t.Errorf("stop_reason %q, want %q", m.StopReason, tc.stop)
 				}

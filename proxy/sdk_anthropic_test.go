@@ -108,6 +108,19 @@ func sdkMessageStream(t *testing.T, client anthropic.Client, params anthropic.Me
 	return msg
 }
 
+// sdkSend sends params, streamed (and accumulated) or not.
+func sdkSend(t *testing.T, client anthropic.Client, params anthropic.MessageNewParams, stream bool) anthropic.Message {
+	t.Helper()
+	if stream {
+		return sdkMessageStream(t, client, params)
+	}
+	r, err := client.Messages.New(t.Context(), params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *r
+}
+
 // sdkCompareMessage fails where the accumulated stream differs from the
 // unstreamed message.
 func sdkCompareMessage(t *testing.T, want *anthropic.Message, got anthropic.Message) {
@@ -246,17 +259,7 @@ func TestSDKAnthropicToolUse(t *testing.T) {
 		}
 		for _, stream := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/stream=%v", tc.name, stream), func(t *testing.T) {
-				client := sdkAnthropicClient(sdkServer(t, tc.edit))
-				var m anthropic.Message
-				if stream {
-					m = sdkMessageStream(t, client, tc.params())
-				} else {
-					r, err := client.Messages.New(t.Context(), tc.params())
-					if err != nil {
-						t.Fatal(err)
-					}
-					m = *r
-				}
+				m := sdkSend(t, sdkAnthropicClient(sdkServer(t, tc.edit)), tc.params(), stream)
 				var uses int
 				for _, b := range m.Content {
 					if b.Type != "tool_use" {
