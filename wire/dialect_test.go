@@ -72,3 +72,34 @@ func compact(t *testing.T, b []byte) string {
 	out, _ := json.Marshal(v)
 	return string(out)
 }
+
+func TestCannedErrors(t *testing.T) {
+	cases := []struct {
+		d              Dialect
+		status         int
+		code           string
+		wantType, want string
+	}{
+		{OpenAIDialect{}, 429, "", "requests", "rate_limit_exceeded"},
+		{OpenAIDialect{}, 429, "insufficient_quota", "insufficient_quota", "insufficient_quota"},
+		{OpenAIDialect{}, 400, "", "invalid_request_error", "context_length_exceeded"},
+		{OpenAIDialect{}, 401, "", "invalid_request_error", "invalid_api_key"},
+		{OpenAIDialect{}, 503, "", "server_error", ""},
+		{AnthropicDialect{}, 529, "", "overloaded_error", ""},
+		{AnthropicDialect{}, 413, "", "request_too_large", ""},
+	}
+	for _, c := range cases {
+		e := Canned(c.d, c.status, c.code)
+		var body map[string]any
+		if err := json.Unmarshal(c.d.ErrorBody(e, "req_1"), &body); err != nil {
+			t.Fatal(err)
+		}
+		inner := body["error"].(map[string]any)
+		if inner["type"] != c.wantType {
+			t.Errorf("%s %d %q: type %v, want %s", c.d.Name(), c.status, c.code, inner["type"], c.wantType)
+		}
+		if c.d.Name() == "openai" && c.want != "" && inner["code"] != c.want {
+			t.Errorf("%s %d %q: code %v, want %s", c.d.Name(), c.status, c.code, inner["code"], c.want)
+		}
+	}
+}

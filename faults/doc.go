@@ -1,0 +1,24 @@
+// Package faults holds every fault a rule can inject, each a small type in
+// a file of its own behind one interface, in the manner of toxiproxy's
+// toxics.
+//
+// A fault acts at one or more points of a response's path, and says so by
+// the interfaces it implements:
+//
+//	front ─► Admitter.Admit ─► source ─► Stage.Wrap(…) ─► wire.Writer
+//	         (delay, answer,             (cut, corrupt, throttle the
+//	          refuse, hold)               events on their way out)
+//
+// Admitters run before the source, in rule order: they may wait (latency,
+// a backpressure queue), answer in place of the source (error, raw, a rate
+// limit's 429), or drop the connection (abort, hang). Stages wrap the sink
+// the source writes to, so a stream fault acts alike on simulated,
+// forwarded and replayed responses. A fault may also leave timing
+// overrides on the Exchange for the simulator (ttft, itl).
+//
+// Whether a fault fires for a request is decided by its Gate —
+// probability (rolled from the request's own seeded random stream), after,
+// times, every — counting per rule, fault and scope, so parallel tests
+// with their own x-llmsim-scope never share counters. Counters and limiter
+// windows live in a Store that outlives rule-set reloads.
+package faults

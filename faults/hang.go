@@ -1,0 +1,36 @@
+package faults
+
+import (
+	"context"
+	"time"
+
+	"github.com/llm-simulator/llm-simulator/wire"
+)
+
+// Hang accepts the request and sends nothing until the client gives up;
+// after Max it closes the connection, so a client with no timeout does
+// not hold a connection for ever.
+type Hang struct {
+	Max time.Duration
+}
+
+var _ Admitter = (*Hang)(nil)
+
+// DefaultHangMax bounds a hang when the config gives no max.
+const DefaultHangMax = 10 * time.Minute
+
+// Kind implements Fault.
+func (*Hang) Kind() string { return "hang" }
+
+// Admit implements Admitter.
+func (h *Hang) Admit(ctx context.Context, x *Exchange, _ wire.Sink) (bool, error) {
+	max := h.Max
+	if max <= 0 {
+		max = DefaultHangMax
+	}
+	if err := x.Clock.Sleep(ctx, max); err != nil {
+		return true, err // the client gave up: the point of the fault
+	}
+	x.Abort(false)
+	return true, nil
+}

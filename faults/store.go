@@ -1,0 +1,60 @@
+package faults
+
+import "sync"
+
+// Store holds the state of every fault — gate counters, limiter windows,
+// queues — keyed by the fault's identity and the request's scope. It
+// outlives rule sets: a reload that keeps a rule's name and a fault's
+// config keeps its state.
+type Store struct {
+	mu    sync.RWMutex // guards state
+	state map[stateKey]any
+}
+
+// stateKey is a fault identity (rule, position, config) and a scope. A
+// struct key keeps lookups allocation-free.
+type stateKey struct {
+	fault string
+	scope string
+	part  string // a sub-key, such as a rate limit's API key
+}
+
+// NewStore returns an empty Store.
+func NewStore() *Store { return &Store{state: map[stateKey]any{}} }
+
+// get returns the state under k, creating it with create on first use.
+func (s *Store) get(k stateKey, create func() any) any {
+	s.mu.RLock()
+	v, ok := s.state[k]
+	s.mu.RUnlock()
+	if ok {
+		return v
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v, ok := s.state[k]; ok {
+		return v
+	}
+	v = create()
+	s.state[k] = v
+	return v
+}
+
+// Retain drops the state of every fault identity keep refuses: after a
+// reload, the faults that no longer exist.
+func (s *Store) Retain(keep func(fault string) bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k := range s.state {
+		if !keep(k.fault) {
+			delete(s.state, k)
+		}
+	}
+}
+
+// Len is the number of states held.
+func (s *Store) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.state)
+}
