@@ -2,6 +2,7 @@ package faults
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 
@@ -31,6 +32,11 @@ type Stage interface {
 	Fault
 	Wrap(ctx context.Context, x *Exchange, next wire.Sink) wire.Sink
 }
+
+// ErrCut is what a stage returns to stop the source when a fault ends
+// the response early on purpose (a truncated stream): the front treats it
+// as a response delivered as intended, not as a failure.
+var ErrCut = errors.New("faults: response ended early by a fault")
 
 // Source says where a response comes from; some faults act differently on
 // a simulated response, whose timing they can set, than on one passed
@@ -65,6 +71,10 @@ type Exchange struct {
 	// is set — and does not return.
 	Abort func(reset bool)
 
+	// ResponseHeader holds headers faults add to whatever answers the
+	// request, the source or a fault (a rate limit's x-ratelimit-*). The
+	// front merges them into the response's Head.
+	ResponseHeader http.Header
 	// TTFT and ITL, when set by a fault, replace the simulator's timing.
 	TTFT, ITL dist.Dist
 	// Fired lists the kinds of the faults that fired, in order, for the
