@@ -67,6 +67,8 @@ func (f finish) anthropic() string {
 		return "tool_use"
 	case finishStopSequence:
 		return "stop_sequence"
+	case finishFiltered:
+		return "refusal"
 	}
 	return "end_turn"
 }
@@ -92,11 +94,13 @@ func serveMessages(ctx context.Context, c *Call, out wire.Sink) error {
 		return c.fail(out, anthropic, anthropicModelNotFound(*req.Model))
 	}
 	p := req.prompt(c.Path)
-	m := c.Config.modelFor(p.model)
+	m := c.model(p.model)
+	c.script(p, "anthropic")
 	choices, err := p.plan(m, c.content, c.ids.toolUse, nil)
 	if err != nil {
 		return c.fail(out, anthropic, badRequest("", "", "tools: %v", err))
 	}
+	c.report(p, choices)
 	mc := &messagesCall{c: c, p: p, ch: &choices[0], id: c.ids.message()}
 	if len(mc.ch.thinking) > 0 {
 		mc.signature = c.ids.signature()

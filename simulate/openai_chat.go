@@ -79,6 +79,8 @@ func (f finish) openAI() string {
 		return "length"
 	case finishToolCalls:
 		return "tool_calls"
+	case finishFiltered:
+		return "content_filter"
 	}
 	return "stop"
 }
@@ -134,11 +136,13 @@ func serveChat(ctx context.Context, c *Call, out wire.Sink) error {
 	}
 	p := &cc.promptBuf
 	req.fillPrompt(p, c.Path)
-	m := c.Config.modelFor(p.model)
+	m := c.model(p.model)
+	c.script(p, "openai")
 	choices, err := p.plan(m, c.content, c.ids.toolCall, cc.oneChoice[:0])
 	if err != nil {
 		return c.fail(out, openAI, errSchema(err, "tools"))
 	}
+	c.report(p, choices)
 	cc.req, cc.p, cc.choices, cc.id = req, p, choices, c.ids.chatCompletion()
 	cc.created, cc.tier, cc.stream = c.Start.Unix(), serviceTier(req.ServiceTier), req.Stream != nil && *req.Stream
 	if req.Logprobs != nil && *req.Logprobs {

@@ -152,11 +152,13 @@ func serveCompletions(ctx context.Context, c *Call, out wire.Sink) error {
 		return c.fail(out, openAI, openAIModelNotFound(*req.Model))
 	}
 	prompts, _ := legacyPrompts(req.Prompt)
-	m := c.Config.modelFor(*req.Model)
+	m := c.model(*req.Model)
 	lc := &legacyCall{c: c, req: &req, m: m, id: c.ids.completion(), created: c.Start.Unix(), n: deref(req.N, 1)}
 	if err := lc.planAll(prompts); err != nil {
 		return c.fail(out, openAI, errSchema(err, "prompt"))
 	}
+	u := lc.usage()
+	c.Request.Usage = Usage{PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens}
 	pace := newPacer(c, m)
 	if req.Stream != nil && *req.Stream {
 		return lc.streamOut(ctx, out, pace)
@@ -197,6 +199,7 @@ func (lc *legacyCall) planAll(prompts []string) error {
 			maxTokens: deref(lc.req.MaxTokens, legacyDefaultMaxTokens)}
 		p.data = TemplateData{Model: p.model, Provider: "openai", Endpoint: lc.c.Path, LastUserMessage: text,
 			Messages: 1, PromptTokens: CountTokens(text)}
+		lc.c.script(p, "openai")
 		choices, err := p.plan(lc.m, lc.c.content, lc.c.ids.toolCall, nil)
 		if err != nil {
 			return err

@@ -122,7 +122,8 @@ func serveEmbeddings(ctx context.Context, c *Call, out wire.Sink) error {
 		resp.Usage.PromptTokens += CountTokens(in)
 	}
 	resp.Usage.TotalTokens = resp.Usage.PromptTokens
-	m := c.Config.modelFor(*req.Model)
+	c.Request.Usage = Usage{PromptTokens: resp.Usage.PromptTokens}
+	m := c.model(*req.Model)
 	if err := newPacer(c, m).first(ctx, resp.Usage.PromptTokens); err != nil {
 		return err
 	}

@@ -144,15 +144,16 @@ func echoReasoning(raw json.RawMessage) reasoningInfo {
 
 // responsesCall is a validated Responses request with its plan.
 type responsesCall struct {
-	c      *Call
-	req    *responsesRequest
-	p      *prompt
-	ch     *choice
-	id     string
-	msgID  string
-	fcIDs  []string
-	status string            // final status: completed or incomplete
-	tools  []json.RawMessage // the request's tools as the response echoes them
+	c          *Call
+	req        *responsesRequest
+	p          *prompt
+	ch         *choice
+	id         string
+	msgID      string
+	fcIDs      []string
+	status     string            // final status: completed or incomplete
+	incomplete string            // why, when incomplete
+	tools      []json.RawMessage // the request's tools as the response echoes them
 }
 
 func serveResponses(ctx context.Context, c *Call, out wire.Sink) error {
@@ -168,18 +169,23 @@ func serveResponses(ctx context.Context, c *Call, out wire.Sink) error {
 		return c.fail(out, openAI, openAIModelNotFound(*req.Model))
 	}
 	p := req.prompt(items, tools, c.Path)
-	m := c.Config.modelFor(p.model)
+	m := c.model(p.model)
+	c.script(p, "openai")
 	choices, err := p.plan(m, c.content, c.ids.toolCall, nil)
 	if err != nil {
 		return c.fail(out, openAI, errSchema(err, "tools"))
 	}
+	c.report(p, choices)
 	rc := &responsesCall{c: c, req: &req, p: p, ch: &choices[0], id: c.ids.response(), msgID: c.ids.outputMessage(),
 		status: "completed", tools: echoTools(req.Tools)}
 	for range rc.ch.calls {
 		rc.fcIDs = append(rc.fcIDs, c.ids.functionCall())
 	}
-	if rc.ch.finish == finishLength {
-		rc.status = "incomplete"
+	switch rc.ch.finish {
+	case finishLength:
+		rc.status, rc.incomplete = "incomplete", "max_output_tokens"
+	case finishFiltered:
+		rc.status, rc.incomplete = "incomplete", "content_filter"
 	}
 	pace := newPacer(c, m)
 	if req.Stream != nil && *req.Stream {
@@ -214,7 +220,7 @@ func (rc *responsesCall) object(status string, output []outputItem) *responseObj
 		done := rc.c.Clock.Now().Unix()
 		o.CompletedAt = &done
 	case "incomplete":
-		o.IncompleteDetails = &incompleteReason{Reason: "max_output_tokens"}
+		o.IncompleteDetails = &incompleteReason{Reason: rc.incomplete}
 	}
 	if status != "in_progress" {
 		u := &responseUsage{InputTokens: rc.p.data.PromptTokens, OutputTokens: rc.ch.tokens}

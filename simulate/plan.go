@@ -21,6 +21,8 @@ type prompt struct {
 	stop            []string
 	n               int
 	schema          []byte // JSON output wanted: the schema, or jsonObjectSchema
+	canned          *Canned // a scripted answer, in place of a generated one
+	provider        string
 	thinkingBudget  int    // > 0: think first (Anthropic)
 	thinkingOmitted bool   // thinking is billed and signed but its text withheld
 }
@@ -54,6 +56,7 @@ const (
 	finishLength
 	finishToolCalls
 	finishStopSequence
+	finishFiltered // content_filter (OpenAI), refusal (Anthropic)
 )
 
 // plannedCall is a tool call with its arguments cut into the fragments a
@@ -116,6 +119,10 @@ func (p *prompt) plan(m *Model, r *rand.Rand, newID func() string, buf []choice)
 }
 
 func (p *prompt) planOne(ch *choice, m *Model, r *rand.Rand, newID func() string) error {
+	if p.canned != nil {
+		p.planCanned(ch, p.canned, newID, p.provider)
+		return nil
+	}
 	budget := p.maxTokens
 	if p.thinkingBudget > 0 {
 		ch.thinking = lorem(r, min(draw(m.OutputTokens, r), p.thinkingBudget))

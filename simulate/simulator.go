@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/internal/dist"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
@@ -49,6 +50,27 @@ type Request struct {
 	// comes from it. A streamed call and its unstreamed twin share Seed,
 	// hence their answer, but not their request id. Zero means Seed.
 	Exchange uint64
+	// RequestID, when set, is the request id to answer with (the front
+	// needs it before the simulator runs, for answers faults give).
+	RequestID string
+
+	// Model, when set, replaces the model the config gives for the name.
+	Model *Model
+	// TTFT and ITL, when set, replace the model's timing (ttft and itl
+	// faults).
+	TTFT, ITL dist.Dist
+	// Canned, when set, is the answer, in place of a generated one.
+	Canned *Canned
+
+	// Usage is filled with the call's token counts once it is planned,
+	// for rate limits that count tokens.
+	Usage Usage
+}
+
+// Usage is a call's token counts.
+type Usage struct {
+	PromptTokens     int
+	CompletionTokens int
 }
 
 // Emulator answers the calls of one provider's API.
@@ -75,17 +97,17 @@ type Call struct {
 	ids     ids
 
 	// The random streams live in the call, which is pooled, so a call
-	// allocates none of them: content, timing, ids, request id.
-	src [4]rand.PCG
-	rng [4]rand.Rand
+	// allocates none of them: content, timing, ids.
+	src [3]rand.PCG
+	rng [3]rand.Rand
 }
 
 var calls = sync.Pool{New: func() any { return new(Call) }}
 
-// seed points the call's random streams at a request's seeds.
-func (c *Call) seed(seed, exchange uint64) {
-	for i, s := range [4]struct{ seed, stream uint64 }{
-		{seed, streamContent}, {seed, streamTiming}, {seed, streamIDs}, {exchange, streamRequestID},
+// seed points the call's random streams at a request's seed.
+func (c *Call) seed(seed uint64) {
+	for i, s := range [3]struct{ seed, stream uint64 }{
+		{seed, streamContent}, {seed, streamTiming}, {seed, streamIDs},
 	} {
 		c.src[i].Seed(s.seed, s.stream*streamMix)
 		c.rng[i] = *rand.New(&c.src[i])
@@ -147,14 +169,58 @@ func (s *Simulator) Serve(ctx context.Context, req *Request, out wire.Sink) erro
 	c := calls.Get().(*Call)
 	defer func() { c.Request, c.Config = nil, nil; calls.Put(c) }()
 	c.Request, c.Config, c.Clock, c.Start = req, &s.cfg, s.cfg.Clock, s.cfg.Clock.Now()
-	c.seed(req.Seed, cmp.Or(req.Exchange, req.Seed))
-	exchange := ids{&c.rng[3]}
-	if e.Dialect().Name() == "anthropic" {
-		c.RequestID = exchange.anthropicRequest()
-	} else {
-		c.RequestID = exchange.openAIRequest()
+	c.seed(req.Seed)
+	c.RequestID = req.RequestID
+	if c.RequestID == "" {
+		c.RequestID = RequestID(e.Dialect().Name(), cmp.Or(req.Exchange, req.Seed))
 	}
 	return e.Serve(ctx, c, out)
+}
+
+// RequestID is the request id an exchange is answered with, in the
+// provider's format.
+func RequestID(provider string, exchange uint64) string {
+	g := ids{newRNG(exchange, streamRequestID)}
+	if provider == "anthropic" {
+		return g.anthropicRequest()
+	}
+	return g.openAIRequest()
+}
+
+// model is the model a call runs: the request's own, or the config's for
+// the name; with the request's timing overrides applied to a copy.
+func (c *Call) model(name string) *Model {
+	m := c.Request.Model
+	if m == nil {
+		m = c.Config.modelFor(name)
+	}
+	if c.TTFT == nil && c.ITL == nil {
+		return m
+	}
+	cp := *m
+	if c.TTFT != nil {
+		cp.TTFT = c.TTFT
+	}
+	if c.ITL != nil {
+		cp.ITL = c.ITL
+	}
+	return &cp
+}
+
+// script hands a scripted answer to the prompt, before planning.
+func (c *Call) script(p *prompt, provider string) {
+	p.canned, p.provider = c.Canned, provider
+	if c.Canned != nil && c.Canned.PromptTokens != nil {
+		p.data.PromptTokens = *c.Canned.PromptTokens
+	}
+}
+
+// report records the planned usage on the request.
+func (c *Call) report(p *prompt, choices []choice) {
+	c.Request.Usage = Usage{PromptTokens: p.data.PromptTokens}
+	for i := range choices {
+		c.Request.Usage.CompletionTokens += choices[i].tokens
+	}
 }
 
 // fail answers c with an API error in dialect d.

@@ -56,7 +56,15 @@ func Lookup(data []byte, key string) (raw []byte, ok bool) {
 // is absent or not a string.
 func String(data []byte, key string) (string, bool) {
 	raw, ok := Lookup(data, key)
-	if !ok || len(raw) < 2 || raw[0] != '"' {
+	if !ok {
+		return "", false
+	}
+	return Unquote(raw)
+}
+
+// Unquote decodes a raw JSON string; ok is false when raw is not one.
+func Unquote(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
 		return "", false
 	}
 	inner := raw[1 : len(raw)-1]
