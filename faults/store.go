@@ -58,3 +58,19 @@ func (s *Store) Len() int {
 	defer s.mu.RUnlock()
 	return len(s.state)
 }
+
+// sequence counts calls for one identity and scope.
+type sequence struct {
+	mu sync.Mutex // guards n
+	n  int
+}
+
+// Next counts one more call under id and scope and returns its ordinal,
+// from 1: a rule's scripted answers step through their sequence with it.
+func (s *Store) Next(id, scope string) int {
+	q := s.get(stateKey{fault: id, scope: scope}, func() any { return new(sequence) }).(*sequence)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.n++
+	return q.n
+}

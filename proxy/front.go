@@ -1,15 +1,17 @@
 package proxy
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"net/http"
-	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/canon"
+	"github.com/llm-simulator/llm-simulator/internal/clock"
+	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/simulate"
 	"github.com/llm-simulator/llm-simulator/wire"
 	"github.com/rs/zerolog"
@@ -17,9 +19,16 @@ import (
 
 // Front is the http.Handler every proxied request enters by.
 type Front struct {
-	// Sim answers every request. Required.
+	// Sim answers requests until SetSimulator replaces it. One of the two
+	// is required.
 	Sim *simulate.Simulator
-	// Seed is the config seed each request's RNG derives from.
+	// Rules is the live rule set; nil means no rules: every request is
+	// simulated, no fault fires. The set's faults keep their state in the
+	// store it was built with.
+	Rules *rules.Live
+	// Clock is the faults' and limiters' time; nil means wall-clock time.
+	Clock clock.Clock
+	// Seed is the config seed each request's random streams derive from.
 	Seed uint64
 	// MaxBody is the largest request body read; a larger one gets the
 	// provider's 413. Zero means 32 MiB.
@@ -30,36 +39,26 @@ type Front struct {
 	// AccessLog logs every request at info level.
 	AccessLog bool
 
-	occ occurrences
+	sim     atomic.Pointer[simulate.Simulator]
+	derived atomic.Pointer[derived]
+	occ     occurrences
+}
+
+// SetSimulator swaps the simulator (a reload changed its config);
+// requests in flight finish on the one they started with.
+func (f *Front) SetSimulator(s *simulate.Simulator) { f.sim.Store(s) }
+
+func (f *Front) simulator() *simulate.Simulator {
+	if s := f.sim.Load(); s != nil {
+		return s
+	}
+	return f.Sim
 }
 
 // identitySkip are the request members that do not change an answer's
 // content: a streamed call and the same call unstreamed get the same
 // words, and "user" only tags the caller.
 var identitySkip = []string{"stream", "stream_options", "user"}
-
-// exchange is the per-request state the front owns: the body, the
-// simulator's request and the Writer. It is pooled; nothing keeps any of
-// it once ServeHTTP returns.
-type exchange struct {
-	body bytes.Buffer
-	req  simulate.Request
-	out  wire.Writer
-}
-
-var exchanges = sync.Pool{New: func() any { return new(exchange) }}
-
-// release pools x, unless an outsized body grew its buffer: one 32 MiB
-// upload must not pin 32 MiB for good.
-func (x *exchange) release() {
-	x.req = simulate.Request{}
-	x.out.Reset(nil)
-	if x.body.Cap() > 1<<20 {
-		return
-	}
-	x.body.Reset()
-	exchanges.Put(x)
-}
 
 // ServeHTTP implements http.Handler.
 func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -68,29 +67,27 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		start = time.Now()
 	}
 	provider, path := route(r)
-	x := exchanges.Get().(*exchange)
+	x := getExchange(w, r)
 	defer x.release()
-	out := &x.out
-	out.Reset(w)
-	defer f.recoverPanic(out, provider)
+	sim := f.simulator()
+	defer f.recoverPanic(&x.out, sim, provider)
 
 	if err := f.readBody(&x.body, r.Body); err != nil {
-		f.refuseBody(r.Context(), out, provider, err)
+		f.refuseBody(r.Context(), &x.out, sim, provider, err)
 		return
 	}
-	body := x.body.Bytes()
-	seed, exchangeID := f.identity(r.Method, path, body)
-	req := &x.req
-	*req = simulate.Request{Provider: provider, Method: r.Method, Path: path, Query: r.URL.RawQuery,
-		Header: r.Header, Body: body, Seed: seed, Exchange: exchangeID}
-	err := f.Sim.Serve(r.Context(), req, out)
-	if err != nil && !isClientGone(r.Context(), err) {
+	x.req = simulate.Request{Provider: provider, Method: r.Method, Path: path, Query: r.URL.RawQuery,
+		Header: r.Header, Body: x.body.Bytes()}
+	x.req.Seed, x.req.Exchange = f.identity(r.Method, path, x.req.Body)
+	err := f.dispatch(r.Context(), x, sim)
+	if err != nil && !errors.Is(err, faults.ErrCut) && !isClientGone(r.Context(), err) {
 		f.Log.Error().Err(err).Str("path", r.URL.Path).Msg("response failed")
 	}
 	if f.AccessLog {
 		f.Log.Info().Str("provider", provider).Str("method", r.Method).Str("path", path).
-			Int("status", out.Status()).Int64("bytes", out.Bytes()).Dur("duration", time.Since(start)).
-			Bool("complete", out.Ended()).Msg("request")
+			Str("rule", x.head.rule).Strs("faults", x.fx.Fired).
+			Int("status", x.out.Status()).Int64("bytes", x.out.Bytes()).Dur("duration", time.Since(start)).
+			Bool("complete", x.out.Ended()).Msg("request")
 	}
 }
 
@@ -111,7 +108,9 @@ func (f *Front) identity(method, path string, body []byte) (seed, exchange uint6
 
 var errBodyTooLarge = errors.New("request body too large")
 
-func (f *Front) readBody(buf *bytes.Buffer, body io.Reader) error {
+func (f *Front) readBody(buf interface {
+	ReadFrom(io.Reader) (int64, error)
+}, body io.Reader) error {
 	limit := f.MaxBody
 	if limit <= 0 {
 		limit = 32 << 20
@@ -126,8 +125,8 @@ func (f *Front) readBody(buf *bytes.Buffer, body io.Reader) error {
 	return nil
 }
 
-func (f *Front) refuseBody(ctx context.Context, out wire.Sink, provider string, err error) {
-	d := f.Sim.Dialect(provider)
+func (f *Front) refuseBody(ctx context.Context, out wire.Sink, sim *simulate.Simulator, provider string, err error) {
+	d := sim.Dialect(provider)
 	e := &wire.APIError{Status: http.StatusBadRequest, Message: "The request body could not be read."}
 	if errors.Is(err, errBodyTooLarge) {
 		e = &wire.APIError{Status: http.StatusRequestEntityTooLarge, Type: d.ErrorType(http.StatusRequestEntityTooLarge),
@@ -142,7 +141,7 @@ func (f *Front) refuseBody(ctx context.Context, out wire.Sink, provider string, 
 // client gets the provider's 500 if nothing was sent yet, and the bug is
 // logged. http.ErrAbortHandler is the deliberate way to reset a stream and
 // passes through.
-func (f *Front) recoverPanic(out *wire.Writer, provider string) {
+func (f *Front) recoverPanic(out *wire.Writer, sim *simulate.Simulator, provider string) {
 	v := recover()
 	if v == nil {
 		return
@@ -154,7 +153,7 @@ func (f *Front) recoverPanic(out *wire.Writer, provider string) {
 	if out.Started() {
 		panic(http.ErrAbortHandler)
 	}
-	_ = wire.WriteError(out, f.Sim.Dialect(provider), &wire.APIError{Status: http.StatusInternalServerError}, "")
+	_ = wire.WriteError(out, sim.Dialect(provider), &wire.APIError{Status: http.StatusInternalServerError}, "")
 }
 
 // isClientGone reports whether err only says the client went away.

@@ -26,8 +26,32 @@ type Config struct {
 	Log LogConfig `yaml:"log"`
 	// Runtime tunes the Go runtime.
 	Runtime RuntimeConfig `yaml:"runtime"`
+	// Reload says how the file is watched for changes.
+	Reload ReloadConfig `yaml:"reload"`
 	// Simulate is the simulation model.
 	Simulate SimulateConfig `yaml:"simulate"`
+	// DefaultAction answers requests no rule takes: simulate (default);
+	// forward must be said explicitly, never assumed.
+	DefaultAction string `yaml:"default_action"`
+	// DebugHeaders adds x-llmsim-rule (and x-llmsim-faults when faults
+	// fired) to every response. Default true.
+	DebugHeaders *bool `yaml:"debug_headers"`
+	// Rules are tried in order; the first enabled one whose match holds
+	// takes the request.
+	Rules []RuleSpec `yaml:"rules"`
+	// Providers are the upstreams forwarding goes to.
+	Providers map[string]ProviderSpec `yaml:"providers"`
+	// Intercept is HTTPS interception.
+	Intercept InterceptSpec `yaml:"intercept"`
+	// Cache is the recorded-response cache.
+	Cache CacheSpec `yaml:"cache"`
+
+	// Warnings are problems that do not stop the file from loading: a rule
+	// that can never match, a section with no effect yet.
+	Warnings ErrorList `yaml:"-"`
+
+	file     string
+	prepared []preparedRule
 }
 
 // AdminConfig configures the admin listener.
@@ -51,6 +75,17 @@ type LogConfig struct {
 	// tens of thousands of requests per second a line each costs more than
 	// the request.
 	Access bool `yaml:"access"`
+}
+
+// ReloadConfig says how changes to the config file are picked up. A
+// reload — on SIGHUP, or when the watched file changes — swaps in the new
+// rules and simulation settings; listen addresses, logging and the runtime
+// section take effect at the next start or upgrade.
+type ReloadConfig struct {
+	// Watch reloads when the file's content changes. Default true.
+	Watch *bool `yaml:"watch"`
+	// Interval is how often the file is checked. Default 1s.
+	Interval Duration `yaml:"interval"`
 }
 
 // RuntimeConfig tunes the Go runtime. The GOGC and GOMEMLIMIT environment
@@ -99,5 +134,29 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Runtime.GCPercent == 0 {
 		c.Runtime.GCPercent = DefaultGCPercent
+	}
+	if c.Reload.Watch == nil {
+		yes := true
+		c.Reload.Watch = &yes
+	}
+	if c.Reload.Interval == 0 {
+		c.Reload.Interval = Duration(time.Second)
+	}
+	if c.DefaultAction == "" {
+		c.DefaultAction = "simulate"
+	}
+	if c.DebugHeaders == nil {
+		yes := true
+		c.DebugHeaders = &yes
+	}
+	for i := range c.Rules {
+		r := &c.Rules[i]
+		if r.Action == "" {
+			r.Action = "simulate"
+		}
+		if r.Enabled == nil {
+			yes := true
+			r.Enabled = &yes
+		}
 	}
 }

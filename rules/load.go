@@ -66,15 +66,16 @@ func Parse(name string, data []byte, opts Options) (*Config, error) {
 	if len(e.list) > 0 {
 		return nil, e.list.sorted()
 	}
-	var cfg Config
+	cfg := Config{file: name}
 	if err := root.Decode(&cfg); err != nil {
 		e.fromYAML(err)
 	}
+	cfg.applyDefaults()
 	cfg.validate(root, opts, e)
 	if len(e.list) > 0 {
 		return nil, e.list.sorted()
 	}
-	cfg.applyDefaults()
+	cfg.Warnings.sorted()
 	return &cfg, nil
 }
 
@@ -95,6 +96,7 @@ func (c *Config) validate(root *yaml.Node, opts Options, e *errs) {
 	if n := lookupKey(root, "runtime", "gc_percent"); n != nil && (c.Runtime.GCPercent < 25 || c.Runtime.GCPercent > 10000) {
 		e.at(n, "runtime.gc_percent must be between 25 and 10000 (set GOGC=off in the environment to turn the collector off)")
 	}
+	c.prepare(root, opts, e)
 	sim := lookupKey(root, "simulate")
 	if sim == nil {
 		return

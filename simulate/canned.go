@@ -30,7 +30,7 @@ var finishByName = map[string]finish{
 	"stop": finishStop, "end_turn": finishStop,
 	"length": finishLength, "max_tokens": finishLength,
 	"tool_calls": finishToolCalls, "tool_use": finishToolCalls,
-	"stop_sequence": finishStopSequence,
+	"stop_sequence":  finishStopSequence,
 	"content_filter": finishFiltered, "refusal": finishFiltered,
 }
 

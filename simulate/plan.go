@@ -20,11 +20,11 @@ type prompt struct {
 	maxTokens       int // < 0: unbounded
 	stop            []string
 	n               int
-	schema          []byte // JSON output wanted: the schema, or jsonObjectSchema
+	schema          []byte  // JSON output wanted: the schema, or jsonObjectSchema
 	canned          *Canned // a scripted answer, in place of a generated one
 	provider        string
-	thinkingBudget  int    // > 0: think first (Anthropic)
-	thinkingOmitted bool   // thinking is billed and signed but its text withheld
+	thinkingBudget  int  // > 0: think first (Anthropic)
+	thinkingOmitted bool // thinking is billed and signed but its text withheld
 }
 
 type toolDef struct {

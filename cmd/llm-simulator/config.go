@@ -55,7 +55,15 @@ func check(args []string, io stdio) error {
 		fmt.Fprintln(io.err, err)
 		return fmt.Errorf("%s is not valid", args[0])
 	}
-	fmt.Fprintf(io.out, "%s: ok (version %d, listen %s, admin %s, %d model overrides)\n",
-		args[0], cfg.Version, cfg.Listen, cfg.Admin.Listen, len(cfg.Simulate.Models))
+	for _, w := range cfg.Warnings {
+		fmt.Fprintln(io.err, "warning:", w)
+	}
+	nFaults := 0
+	for _, r := range cfg.Rules {
+		nFaults += len(r.Faults)
+	}
+	fmt.Fprintf(io.out, "%s: ok (version %d, %d rules, %d faults, default %s, listen %s, admin %s, %d model overrides, %d warnings)\n",
+		args[0], cfg.Version, len(cfg.Rules), nFaults, cfg.DefaultAction, cfg.Listen, cfg.Admin.Listen,
+		len(cfg.Simulate.Models), len(cfg.Warnings))
 	return nil
 }

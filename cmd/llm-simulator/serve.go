@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/admin"
 	"github.com/llm-simulator/llm-simulator/proxy"
-	"github.com/llm-simulator/llm-simulator/simulate"
 	"github.com/rs/zerolog"
 )
 
@@ -28,12 +30,15 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 	log := newLogger(cfg.Log, io.err)
 	tuneRuntime(cfg.Runtime)
 	front := &proxy.Front{
-		Sim:       simulate.New(proxy.SimulatorConfig(&cfg.Simulate)),
 		Seed:      uint64(cfg.Seed),
 		MaxBody:   int64(cfg.MaxRequestBody),
 		Log:       log.With().Str("component", "proxy").Logger(),
 		AccessLog: cfg.Log.Access,
 	}
+	rl := newReloader(o, log, front)
+	rl.apply(cfg, "file "+source)
+	rl.loaded, rl.digest = cfg, fileDigest(o.config)
+
 	health := &admin.Health{}
 	mux := http.NewServeMux()
 	health.Register(mux)
@@ -53,9 +58,11 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 	for i, ln := range []net.Listener{proxyLn, adminLn} {
 		go func() { errc <- servers[i].Serve(ln) }()
 	}
+	stopReloads := rl.start(ctx, cfg.Reload.Interval.D(), o.config != "" && *cfg.Reload.Watch)
+	defer stopReloads()
 	health.SetReady(true)
 	log.Info().Str("listen", proxyLn.Addr().String()).Str("admin", adminLn.Addr().String()).
-		Str("config", source).Str("version", version).Msg("ready")
+		Str("config", source).Int("rules", len(cfg.Rules)).Str("version", version).Msg("ready")
 	if ready != nil {
 		ready(proxyLn.Addr().String(), adminLn.Addr().String())
 	}
@@ -67,6 +74,32 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 	}
 	health.SetReady(false)
 	return drain(servers, cfg.DrainTimeout.D(), log)
+}
+
+// start runs the reload triggers: SIGHUP always (for a config file), the
+// file watch when asked. The returned func stops them.
+func (r *reloader) start(ctx context.Context, interval time.Duration, watch bool) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	if r.opts.config == "" {
+		return cancel // the embedded default cannot change
+	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	go func() {
+		defer signal.Stop(hup)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				_ = r.reload("SIGHUP")
+			}
+		}
+	}()
+	if watch {
+		go r.watch(ctx, interval)
+	}
+	return cancel
 }
 
 func newServer(h http.Handler, log zerolog.Logger) *http.Server {

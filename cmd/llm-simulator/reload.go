@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/llm-simulator/llm-simulator/faults"
+	"github.com/llm-simulator/llm-simulator/proxy"
+	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/simulate"
+	"github.com/rs/zerolog"
+)
+
+// reloader builds the rules and simulator from the config and swaps them
+// in, whole, on start, on SIGHUP and when the watched file changes.
+type reloader struct {
+	opts  *options
+	log   zerolog.Logger
+	front *proxy.Front
+	live  *rules.Live
+	store *faults.Store
+
+	mu     sync.Mutex // serializes reloads; guards loaded and digest
+	loaded *rules.Config
+	digest [sha256.Size]byte // of the file content last tried, good or bad
+}
+
+func newReloader(o *options, log zerolog.Logger, front *proxy.Front) *reloader {
+	r := &reloader{opts: o, log: log.With().Str("component", "reload").Logger(), front: front,
+		live: new(rules.Live), store: faults.NewStore()}
+	front.Rules = r.live
+	return r
+}
+
+// apply puts cfg in force: a new simulator and rule set, built whole and
+// swapped; state of faults that no longer exist is dropped after.
+func (r *reloader) apply(cfg *rules.Config, origin string) {
+	set := cfg.RuleSet(r.store, origin, time.Now())
+	r.front.SetSimulator(simulate.New(proxy.SimulatorConfig(&cfg.Simulate)))
+	r.live.Store(set)
+	ids := set.IDs()
+	r.store.Retain(func(id string) bool { return ids[id] })
+	for _, w := range cfg.Warnings {
+		r.log.Warn().Msg(w.Error())
+	}
+}
+
+// reload re-reads the file; a bad file leaves the set in force serving.
+func (r *reloader) reload(reason string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.digest = fileDigest(r.opts.config)
+	cfg, source, err := loadConfig(r.opts)
+	if err != nil {
+		var list rules.ErrorList
+		if errors.As(err, &list) {
+			for _, e := range list {
+				r.log.Error().Str("reason", reason).Msg(e.Error())
+			}
+		} else {
+			r.log.Error().Err(err).Str("reason", reason).Msg("reload failed")
+		}
+		r.log.Warn().Msg("the config in force keeps serving")
+		return err
+	}
+	if r.loaded != nil && (cfg.Listen != r.loaded.Listen || cfg.Admin.Listen != r.loaded.Admin.Listen) {
+		r.log.Warn().Msg("listen addresses changed: they take effect at the next start or upgrade")
+	}
+	r.apply(cfg, "file "+source)
+	r.loaded = cfg
+	r.log.Info().Str("reason", reason).Int("rules", len(cfg.Rules)).Msg("config reloaded")
+	return nil
+}
+
+// watch polls the config file and reloads when its content changes, once
+// per change: a bad file is reported once, not every interval. Polling,
+// rather than file events, also sees editors that replace the file and
+// volumes (ConfigMaps) that swap a symlink.
+func (r *reloader) watch(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		d := fileDigest(r.opts.config)
+		r.mu.Lock()
+		changed := !bytes.Equal(d[:], r.digest[:])
+		r.mu.Unlock()
+		if changed {
+			_ = r.reload("file changed")
+		}
+	}
+}
+
+func fileDigest(path string) [sha256.Size]byte {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return [sha256.Size]byte{}
+	}
+	return sha256.Sum256(data)
+}

@@ -1,0 +1,25 @@
+package proxy
+
+import (
+	"net"
+	"net/http"
+)
+
+// abort drops the client's connection and unwinds the handler; faults
+// reach it through faults.Exchange.Abort.
+//
+// HTTP/2 can only reset the one stream, which panic(http.ErrAbortHandler)
+// does. HTTP/1 takes the connection over: a reset sets SO_LINGER to 0 so
+// closing sends an RST rather than a FIN. The panic then unwinds the
+// source; net/http treats ErrAbortHandler as a deliberate abort.
+func (x *exchange) abort(reset bool) {
+	if x.r.ProtoMajor < 2 {
+		if conn, _, err := http.NewResponseController(x.w).Hijack(); err == nil {
+			if tcp, ok := conn.(*net.TCPConn); ok && reset {
+				_ = tcp.SetLinger(0)
+			}
+			_ = conn.Close()
+		}
+	}
+	panic(http.ErrAbortHandler)
+}

@@ -1,0 +1,127 @@
+package proxy
+
+import (
+	"context"
+	"net"
+	"net/http"
+
+	"github.com/llm-simulator/llm-simulator/faults"
+	"github.com/llm-simulator/llm-simulator/internal/clock"
+	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/simulate"
+	"github.com/llm-simulator/llm-simulator/wire"
+)
+
+// faultStream keeps the faults' draws apart from the simulator's streams.
+const faultStream = 0x6661756c74 // "fault"
+
+// dispatch takes a request from its rule to its answer: match, roll the
+// faults' gates, admit (faults may wait or answer here), then run the
+// source through the faults' stages, and account for the outcome.
+func (f *Front) dispatch(ctx context.Context, x *exchange, sim *simulate.Simulator) error {
+	set := f.ruleSet()
+	x.mreq = rules.Request{Provider: x.req.Provider, Host: hostOnly(x.r.Host), Path: x.req.Path,
+		Method: x.req.Method, Header: x.req.Header, Body: x.req.Body}
+	var rule *rules.Rule
+	if set != nil {
+		rule = set.Match(&x.mreq)
+	}
+	f.prepareFaults(x, sim, rule)
+	x.head = headerStage{next: &x.out, fx: &x.fx, rule: "default", debug: set == nil || set.DebugHeaders}
+	if rule != nil {
+		x.head.rule = rule.Name
+	}
+	var sink wire.Sink = &x.head
+	for _, a := range x.admitters {
+		answered, err := a.Admit(ctx, &x.fx, sink)
+		if answered || err != nil {
+			x.fx.Finish(faults.Outcome{Status: x.out.Status(), Complete: x.out.Ended()})
+			return err
+		}
+	}
+	for i := len(x.stages) - 1; i >= 0; i-- {
+		sink = x.stages[i].Wrap(ctx, &x.fx, sink)
+	}
+	f.prepareRequest(x, sim, set, rule)
+	err := sim.Serve(ctx, &x.req, sink)
+	x.fx.Finish(faults.Outcome{Status: x.out.Status(), Complete: x.out.Ended(),
+		PromptTokens: x.req.Usage.PromptTokens, CompletionTokens: x.req.Usage.CompletionTokens})
+	return err
+}
+
+// prepareFaults fills the faults' view of the request and rolls each of
+// the rule's faults' gates, sorting the fired ones by where they act.
+func (f *Front) prepareFaults(x *exchange, sim *simulate.Simulator, rule *rules.Rule) {
+	x.pcg.Seed(x.req.Seed, faultStream)
+	x.rng = *randNew(&x.pcg)
+	x.req.RequestID = simulate.RequestID(x.req.Provider, x.req.Exchange)
+	x.fx.Dialect, x.fx.Provider, x.fx.Method, x.fx.Path = sim.Dialect(x.req.Provider), x.req.Provider, x.req.Method, x.req.Path
+	x.fx.Header, x.fx.RequestID, x.fx.Rand, x.fx.Clock = x.req.Header, x.req.RequestID, &x.rng, f.clock()
+	x.fx.Scope = x.mreq.Scope()
+	if rule == nil {
+		return
+	}
+	x.fx.Rule = rule.Name
+	counted := false
+	for _, in := range rule.Faults {
+		if !in.Fires(&x.fx) {
+			continue
+		}
+		if _, ok := in.Fault.(*faults.RateLimit); ok && !counted {
+			// Token limits admit on the prompt; only they pay to count it.
+			x.fx.PromptTokens = simulate.EstimatePromptTokens(x.req.Provider, x.req.Path, x.req.Body)
+			x.fx.Model, x.fx.Stream, counted = x.mreq.Model(), x.mreq.Stream(), true
+		}
+		if a, ok := in.Fault.(faults.Admitter); ok {
+			x.admitters = append(x.admitters, a)
+		}
+		if s, ok := in.Fault.(faults.Stage); ok {
+			x.stages = append(x.stages, s)
+		}
+	}
+}
+
+// prepareRequest gives the simulator what the rule and the faults decided.
+func (f *Front) prepareRequest(x *exchange, sim *simulate.Simulator, set *rules.Set, rule *rules.Rule) {
+	x.req.TTFT, x.req.ITL = x.fx.TTFT, x.fx.ITL
+	if rule == nil {
+		return
+	}
+	x.req.Model = f.ruleModel(set, sim, rule)
+	if a := rule.Answer(x.fx.Scope); a != nil {
+		x.req.Canned = canned(a)
+	}
+}
+
+func (f *Front) ruleSet() *rules.Set {
+	if f.Rules == nil {
+		return nil
+	}
+	return f.Rules.Load()
+}
+
+func (f *Front) clock() clock.Clock {
+	if f.Clock == nil {
+		return clock.Real{}
+	}
+	return f.Clock
+}
+
+// canned turns a rule's scripted answer into the simulator's.
+func canned(a *rules.Answer) *simulate.Canned {
+	c := &simulate.Canned{Text: a.Text, FinishReason: a.FinishReason, StopReason: a.StopReason,
+		PromptTokens: a.PromptTokens, OutputTokens: a.OutputTokens}
+	for _, tc := range a.ToolCalls {
+		c.ToolCalls = append(c.ToolCalls, simulate.CannedCall{Name: tc.Name, Arguments: string(tc.Arguments)})
+	}
+	return c
+}
+
+func hostOnly(hostport string) string {
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return h
+	}
+	return hostport
+}
+
+var _ http.Handler = (*Front)(nil)

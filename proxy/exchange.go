@@ -1,0 +1,67 @@
+package proxy
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+
+	"github.com/llm-simulator/llm-simulator/faults"
+	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/simulate"
+	"github.com/llm-simulator/llm-simulator/wire"
+)
+
+// exchange is the per-request state the front owns: the body, what
+// matching, faults and the simulator see of the request, the Writer and
+// the sinks around it. It is pooled; nothing keeps any of it once
+// ServeHTTP returns.
+type exchange struct {
+	w    http.ResponseWriter
+	r    *http.Request
+	body bytes.Buffer
+	req  simulate.Request
+	mreq rules.Request
+	fx   faults.Exchange
+	out  wire.Writer
+	head headerStage
+
+	// The faults' random stream lives here too, so it costs no allocation.
+	pcg rand.PCG
+	rng rand.Rand
+
+	admitters []faults.Admitter
+	stages    []faults.Stage
+}
+
+var exchanges = sync.Pool{New: func() any {
+	x := new(exchange)
+	x.fx.Abort = x.abort // bound once: the method value would allocate per request
+	return x
+}}
+
+func getExchange(w http.ResponseWriter, r *http.Request) *exchange {
+	x := exchanges.Get().(*exchange)
+	x.w, x.r = w, r
+	x.out.Reset(w)
+	return x
+}
+
+// release pools x, unless an outsized body grew its buffer: one 32 MiB
+// upload must not pin 32 MiB for good.
+func (x *exchange) release() {
+	abort := x.fx.Abort
+	x.w, x.r = nil, nil
+	x.req, x.mreq = simulate.Request{}, rules.Request{}
+	x.fx = faults.Exchange{Abort: abort, Fired: x.fx.Fired[:0]}
+	x.out.Reset(nil)
+	x.head = headerStage{}
+	clear(x.admitters)
+	clear(x.stages)
+	x.admitters, x.stages = x.admitters[:0], x.stages[:0]
+	if x.body.Cap() > 1<<20 {
+		return
+	}
+	x.body.Reset()
+	exchanges.Put(x)
+}

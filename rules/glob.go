@@ -1,0 +1,60 @@
+package rules
+
+import (
+	"path"
+	"strings"
+)
+
+// glob is a compiled pattern. Most patterns in rules are an exact name, a
+// prefix or a suffix, which are matched without path.Match: matching runs
+// on every request.
+type glob struct {
+	kind    globKind
+	s       string // the exact text, prefix, suffix or pattern
+	pattern string
+}
+
+type globKind uint8
+
+const (
+	globAny globKind = iota
+	globExact
+	globPrefix
+	globSuffix
+	globPattern
+)
+
+// compileGlob compiles a path.Match pattern; "" matches anything.
+func compileGlob(p string) (glob, error) {
+	switch meta := strings.IndexAny(p, `*?[\`); {
+	case p == "":
+		return glob{kind: globAny, pattern: p}, nil
+	case meta < 0:
+		return glob{kind: globExact, s: p, pattern: p}, nil
+	case meta == len(p)-1 && p[meta] == '*':
+		return glob{kind: globPrefix, s: p[:meta], pattern: p}, nil
+	case meta == 0 && p[0] == '*' && !strings.ContainsAny(p[1:], `*?[\`):
+		return glob{kind: globSuffix, s: p[1:], pattern: p}, nil
+	}
+	if _, err := path.Match(p, ""); err != nil {
+		return glob{}, err
+	}
+	return glob{kind: globPattern, s: p, pattern: p}, nil
+}
+
+// match reports whether s matches. A pattern's '*' does not cross '/', as
+// in path.Match; the prefix and suffix forms follow the same rule.
+func (g glob) match(s string) bool {
+	switch g.kind {
+	case globAny:
+		return true
+	case globExact:
+		return s == g.s
+	case globPrefix:
+		return strings.HasPrefix(s, g.s) && !strings.Contains(s[len(g.s):], "/")
+	case globSuffix:
+		return strings.HasSuffix(s, g.s) && !strings.Contains(s[:len(s)-len(g.s)], "/")
+	}
+	ok, _ := path.Match(g.s, s)
+	return ok
+}

@@ -1,0 +1,116 @@
+package rules
+
+import (
+	"sort"
+	"sync/atomic"
+	"time"
+
+	"github.com/llm-simulator/llm-simulator/faults"
+)
+
+// Set is a compiled rule set: immutable once built, swapped whole.
+type Set struct {
+	Rules []*Rule
+	// DefaultAction answers the requests no rule takes.
+	DefaultAction string
+	// DebugHeaders adds x-llmsim-rule and x-llmsim-faults to responses.
+	DebugHeaders bool
+	// Origin says where the set came from ("file /etc/x.yaml", "api") and
+	// Loaded when, for the admin API.
+	Origin string
+	Loaded time.Time
+}
+
+// Rule is a compiled rule.
+type Rule struct {
+	Name    string
+	Enabled bool
+	Action  string
+	Faults  []*faults.Instance
+	// Answers are the scripted answers (nil: generate); the nth matching
+	// call per scope gets the nth, then the last repeats. RespondID keys
+	// that count.
+	Answers   []Answer
+	RespondID string
+	// Simulate overrides the simulation settings; nil: the config's.
+	Simulate *ModelSpec
+
+	match matcher
+	store *faults.Store // where the answer sequence counts
+}
+
+// Answer is a scripted answer.
+type Answer struct {
+	Text         *string
+	ToolCalls    []ToolCall
+	FinishReason string
+	StopReason   string
+	PromptTokens *int
+	OutputTokens *int
+}
+
+// ToolCall is a scripted tool call.
+type ToolCall struct {
+	Name      string
+	Arguments []byte // JSON
+}
+
+// Match returns the first enabled rule whose match holds, or nil for the
+// default action.
+func (s *Set) Match(r *Request) *Rule {
+	for _, rule := range s.Rules {
+		if rule.Enabled && rule.match.matches(r) {
+			return rule
+		}
+	}
+	return nil
+}
+
+// Answer returns the scripted answer for the call, stepping the rule's
+// sequence for the request's scope; nil when the rule scripts none.
+func (r *Rule) Answer(scope string) *Answer {
+	switch len(r.Answers) {
+	case 0:
+		return nil
+	case 1:
+		return &r.Answers[0]
+	}
+	n := r.store.Next(r.RespondID, scope)
+	return &r.Answers[min(n, len(r.Answers))-1]
+}
+
+// IDs lists the state identities the set's faults and sequences use: a
+// store keeps these across a reload and drops the rest.
+func (s *Set) IDs() map[string]bool {
+	ids := map[string]bool{}
+	for _, r := range s.Rules {
+		for _, f := range r.Faults {
+			ids[f.ID] = true
+		}
+		if r.RespondID != "" {
+			ids[r.RespondID] = true
+		}
+	}
+	return ids
+}
+
+// Live holds the set in force. Requests load it once and keep that set to
+// their end, so a swap never changes a request's rules mid-way.
+type Live struct {
+	p atomic.Pointer[Set]
+}
+
+// Load returns the set in force.
+func (l *Live) Load() *Set { return l.p.Load() }
+
+// Store puts s in force.
+func (l *Live) Store(s *Set) { l.p.Store(s) }
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
