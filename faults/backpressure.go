@@ -1,0 +1,97 @@
+package faults
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/llm-simulator/llm-simulator/wire"
+)
+
+// Backpressure serves at most MaxConcurrency requests at once per rule and
+// scope; up to QueueSize more wait, first come first served, for at most
+// QueueTimeout. The wait happens before the source, so it counts toward
+// the client's time to first token, as a provider's queue does. A request
+// that finds the queue full, or waits too long, gets the provider's
+// overload answer.
+type Backpressure struct {
+	MaxConcurrency int
+	QueueSize      int
+	// QueueTimeout bounds a wait in wall-clock time; 0 means until the
+	// client gives up.
+	QueueTimeout time.Duration
+	// Status is the overload answer's status for OpenAI-style providers:
+	// 0 means 503 (server_error, "The server is overloaded or not ready
+	// yet."), 429 the canned rate-limit error. Anthropic always answers
+	// 529 overloaded_error.
+	Status int
+
+	// in keeps the limiters: a Backpressure not bound by NewInstance has
+	// nowhere to queue and lets every request through.
+	in *Instance
+}
+
+var (
+	_ Admitter = (*Backpressure)(nil)
+	_ stateful = (*Backpressure)(nil)
+)
+
+// overloadRetryAfter is the retry-after sent with an overload answer:
+// short, because a queue drains in seconds.
+const overloadRetryAfter = time.Second
+
+// Kind implements Fault.
+func (*Backpressure) Kind() string { return "backpressure" }
+
+func (b *Backpressure) bind(in *Instance) { b.in = in }
+
+// Validate checks the sizes and the status.
+func (b *Backpressure) Validate() error {
+	switch {
+	case b.MaxConcurrency < 1:
+		return errors.New("max_concurrency must be at least 1")
+	case b.QueueSize < 0 || b.QueueTimeout < 0:
+		return errors.New("queue and queue_timeout must not be negative")
+	case b.Status != 0 && b.Status != http.StatusServiceUnavailable && b.Status != http.StatusTooManyRequests:
+		return fmt.Errorf("status %d is not 503 or 429", b.Status)
+	}
+	return nil
+}
+
+// Admit implements Admitter. The slot is held until the response ends.
+func (b *Backpressure) Admit(ctx context.Context, x *Exchange, out wire.Sink) (bool, error) {
+	if b.in == nil {
+		return false, nil
+	}
+	release, err := b.limiter(x).Acquire(ctx)
+	switch {
+	case err == nil:
+		x.OnDone(func(Outcome) { release() })
+		return false, nil
+	case errors.Is(err, ErrQueueFull), errors.Is(err, ErrQueueTimeout):
+		return true, wire.WriteError(out, x.Dialect, b.overload(x.Dialect), x.RequestID)
+	}
+	return false, err // the client went away while queued
+}
+
+func (b *Backpressure) limiter(x *Exchange) *Limiter {
+	return b.in.State(x, "", func() any {
+		return NewLimiter(b.MaxConcurrency, b.QueueSize, b.QueueTimeout)
+	}).(*Limiter)
+}
+
+// overload is the provider's "try again shortly", with x-should-retry so
+// the official SDKs retry it whatever their own rules say.
+func (b *Backpressure) overload(d wire.Dialect) *wire.APIError {
+	status := cmp.Or(b.Status, http.StatusServiceUnavailable)
+	if d.Name() == "anthropic" {
+		status = 529
+	}
+	ae := wire.Canned(d, status, "")
+	ae.Header = http.Header{"X-Should-Retry": {"true"}}
+	RetryAfter(ae.Header, d, overloadRetryAfter)
+	return ae
+}

@@ -1,0 +1,42 @@
+package faults
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strings"
+)
+
+// partKey is the state sub-key for a request: a digest of its API key or
+// header value, never the value itself.
+func partKey(key string, h http.Header) string {
+	switch {
+	case key == "api_key":
+		return digest(apiKey(h))
+	case strings.HasPrefix(key, "header:"):
+		return digest(h.Get(strings.TrimPrefix(key, "header:")))
+	}
+	return ""
+}
+
+// apiKey is the credential as the providers read it: OpenAI's bearer
+// token, Anthropic's x-api-key, Azure OpenAI's api-key.
+func apiKey(h http.Header) string {
+	if a := h.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
+		return strings.TrimSpace(a[7:])
+	}
+	if k := h.Get("X-Api-Key"); k != "" {
+		return k
+	}
+	return h.Get("Api-Key")
+}
+
+// digest is 128 bits of SHA-256 in hex; "" stays "" (the requests with no
+// key share one bucket).
+func digest(s string) string {
+	if s == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:16])
+}
