@@ -78,7 +78,8 @@ func (b *Backpressure) Admit(ctx context.Context, x *Exchange, out wire.Sink) (b
 }
 
 func (b *Backpressure) limiter(x *Exchange) *Limiter {
-	return b.in.State(x, "", func() any {
+	// Not the empty sub-key: the instance keeps its gate's counter there.
+	return b.in.State(x, "queue", func() any {
 		return NewLimiter(b.MaxConcurrency, b.QueueSize, b.QueueTimeout)
 	}).(*Limiter)
 }

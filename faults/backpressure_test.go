@@ -110,6 +110,18 @@ func TestBackpressureQueues(t *testing.T) {
 	}
 }
 
+func TestBackpressureKeepsItsStateBesideItsGate(t *testing.T) {
+	bp := &Backpressure{MaxConcurrency: 1}
+	in := NewInstance(bp, Gate{}, "rule/0/abc", NewStore())
+	x, _ := testExchange("anthropic")
+	if !in.Fires(x) { // the gate's counter sits under the empty sub-key
+		t.Fatal("an open gate did not fire")
+	}
+	if answered, err := bp.Admit(context.Background(), x, nil); answered || err != nil {
+		t.Fatalf("answered %v err %v", answered, err)
+	}
+}
+
 func TestBackpressureValidate(t *testing.T) {
 	cases := []struct {
 		bp Backpressure

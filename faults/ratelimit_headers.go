@@ -56,8 +56,11 @@ func setRateHeaders(h http.Header, d wire.Dialect, v *verdict) {
 }
 
 // openAIDuration writes d as OpenAI's reset headers and messages do.
-func openAIDuration(d time.Duration) string {
-	return (d + time.Millisecond - 1).Truncate(time.Millisecond).String()
+func openAIDuration(d time.Duration) string { return ceilMs(d).String() }
+
+// ceilMs rounds d up to the millisecond, the finest unit a client is told.
+func ceilMs(d time.Duration) time.Duration {
+	return (d + time.Millisecond - 1).Truncate(time.Millisecond)
 }
 
 func ceilTo(t time.Time, unit time.Duration) time.Time {
@@ -96,7 +99,7 @@ func refusal(x *Exchange, v *verdict) *wire.APIError {
 			anthropicOrg, thousands(v.view[v.refused].limit), anthropicLimitUnits[v.refused])
 	}
 	if !v.tooLarge {
-		RetryAfter(ae.Header, x.Dialect, v.wait)
+		RetryAfter(ae.Header, x.Dialect, ceilMs(v.wait)) // retry-after-ms truncates
 	}
 	return ae
 }

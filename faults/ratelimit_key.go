@@ -8,7 +8,8 @@ import (
 )
 
 // partKey is the state sub-key for a request: a digest of its API key or
-// header value, never the value itself.
+// header value, never the value itself. It is never empty, because the
+// empty sub-key is where the instance keeps its gate's counter.
 func partKey(key string, h http.Header) string {
 	switch {
 	case key == "api_key":
@@ -16,8 +17,12 @@ func partKey(key string, h http.Header) string {
 	case strings.HasPrefix(key, "header:"):
 		return digest(h.Get(strings.TrimPrefix(key, "header:")))
 	}
-	return ""
+	return partPrefix
 }
+
+// partPrefix starts every rate limit's sub-key; alone, it is the bucket of
+// every request (no key, or a request without one).
+const partPrefix = "rate"
 
 // apiKey is the credential as the providers read it: OpenAI's bearer
 // token, Anthropic's x-api-key, Azure OpenAI's api-key.
@@ -31,12 +36,15 @@ func apiKey(h http.Header) string {
 	return h.Get("Api-Key")
 }
 
-// digest is 128 bits of SHA-256 in hex; "" stays "" (the requests with no
-// key share one bucket).
+// digest is partPrefix, ":" and 128 bits of SHA-256 in hex; "" gives
+// partPrefix alone (the requests with no key share one bucket).
 func digest(s string) string {
 	if s == "" {
-		return ""
+		return partPrefix
 	}
 	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:16])
+	var b [len(partPrefix) + 1 + 32]byte
+	copy(b[:], partPrefix+":")
+	hex.Encode(b[len(partPrefix)+1:], sum[:16])
+	return string(b[:])
 }

@@ -119,6 +119,9 @@ func TestRateLimitRefusesInTheProvidersWords(t *testing.T) {
 		{"openai longest wait named", "openai", RateLimit{RequestsPerMinute: 2, TokensPerMinute: 1000}, 2, 450, "requests",
 			"Rate limit reached for gpt-4o-mini in organization org-llmsim on requests per min (RPM): Limit 2, Used 2, Requested 1. Please try again in 30s." + openAIVisit,
 			map[string]string{"Retry-After": "30", "X-Ratelimit-Remaining-Tokens": "100"}},
+		{"openai retry-after rounds up", "openai", RateLimit{RequestsPerMinute: 7}, 7, 10, "requests",
+			"Rate limit reached for gpt-4o-mini in organization org-llmsim on requests per min (RPM): Limit 7, Used 7, Requested 1. Please try again in 8.572s." + openAIVisit,
+			map[string]string{"Retry-After": "9", "Retry-After-Ms": "8572", "X-Ratelimit-Reset-Requests": "1m0s"}},
 		{"anthropic input tokens", "anthropic", RateLimit{InputTokensPerMinute: 50000}, 1, 30000, "rate_limit_error",
 			"This request would exceed the rate limit for your organization (" + anthropicOrg + ") of 50,000 input tokens per minute. " +
 				"For details, refer to: https://docs.claude.com/en/api/rate-limits. You can see the response headers for current usage. " +
@@ -282,6 +285,22 @@ func TestRateLimitConcurrentAdmissionsNeverOvershoot(t *testing.T) {
 	wg.Wait()
 	if n := admitted.Load(); n != 50 {
 		t.Fatalf("%d admitted, want 50", n)
+	}
+}
+
+func TestRateLimitKeepsItsStateBesideItsGate(t *testing.T) {
+	for _, key := range []string{"", "api_key", "header:x-tenant"} {
+		t.Run(key, func(t *testing.T) {
+			rl := &RateLimit{RequestsPerMinute: 1, Key: key}
+			in := NewInstance(rl, Gate{}, "rule/0/abc", NewStore())
+			x, _ := testExchange("openai")
+			if !in.Fires(x) { // the gate's counter sits under the empty sub-key
+				t.Fatal("an open gate did not fire")
+			}
+			if answered, err := rl.Admit(context.Background(), x, nil); answered || err != nil {
+				t.Fatalf("answered %v err %v", answered, err)
+			}
+		})
 	}
 }
 

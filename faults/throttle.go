@@ -88,7 +88,7 @@ func (t *throttled) chunk(ev wire.Event) error {
 		if err := t.wait(n, 0); err != nil {
 			return err
 		}
-		ev.Data = data[:n]
+		ev.Data, ev.Flush = data[:n], true // a throttled body trickles out
 		if err := t.next.Send(ev); err != nil {
 			return err
 		}

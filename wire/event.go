@@ -54,6 +54,11 @@ type Event struct {
 	// verbatim so forwarded bytes pass unchanged; a stage that alters the
 	// event clears Raw.
 	Raw []byte
+
+	// Flush, on a Chunk, asks the Writer to flush it at once even when the
+	// body has a Content-Length (which otherwise lets it buffer): a
+	// throttled body must trickle, not arrive in bursts.
+	Flush bool
 }
 
 // Sink receives a response's events in order. An error means the response

@@ -85,7 +85,7 @@ func (w *Writer) Send(ev Event) error {
 	case SSE:
 		return w.sse(ev)
 	case Chunk:
-		return w.chunk(ev.Data)
+		return w.chunk(ev.Data, ev.Flush)
 	case End:
 		w.ended = true
 		w.writeHeader()
@@ -137,12 +137,12 @@ func (w *Writer) sse(ev Event) error {
 	return w.flush()
 }
 
-func (w *Writer) chunk(p []byte) error {
+func (w *Writer) chunk(p []byte, flush bool) error {
 	w.writeHeader()
 	if err := w.write(p); err != nil {
 		return err
 	}
-	if w.flushChunks {
+	if flush || w.flushChunks {
 		return w.flush()
 	}
 	return nil

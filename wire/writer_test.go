@@ -93,3 +93,17 @@ func TestStreamTerminalEvents(t *testing.T) {
 		}
 	}
 }
+
+func TestChunkFlushOnRequest(t *testing.T) {
+	rec := httptest.NewRecorder()
+	w := NewWriter(rec)
+	_ = w.Send(Event{Kind: Head, Header: http.Header{"Content-Length": {"2"}}})
+	_ = w.Send(Event{Kind: Chunk, Data: []byte("a")})
+	if rec.Flushed {
+		t.Fatal("a sized body's chunk was flushed unasked")
+	}
+	_ = w.Send(Event{Kind: Chunk, Data: []byte("b"), Flush: true})
+	if !rec.Flushed {
+		t.Fatal("a chunk that asked to be flushed was not")
+	}
+}
