@@ -30,13 +30,17 @@ type stateful interface {
 // Fires counts the request against the gate and says whether the fault
 // fires for it, noting it on the exchange when it does.
 func (in *Instance) Fires(x *Exchange) bool {
-	c := in.store.get(stateKey{fault: in.ID, scope: x.Scope}, func() any { return new(counter) }).(*counter)
+	c := in.store.get(stateKey{fault: in.ID, scope: x.Scope, part: gatePart}, func() any { return new(counter) }).(*counter)
 	if !in.Gate.fires(c, x.Rand.Float64) {
 		return false
 	}
 	x.Fired = append(x.Fired, in.Fault.Kind())
 	return true
 }
+
+// gatePart is the sub-key of a gate's counter, a name no fault's own
+// state can take.
+const gatePart = "\x00gate"
 
 // State returns this fault's state for the request's scope and a
 // sub-key, creating it with create on first use: limiters keep windows
