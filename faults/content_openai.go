@@ -23,7 +23,7 @@ package faults
 // chatEditor edits one chat completion or chat completion stream.
 type chatEditor struct {
 	c       *Content
-	refused map[int]bool            // choices whose refusal has gone out
+	refused map[int]bool           // choices whose refusal has gone out
 	args    map[[2]int]*argBreaker // per choice and tool-call index
 }
 
@@ -158,12 +158,8 @@ func (e *completionsEditor) choice(ch *jsonObject, stream bool) bool {
 		switch {
 		case e.c.Finish == finishRefusal:
 			want := refusalText
-			if i := ch.num("index"); stream {
-				if s == "" || e.refused[i] {
-					want = ""
-				} else {
-					e.refused = setFlag(e.refused, i)
-				}
+			if stream {
+				want = e.refusalPiece(ch.num("index"), s)
 			}
 			changed = ch.setString("text", want)
 		case e.c.empty():
@@ -174,6 +170,16 @@ func (e *completionsEditor) choice(ch *jsonObject, stream bool) bool {
 		clearLogprobs(ch)
 	}
 	return e.c.openAIFinish(ch) || changed
+}
+
+// refusalPiece is what takes the place of choice i's streamed text s:
+// the whole refusal for the first piece with text, nothing after it.
+func (e *completionsEditor) refusalPiece(i int, s string) string {
+	if s == "" || e.refused[i] {
+		return ""
+	}
+	e.refused = setFlag(e.refused, i)
+	return refusalText
 }
 
 // openAIFinish sets a choice's finish_reason where it has one.

@@ -43,6 +43,14 @@ func (f *Front) dispatch(ctx context.Context, x *exchange, sim *simulate.Simulat
 		sink = x.stages[i].Wrap(ctx, &x.fx, sink)
 	}
 	f.prepareRequest(x, sim, set, rule)
+	if sim.Limited() {
+		release, answered, err := f.admitCapacity(ctx, x, sim, &x.head)
+		if answered || err != nil {
+			x.fx.Finish(faults.Outcome{Status: x.out.Status(), Complete: x.out.Ended()})
+			return err
+		}
+		defer release()
+	}
 	err := sim.Serve(ctx, &x.req, sink)
 	x.fx.Finish(faults.Outcome{Status: x.out.Status(), Complete: x.out.Ended(),
 		PromptTokens: x.req.Usage.PromptTokens, CompletionTokens: x.req.Usage.CompletionTokens})

@@ -41,6 +41,7 @@ type Front struct {
 
 	sim     atomic.Pointer[simulate.Simulator]
 	derived atomic.Pointer[derived]
+	caps    capacities
 	occ     occurrences
 }
 

@@ -44,6 +44,15 @@ func modelFrom(m simulate.Model, s *rules.ModelSpec) simulate.Model {
 	if s.Text != nil {
 		m.Text.Mode = textModes[s.Text.Mode]
 	}
+	if s.MaxConcurrency != nil {
+		m.MaxConcurrency = *s.MaxConcurrency
+	}
+	if s.Queue != nil {
+		m.Queue = *s.Queue
+	}
+	if s.QueueTimeout != nil {
+		m.QueueTimeout = time.Duration(*s.QueueTimeout)
+	}
 	return m
 }
 

@@ -49,6 +49,15 @@ type ModelSpec struct {
 	// ToolCallProbability is the chance that a request offering tools with
 	// tool_choice auto is answered with a tool call. Default 0.5.
 	ToolCallProbability *float64 `yaml:"tool_call_probability"`
+	// MaxConcurrency is how many requests for the model are served at
+	// once, like a serving engine's max sequences. Default 0: no limit.
+	MaxConcurrency *int `yaml:"max_concurrency"`
+	// Queue is how many more may wait for a turn; the wait counts toward
+	// time to first token. A full queue, or a wait past QueueTimeout, gets
+	// the provider's overload (OpenAI 503, Anthropic 529). Default 0.
+	Queue *int `yaml:"queue"`
+	// QueueTimeout bounds a wait. Default 30s.
+	QueueTimeout *Duration `yaml:"queue_timeout"`
 }
 
 // TextMode is a text generator's name.

@@ -52,3 +52,21 @@ func EstimatePromptTokens(provider, path string, body []byte) int {
 // Default is the model used for names no override matches: the base a
 // rule's own simulation settings start from.
 func (s *Simulator) Default() Model { return s.cfg.Default }
+
+// Resolve is the model a name runs, as the config gives it. The pointer
+// is stable for the simulator's life, so it can key per-model state.
+func (s *Simulator) Resolve(name string) *Model { return s.cfg.modelFor(name) }
+
+// Limited reports whether any model has a concurrency limit, so the front
+// reads model names only when one does.
+func (s *Simulator) Limited() bool {
+	if s.cfg.Default.MaxConcurrency > 0 {
+		return true
+	}
+	for _, o := range s.cfg.Models {
+		if o.Model.MaxConcurrency > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -27,6 +27,15 @@ type Model struct {
 	// ToolCallProbability is the chance that a call offering tools with
 	// tool_choice "auto" is answered with a tool call.
 	ToolCallProbability float64
+
+	// MaxConcurrency is how many of this model's calls are served at once,
+	// like a serving engine's max sequences; 0 means no limit. Queue more
+	// may wait, up to QueueTimeout. The front applies the limit, around
+	// the simulator: it is the faults' limiter, and the simulator imports
+	// none.
+	MaxConcurrency int
+	Queue          int
+	QueueTimeout   time.Duration
 }
 
 // ModelOverride applies Model to the model names matching Pattern, an
