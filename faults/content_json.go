@@ -3,7 +3,7 @@ package faults
 import (
 	"bytes"
 	"encoding/json"
-	"io"
+	"strconv"
 )
 
 // jsonObject is a JSON object as its members in order, each value kept as
@@ -18,32 +18,112 @@ type jsonMember struct {
 	val json.RawMessage
 }
 
-// parseObject reads b, which must be exactly one JSON object.
+// parseObject reads b, which must be exactly one JSON object. Its values
+// are slices of b, not copies: the object lives no longer than the event
+// it was read from.
 func parseObject(b []byte) (jsonObject, bool) {
-	d := json.NewDecoder(bytes.NewReader(b))
-	if t, err := d.Token(); err != nil || t != json.Delim('{') {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '{' || !json.Valid(b) {
 		return nil, false
 	}
+	// Valid, so the scan below needs no error checks: it only finds where
+	// each member starts and ends.
 	o := make(jsonObject, 0, 8)
-	for d.More() {
-		t, err := d.Token()
-		k, ok := t.(string)
-		if err != nil || !ok {
+	i := skipSpace(b, 1)
+	for b[i] != '}' {
+		kEnd := skipString(b, i)
+		key, ok := decodeString(b[i:kEnd])
+		if !ok {
 			return nil, false
 		}
-		var v json.RawMessage
-		if err := d.Decode(&v); err != nil {
-			return nil, false
+		v := skipSpace(b, skipSpace(b, kEnd)+1) // past the colon
+		vEnd := skipValue(b, v)
+		o = append(o, jsonMember{key: key, val: b[v:vEnd]})
+		if i = skipSpace(b, vEnd); b[i] == ',' {
+			i = skipSpace(b, i+1)
 		}
-		o = append(o, jsonMember{key: k, val: v})
-	}
-	if t, err := d.Token(); err != nil || t != json.Delim('}') {
-		return nil, false
-	}
-	if _, err := d.Token(); err != io.EOF { // trailing data
-		return nil, false
 	}
 	return o, true
+}
+
+// parseArray splits a JSON array into its elements, slices of b.
+func parseArray(b []byte) ([]json.RawMessage, bool) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '[' || !json.Valid(b) {
+		return nil, false
+	}
+	var elems []json.RawMessage
+	i := skipSpace(b, 1)
+	for b[i] != ']' {
+		end := skipValue(b, i)
+		elems = append(elems, b[i:end])
+		if i = skipSpace(b, end); b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	return elems, true
+}
+
+// skipValue returns the end of the valid JSON value starting at b[i].
+func skipValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				i = skipString(b, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return i
+	}
+	for i < len(b) && b[i] != ',' && b[i] != ']' && b[i] != '}' && !isJSONSpace(b[i]) { // a number or literal
+		i++
+	}
+	return i
+}
+
+// skipString returns the end of the valid JSON string starting at b[i].
+func skipString(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isJSONSpace(b[i]) {
+		i++
+	}
+	return i
+}
+
+// decodeString decodes a JSON string; most have no escapes to undo.
+func decodeString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
 }
 
 // encode renders o compactly, keys in their order.
@@ -84,22 +164,15 @@ func (o *jsonObject) get(k string) json.RawMessage {
 
 // str is the string under k; ok is false when k is absent, null or not a
 // string.
-func (o *jsonObject) str(k string) (s string, ok bool) {
-	v := o.get(k)
-	if len(v) == 0 || v[0] != '"' {
-		return "", false
-	}
-	if json.Unmarshal(v, &s) != nil {
-		return "", false
-	}
-	return s, true
+func (o *jsonObject) str(k string) (string, bool) {
+	return decodeString(o.get(k))
 }
 
 // num is the integer under k, -1 when there is none: choice and block
 // indexes, which are never negative.
 func (o *jsonObject) num(k string) int {
-	var n int
-	if json.Unmarshal(o.get(k), &n) != nil {
+	n, err := strconv.Atoi(string(o.get(k)))
+	if err != nil {
 		return -1
 	}
 	return n
@@ -166,8 +239,8 @@ func (o *jsonObject) editEach(k string, f func(*jsonObject) bool) bool {
 	if i < 0 {
 		return false
 	}
-	var elems []json.RawMessage
-	if json.Unmarshal((*o)[i].val, &elems) != nil {
+	elems, ok := parseArray((*o)[i].val)
+	if !ok {
 		return false
 	}
 	changed := false
@@ -185,8 +258,8 @@ func (o *jsonObject) editEach(k string, f func(*jsonObject) bool) bool {
 
 // all reports whether f holds for every object in the array under k.
 func (o *jsonObject) all(k string, f func(*jsonObject) bool) bool {
-	var elems []json.RawMessage
-	if json.Unmarshal(o.get(k), &elems) != nil {
+	elems, ok := parseArray(o.get(k))
+	if !ok {
 		return false
 	}
 	for _, e := range elems {

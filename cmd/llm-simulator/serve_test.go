@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -17,12 +18,50 @@ import (
 // and returns the addresses once both listeners accept connections.
 func startServe(t *testing.T, config string) (proxyAddr, adminAddr string, stop func() error) {
 	t.Helper()
+	proxyAddr, adminAddr, stop, _ = startServeLogged(t, config)
+	return proxyAddr, adminAddr, stop
+}
+
+// logBuffer is the served process's log, safe to read while it writes.
+type logBuffer struct {
+	mu  sync.Mutex // guards buf
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// waitForLog waits until the log holds want: an event the test can only
+// observe through the log.
+func waitForLog(t *testing.T, log *logBuffer, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(log.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the log never said %q:\n%s", want, log)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func startServeLogged(t *testing.T, config string) (proxyAddr, adminAddr string, stop func() error, log *logBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan [2]string, 1)
 	done := make(chan error, 1)
+	log = &logBuffer{}
 	o := &options{config: config, listen: "127.0.0.1:0", adminListen: "127.0.0.1:0"}
 	go func() {
-		done <- serve(ctx, o, stdio{out: io.Discard, err: io.Discard}, func(p, a string) { ready <- [2]string{p, a} })
+		done <- serve(ctx, o, stdio{out: io.Discard, err: log}, func(p, a string) { ready <- [2]string{p, a} })
 	}()
 	select {
 	case addrs := <-ready:
@@ -36,15 +75,15 @@ func startServe(t *testing.T, config string) (proxyAddr, adminAddr string, stop 
 			return <-done
 		}
 		t.Cleanup(func() { _ = stop() })
-		return addrs[0], addrs[1], stop
+		return addrs[0], addrs[1], stop, log
 	case err := <-done:
 		cancel()
-		t.Fatalf("serve stopped before it was ready: %v", err)
+		t.Fatalf("serve stopped before it was ready: %v\n%s", err, log)
 	case <-time.After(30 * time.Second):
 		cancel()
 		t.Fatal("serve never became ready")
 	}
-	return "", "", nil
+	return "", "", nil, nil
 }
 
 func writeConfig(t *testing.T, body string) string {
