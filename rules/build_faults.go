@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/faults"
@@ -44,7 +45,8 @@ func buildFault(s *FaultSpec) (builtFault, error) {
 	}
 	f, g, err := buildOne(s)
 	if err != nil {
-		return builtFault{}, fmt.Errorf("%s: %w", set[0], err)
+		// Faults' own messages may already name their kind.
+		return builtFault{}, fmt.Errorf("%s: %s", set[0], strings.TrimPrefix(err.Error(), set[0]+": "))
 	}
 	gate := faults.Gate{Probability: g.Probability, After: g.After, Times: g.Times, Every: g.Every}
 	if err := gate.Validate(); err != nil {

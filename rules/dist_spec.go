@@ -61,12 +61,28 @@ func parseDist(n *yaml.Node, durations bool) (dist.Dist, error) {
 		return nil, nodeErr(n, "expected a distribution such as {dist: constant, value: 20ms}")
 	}
 	kind, kindNode := "", n
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "dist" {
+			kind, kindNode = n.Content[i+1].Value, n.Content[i+1]
+		}
+	}
+	params, ok := distParams[kind]
+	if !ok {
+		if kind == "" {
+			return nil, nodeErr(n, "distribution has no \"dist\" (one of %s)", distNames())
+		}
+		return nil, nodeErr(kindNode, "unknown distribution %q (one of %s)", kind, distNames())
+	}
+	allowed := append(append([]string{"dist"}, params...), optionalMax(kind)...)
 	vals := map[string]float64{}
 	var problems []string
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if k.Value == "dist" {
-			kind, kindNode = v.Value, v
+		switch {
+		case k.Value == "dist":
+			continue
+		case !contains(allowed, k.Value):
+			problems = append(problems, messages(nodeErr(k, "unknown field %q in a %s distribution (it takes %s)", k.Value, kind, strings.Join(allowed[1:], ", ")))...)
 			continue
 		}
 		q, err := quantity(v, k.Value, durations)
@@ -78,19 +94,6 @@ func parseDist(n *yaml.Node, durations bool) (dist.Dist, error) {
 	}
 	if len(problems) > 0 {
 		return nil, &yaml.TypeError{Errors: problems}
-	}
-	params, ok := distParams[kind]
-	if !ok {
-		if kind == "" {
-			return nil, nodeErr(n, "distribution has no \"dist\" (one of %s)", distNames())
-		}
-		return nil, nodeErr(kindNode, "unknown distribution %q (one of %s)", kind, distNames())
-	}
-	allowed := append(append([]string{"dist"}, params...), optionalMax(kind)...)
-	for i := 0; i < len(n.Content); i += 2 {
-		if k := n.Content[i]; !contains(allowed, k.Value) {
-			return nil, nodeErr(k, "unknown field %q in a %s distribution (it takes %s)", k.Value, kind, strings.Join(allowed[1:], ", "))
-		}
 	}
 	for _, p := range params {
 		if _, ok := vals[p]; !ok {

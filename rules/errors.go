@@ -70,6 +70,9 @@ func nodeErr(n *yaml.Node, format string, args ...any) error {
 
 // messages returns the strings a custom unmarshaler's error carries.
 func messages(err error) []string {
+	if err == nil {
+		return nil
+	}
 	if te, ok := err.(*yaml.TypeError); ok {
 		return te.Errors
 	}

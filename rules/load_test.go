@@ -84,8 +84,8 @@ func TestBadConfigsNameFileLineAndColumn(t *testing.T) {
 		{"several at once", "version: 1\nfoo: 1\nsimulate:\n  bar: 2\n  ttft: {dist: x}\n",
 			[]string{`bad.yaml:2:1: unknown field "foo"`, `bad.yaml:4:3: unknown field "bar" in simulate`}},
 		{"log level", "version: 1\nlog: {level: loud}\n", []string{`bad.yaml:2:14: log.level must be debug, info, warn or error`}},
-		{"negative duration", "version: 1\ndrain_timeout: -1s\n", []string{`bad.yaml:2:16: duration "-1s" is negative`}},
-		{"bad size", "version: 1\nmax_request_body: lots\n", []string{`bad.yaml:2:19: invalid size "lots"`}},
+		{"negative duration", "version: 1\ndrain_timeout: -1s\n", []string{`bad.yaml:2:16: drain_timeout: duration "-1s" is negative`}},
+		{"bad size", "version: 1\nmax_request_body: lots\n", []string{`bad.yaml:2:19: max_request_body: invalid size "lots"`}},
 		{"gc percent", "version: 1\nruntime: {gc_percent: 5}\n", []string{`bad.yaml:2:23: runtime.gc_percent must be between 25 and 10000`}},
 	}
 	for _, c := range cases {

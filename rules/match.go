@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -109,6 +110,14 @@ func (b *bodyMatch) matches(body []byte) bool {
 	return strings.TrimSpace(string(raw)) == b.raw
 }
 
+func compileGlobField(field, pattern string) (glob, error) {
+	g, err := compileGlob(pattern)
+	if err != nil {
+		return g, fmt.Errorf("match.%s: %q is not a valid glob: %w", field, pattern, err)
+	}
+	return g, nil
+}
+
 func compileMatch(m *MatchSpec) (matcher, error) {
 	c := matcher{provider: m.Provider, method: strings.ToUpper(m.Method), scope: m.Scope, hasScope: m.Scope != "", stream: -1}
 	if m.Stream != nil {
@@ -118,24 +127,24 @@ func compileMatch(m *MatchSpec) (matcher, error) {
 		}
 	}
 	var err error
-	if c.path, err = compileGlob(m.Path); err != nil {
+	if c.path, err = compileGlobField("path", m.Path); err != nil {
 		return c, err
 	}
-	if c.host, err = compileGlob(m.Host); err != nil {
+	if c.host, err = compileGlobField("host", m.Host); err != nil {
 		return c, err
 	}
-	if c.model, err = compileGlob(m.Model); err != nil {
+	if c.model, err = compileGlobField("model", m.Model); err != nil {
 		return c, err
 	}
 	for _, name := range sortedKeys(m.Headers) {
-		g, err := compileGlob(m.Headers[name])
+		g, err := compileGlobField("headers."+name, m.Headers[name])
 		if err != nil {
 			return c, err
 		}
 		c.headers = append(c.headers, headerMatch{name: http.CanonicalHeaderKey(name), glob: g})
 	}
 	for _, p := range sortedKeys(m.Body) {
-		g, err := compileGlob(m.Body[p])
+		g, err := compileGlobField("body."+p, m.Body[p])
 		if err != nil {
 			return c, err
 		}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"reflect"
+	"strconv"
 	"sort"
 	"strings"
 
@@ -14,13 +15,34 @@ import (
 // every scalar must fit its field's kind. Types with their own
 // UnmarshalYAML are left to check themselves.
 
-var unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
+var (
+	unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
+	faultSpecType   = reflect.TypeFor[FaultSpec]()
+	durationType    = reflect.TypeFor[Duration]()
+	sizeType        = reflect.TypeFor[Size]()
+)
 
 func checkSchema(n *yaml.Node, t reflect.Type, path string, e *errs) {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
-	if reflect.PointerTo(t).Implements(unmarshalerType) || isNull(n) {
+	if isNull(n) {
+		return
+	}
+	if t == durationType || t == sizeType {
+		// Checked here, not at decode, so the message can name the field.
+		var err error
+		if t == durationType {
+			err = new(Duration).UnmarshalYAML(n)
+		} else {
+			err = new(Size).UnmarshalYAML(n)
+		}
+		for _, m := range messages(err) {
+			e.at(n, "%s: %s", path, ownPos.ReplaceAllString(m, ""))
+		}
+		return
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
 		return
 	}
 	switch t.Kind() {
@@ -33,8 +55,8 @@ func checkSchema(n *yaml.Node, t reflect.Type, path string, e *errs) {
 			e.at(n, "%s: expected a list, got %s", path, describe(n))
 			return
 		}
-		for _, c := range n.Content {
-			checkSchema(c, t.Elem(), path+"[]", e)
+		for i, c := range n.Content {
+			checkSchema(c, t.Elem(), path+"["+strconv.Itoa(i)+"]", e)
 		}
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
@@ -64,6 +86,10 @@ func checkStruct(n *yaml.Node, t reflect.Type, path string, e *errs) {
 		seen[k.Value] = true
 		ft, ok := fields[k.Value]
 		if !ok {
+			if t == faultSpecType {
+				e.at(k, "unknown fault type %q (one of %s)", k.Value, knownFields(fields))
+				continue
+			}
 			e.at(k, "unknown field %q in %s (known: %s)", k.Value, orTop(path), knownFields(fields))
 			continue
 		}

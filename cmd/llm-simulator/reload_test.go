@@ -56,7 +56,7 @@ func TestReloadOnFileChange(t *testing.T) {
 	if err := os.WriteFile(path, []byte("version: 1\nrules: [{name: x, faults: [{nope: {}}]}]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	waitForLog(t, log, `unknown field \"nope\"`)
+	waitForLog(t, log, `unknown fault type \"nope\"`)
 	waitForLog(t, log, "the config in force keeps serving")
 	if rule, _ := ask(t, proxyAddr); rule != "v1" {
 		t.Fatalf("a broken file replaced the rules: now %q", rule)
