@@ -24,6 +24,48 @@ type Request struct {
 
 	model         string
 	modelResolved bool
+	provider      uint8 // providerCode(Provider), 0 until first needed
+
+	// The last body path looked up, which the next rule most likely asks
+	// for again.
+	lastPath         string
+	lastRaw, lastStr string
+	lastFound, isStr bool
+}
+
+// bodyValue returns the body's value at a dotted path: raw JSON, and the
+// decoded string when it is one.
+func (r *Request) bodyValue(b *bodyMatch) (raw, str string, isStr, found bool) {
+	if r.lastPath == b.key && r.lastPath != "" {
+		return r.lastRaw, r.lastStr, r.isStr, r.lastFound
+	}
+	v := r.Body
+	found = true
+	for _, k := range b.path {
+		if v, found = canon.Lookup(v, k); !found {
+			break
+		}
+	}
+	if found {
+		raw = strings.TrimSpace(string(v))
+		str, isStr = canon.Unquote(v)
+	}
+	r.lastPath, r.lastRaw, r.lastStr, r.isStr, r.lastFound = b.key, raw, str, isStr, found
+	return raw, str, isStr, found
+}
+
+// providerCode turns a provider name into a small number, so that each
+// rule compares a byte, not a string: matching tries every rule.
+func providerCode(p string) uint8 {
+	switch p {
+	case "openai":
+		return 1
+	case "anthropic":
+		return 2
+	case "":
+		return 0
+	}
+	return 255
 }
 
 // Scope is the request's scope, "" when it has none.
@@ -47,14 +89,16 @@ func (r *Request) Stream() bool {
 // matcher is a compiled MatchSpec. Cheap predicates are tested first and
 // the body is read last, so most rules decide without touching it.
 type matcher struct {
-	provider string
+	// The fields every rule tests come first, to share a cache line.
+	enabled  bool
+	provider uint8 // 0: any
+	hasScope bool
+	stream   int8 // -1: either; 0: false; 1: true
+	path     glob
 	method   string
 	scope    string
-	hasScope bool
-	path     glob
 	host     glob
 	model    glob
-	stream   int8 // -1: either; 0: false; 1: true
 	headers  []headerMatch
 	body     []bodyMatch
 }
@@ -65,18 +109,26 @@ type headerMatch struct {
 }
 
 type bodyMatch struct {
-	path []string // dotted path, split
+	key  string   // the dotted path
+	path []string // the dotted path, split
 	glob glob
 	raw  string // the pattern as written, for non-string JSON values
 }
 
 func (m *matcher) matches(r *Request) bool {
-	if (m.provider != "" && m.provider != r.Provider) || (m.method != "" && m.method != r.Method) ||
+	if m.provider != 0 && r.provider == 0 {
+		r.provider = providerCode(r.Provider)
+	}
+	if (m.provider != 0 && m.provider != r.provider) || (m.method != "" && m.method != r.Method) ||
 		(m.hasScope && m.scope != r.Scope()) || !m.path.match(r.Path) || !m.host.match(r.Host) {
 		return false
 	}
 	for _, h := range m.headers {
-		if !h.glob.match(r.Header.Get(h.name)) {
+		var v string
+		if vs := r.Header[h.name]; len(vs) > 0 { // h.name is canonical already
+			v = vs[0]
+		}
+		if !h.glob.match(v) {
 			return false
 		}
 	}
@@ -86,8 +138,8 @@ func (m *matcher) matches(r *Request) bool {
 	if m.stream >= 0 && r.Stream() != (m.stream == 1) {
 		return false
 	}
-	for _, b := range m.body {
-		if !b.matches(r.Body) {
+	for i := range m.body {
+		if !m.body[i].matches(r) {
 			return false
 		}
 	}
@@ -96,18 +148,15 @@ func (m *matcher) matches(r *Request) bool {
 
 // matches follows the dotted path into the body; a string value matches
 // the glob, any other value its JSON text.
-func (b *bodyMatch) matches(body []byte) bool {
-	raw := body
-	for _, k := range b.path {
-		var ok bool
-		if raw, ok = canon.Lookup(raw, k); !ok {
-			return false
-		}
+func (b *bodyMatch) matches(r *Request) bool {
+	raw, str, isStr, found := r.bodyValue(b)
+	switch {
+	case !found:
+		return false
+	case isStr:
+		return b.glob.match(str)
 	}
-	if s, ok := canon.Unquote(raw); ok {
-		return b.glob.match(s)
-	}
-	return strings.TrimSpace(string(raw)) == b.raw
+	return raw == b.raw
 }
 
 func compileGlobField(field, pattern string) (glob, error) {
@@ -119,7 +168,7 @@ func compileGlobField(field, pattern string) (glob, error) {
 }
 
 func compileMatch(m *MatchSpec) (matcher, error) {
-	c := matcher{provider: m.Provider, method: strings.ToUpper(m.Method), scope: m.Scope, hasScope: m.Scope != "", stream: -1}
+	c := matcher{provider: providerCode(m.Provider), method: strings.ToUpper(m.Method), scope: m.Scope, hasScope: m.Scope != "", stream: -1}
 	if m.Stream != nil {
 		c.stream = 0
 		if *m.Stream {
@@ -148,7 +197,7 @@ func compileMatch(m *MatchSpec) (matcher, error) {
 		if err != nil {
 			return c, err
 		}
-		c.body = append(c.body, bodyMatch{path: strings.Split(p, "."), glob: g, raw: m.Body[p]})
+		c.body = append(c.body, bodyMatch{key: p, path: strings.Split(p, "."), glob: g, raw: m.Body[p]})
 	}
 	return c, nil
 }

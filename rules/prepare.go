@@ -180,6 +180,9 @@ func (c *Config) RuleSet(store *faults.Store, origin string, now time.Time) *Set
 			r.Faults = append(r.Faults, faults.NewInstance(bf.fault, bf.gate, pr.ids[i], store))
 		}
 		s.Rules = append(s.Rules, &r)
+		m := r.match
+		m.enabled = r.Enabled
+		s.matchers = append(s.matchers, m)
 	}
 	return s
 }

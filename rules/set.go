@@ -19,6 +19,11 @@ type Set struct {
 	// Loaded when, for the admin API.
 	Origin string
 	Loaded time.Time
+
+	// matchers are the rules' matchers side by side, Rules[i]'s at i:
+	// matching walks them all, and a contiguous slice keeps that walk in
+	// cache.
+	matchers []matcher
 }
 
 // Rule is a compiled rule.
@@ -58,9 +63,9 @@ type ToolCall struct {
 // Match returns the first enabled rule whose match holds, or nil for the
 // default action.
 func (s *Set) Match(r *Request) *Rule {
-	for _, rule := range s.Rules {
-		if rule.Enabled && rule.match.matches(r) {
-			return rule
+	for i := range s.matchers {
+		if s.matchers[i].enabled && s.matchers[i].matches(r) {
+			return s.Rules[i]
 		}
 	}
 	return nil

@@ -2,8 +2,8 @@ package rules
 
 import (
 	"reflect"
-	"strconv"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"

@@ -1,0 +1,55 @@
+package rules
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/llm-simulator/llm-simulator/faults"
+)
+
+// FuzzParse feeds arbitrary bytes to the loader: it must answer with a
+// config or an ErrorList, never panic, and a config it accepts must build.
+func FuzzParse(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/*.yaml")
+	more, _ := filepath.Glob("testdata/errors/*.yaml")
+	for _, p := range append(seeds, more...) {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("version: 1\nrules: [{name: a, match: {body: {a.b: 1}}, faults: [{stream: {stall: {after_events: 1, duration: 1s}}}]}]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := Parse("fuzz.yaml", data, Options{LookupEnv: func(string) (string, bool) { return "", false }})
+		if err != nil {
+			if _, ok := err.(ErrorList); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		cfg.RuleSet(faults.NewStore(), "fuzz", time.Time{})
+	})
+}
+
+// FuzzMatch runs random requests through a set exercising every predicate.
+func FuzzMatch(f *testing.F) {
+	cfg, err := Parse("m.yaml", []byte(`version: 1
+rules:
+  - {name: a, match: {provider: anthropic, stream: true, model: "claude-*"}}
+  - {name: b, match: {headers: {x-test: "c*"}, body: {metadata.user_id: "u-?", n: "2"}}}
+  - {name: c, match: {path: "/v1/*/x", method: post, host: "*.example.com", scope: s}}
+`), Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	set := cfg.RuleSet(faults.NewStore(), "fuzz", time.Time{})
+	f.Add("openai", "POST", "/v1/chat/completions", "x.example.com", `{"model":"claude-3","stream":true}`, "chaos")
+	f.Fuzz(func(t *testing.T, provider, method, path, host, body, header string) {
+		h := http.Header{}
+		h.Set("X-Test", header)
+		h.Set(ScopeHeader, header)
+		set.Match(&Request{Provider: provider, Method: method, Path: path, Host: host, Header: h, Body: []byte(body)})
+	})
+}
