@@ -12,9 +12,8 @@ import (
 func BenchmarkContent(b *testing.B) {
 	for _, golden := range []string{"chat", "chat-stream", "responses-stream", "messages-tools-stream"} {
 		b.Run(golden, func(b *testing.B) {
-			t := &testing.T{}
 			provider, path := contentEndpoint(golden)
-			in := readGolden(t, golden).events(t, path)
+			in := readGolden(b, golden).events(b, path)
 			x, _ := testExchange(provider)
 			x.Path = path
 			c := &Content{Finish: "length", InvalidToolArguments: true}

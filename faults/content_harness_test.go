@@ -26,7 +26,7 @@ type goldenResponse struct {
 
 // readGolden parses simulate/testdata/golden/NAME.txt: a status line, the
 // headers, a blank line, the body.
-func readGolden(t *testing.T, name string) goldenResponse {
+func readGolden(t testing.TB, name string) goldenResponse {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "simulate", "testdata", "golden", name+".txt"))
 	if err != nil {
@@ -67,7 +67,7 @@ func (g goldenResponse) isStream() bool {
 
 // events is the response as a source sends it: a head, the body as one
 // chunk or as its SSE events (split by the real parser), the end.
-func (g goldenResponse) events(t *testing.T, path string) []wire.Event {
+func (g goldenResponse) events(t testing.TB, path string) []wire.Event {
 	t.Helper()
 	head := wire.Event{Kind: wire.Head, Status: g.status, Header: g.header.Clone()}
 	evs := []wire.Event{head}

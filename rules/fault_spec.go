@@ -9,18 +9,34 @@ import (
 // the fault's own fields beside its gate (probability, after, times,
 // every). Exactly one field is set; validation says so otherwise.
 type FaultSpec struct {
-	Latency      *DistFault        `yaml:"latency"`
-	TTFT         *DistFault        `yaml:"ttft"`
-	ITL          *DistFault        `yaml:"itl"`
-	Error        *ErrorSpec        `yaml:"error"`
-	Raw          *RawSpec          `yaml:"raw"`
-	Content      *ContentSpec      `yaml:"content"`
-	Body         *BodySpec         `yaml:"body"`
-	Abort        *AbortSpec        `yaml:"abort"`
-	Hang         *HangSpec         `yaml:"hang"`
-	Stream       *StreamSpec       `yaml:"stream"`
-	Throttle     *ThrottleSpec     `yaml:"throttle"`
-	RateLimit    *RateLimitSpec    `yaml:"rate_limit"`
+	// Latency delays the response before its first byte by a draw from a
+	// distribution.
+	Latency *DistFault `yaml:"latency"`
+	// TTFT sets the time to first token (on responses passed through: a
+	// delay before the first event).
+	TTFT *DistFault `yaml:"ttft"`
+	// ITL sets the time between tokens (on responses passed through: a
+	// delay between events).
+	ITL *DistFault `yaml:"itl"`
+	// Error answers with the provider's own error for a status.
+	Error *ErrorSpec `yaml:"error"`
+	// Raw answers with exactly the given status, headers and body.
+	Raw *RawSpec `yaml:"raw"`
+	// Content makes a well-formed answer wrong as models' answers are.
+	Content *ContentSpec `yaml:"content"`
+	// Body cuts a non-streaming body short.
+	Body *BodySpec `yaml:"body"`
+	// Abort drops the connection with no response.
+	Abort *AbortSpec `yaml:"abort"`
+	// Hang sends nothing until the client gives up.
+	Hang *HangSpec `yaml:"hang"`
+	// Stream cuts, breaks, corrupts or stalls an event stream.
+	Stream *StreamSpec `yaml:"stream"`
+	// Throttle caps the rate the response leaves at.
+	Throttle *ThrottleSpec `yaml:"throttle"`
+	// RateLimit is a provider-faithful rate limit with its headers.
+	RateLimit *RateLimitSpec `yaml:"rate_limit"`
+	// Backpressure is a concurrency limit with a bounded queue.
 	Backpressure *BackpressureSpec `yaml:"backpressure"`
 }
 
