@@ -36,11 +36,12 @@ go build -o "$work/bare" ./bench/bare
 # start_sim runs the binary as users run it and sets $sim to its proxy
 # address once it logs its ready line. Servers are started in this shell,
 # not a subshell, so the EXIT trap can stop them.
-start_sim() {
-  "$work/llm-simulator" --config bench/config.yaml --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 \
-    >/dev/null 2>"$work/sim.log" &
+start_sim() { # [CONFIG]
+  local log="$work/sim.$RANDOM.log"
+  "$work/llm-simulator" --config "${1:-bench/config.yaml}" --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 \
+    >/dev/null 2>"$log" &
   pids+=($!)
-  sim=$(wait_for "$work/sim.log" 's/.*"listen":"\([^"]*\)".*/\1/p')
+  sim=$(wait_for "$log" 's/.*"listen":"\([^"]*\)".*/\1/p')
 }
 
 # start_bare BODY ARGS… sets $bare to the address of a baseline server.
@@ -83,6 +84,7 @@ measure() {
   echo "$rps $p50 $p99 $errs"
 }
 
+start_sim bench/config-fault.yaml; sim_rule=$sim
 start_sim
 chat='{"model":"gpt-4o","messages":[{"role":"system","content":"You are helpful."},{"role":"user","content":"Tell me a joke about proxies."}]}'
 stream='{"model":"bench-stream","stream":true,"messages":[{"role":"user","content":"Tell me a joke about proxies."}]}'
@@ -117,19 +119,25 @@ pair() {
   ratio=$(paste -d' ' <(awk '{print $1}' "$work/s") <(awk '{print $1}' "$work/b") | awk '{print $1/$2}' | median)
   errs_b=$(awk '{ $1=$2=$3=""; print }' "$work/b" | sort -u | tr '\n' ' ')
   errs_s=$(awk '{ $1=$2=$3=""; print }' "$work/s" | sort -u | tr '\n' ' ')
-  row "bare net/http, $name" "$b_rps" "$(cat "$work/b.2")ms" "$(cat "$work/b.3")ms" "$errs_b"
-  row "llm-simulator, $name" "$s_rps" "$(cat "$work/s.2")ms" "$(cat "$work/s.3")ms" "$errs_s" "$ratio"
+  row "${pair_labels[0]}, $name" "$b_rps" "$(cat "$work/b.2")ms" "$(cat "$work/b.3")ms" "$errs_b"
+  row "${pair_labels[1]}, $name" "$s_rps" "$(cat "$work/s.2")ms" "$(cat "$work/s.3")ms" "$errs_s" "$ratio"
 }
 
-printf '%-34s %12s %10s %10s  %s\n' mode "RPS" p50 p99 errors
+pair_labels=("bare net/http" "llm-simulator")
+printf '%-40s %12s %10s %10s  %s\n' mode "RPS" p50 p99 errors
 row() { # name rps p50 p99 errs [ratio]
   local r=""
   [ -n "${6:-}" ] && r=$(awk -v x="$6" 'BEGIN {printf "(ratio %.2fx)", x}')
-  printf '%-34s %12.0f %10s %10s  %s %s\n' "$1" "$2" "$3" "$4" "$5" "$r"
+  printf '%-40s %12.0f %10s %10s  %s %s\n' "$1" "$2" "$3" "$4" "$5" "$r"
 }
 pair "chat JSON" "http://$bare_chat/" "http://$sim/v1/chat/completions" "$(lua "$chat")"
 pair "stream ($events ev)" "http://$bare_stream/" "http://$sim/v1/chat/completions" "$(lua "$stream")"
 awk -v a="$s_rps" -v b="$b_rps" -v e="$events" -v r="$ratio" 'BEGIN {printf "events/s (median): llm-simulator %.0f, bare %.0f, ratio %.2fx\n", a*e, b*e, r}'
+
+# The rule and fault machinery: the same binary with a rule that takes
+# every request and fires a zero latency, against no rules at all.
+pair_labels=("llm-simulator, no rules" "llm-simulator, rule + fault")
+pair "chat JSON" "http://$sim/v1/chat/completions" "http://$sim_rule/v1/chat/completions" "$(lua "$chat")"
 
 # Latency at a fixed rate below saturation: a saturated closed-loop
 # generator measures its own queueing, not the server's tail.
@@ -145,7 +153,7 @@ done
 for side in lb ls; do
   for col in 1 2 3; do awk -v c=$col '{print $c}' "$work/$side" | median >"$work/$side.$col"; done
 done
-printf '%-34s %12.0f %8.2fms %8.2fms\n' "bare net/http, chat @ fixed rate" "$(cat "$work/lb.3")" "$(cat "$work/lb.1")" "$(cat "$work/lb.2")"
-printf '%-34s %12.0f %8.2fms %8.2fms  (p99 ratio %.2fx)\n' "llm-simulator, chat @ fixed rate" "$(cat "$work/ls.3")" "$(cat "$work/ls.1")" "$(cat "$work/ls.2")" \
+printf '%-40s %12.0f %8.2fms %8.2fms\n' "bare net/http, chat @ fixed rate" "$(cat "$work/lb.3")" "$(cat "$work/lb.1")" "$(cat "$work/lb.2")"
+printf '%-40s %12.0f %8.2fms %8.2fms  (p99 ratio %.2fx)\n' "llm-simulator, chat @ fixed rate" "$(cat "$work/ls.3")" "$(cat "$work/ls.1")" "$(cat "$work/ls.2")" \
   "$(awk -v a="$(cat "$work/ls.2")" -v b="$(cat "$work/lb.2")" 'BEGIN {print a/b}')"
 echo "($(nproc) cores; wrk -t$THREADS -c$CONNS -d$DURATION; fixed rate: hey -c$CONNS -q$RATE; $ROUNDS interleaved rounds, medians; $(date -u +%F))"

@@ -146,7 +146,7 @@ func (s *contentSink) Send(ev wire.Event) error {
 		// decides afresh.
 		s.held, s.body = nil, s.body[:0]
 		s.pass = !editable(ev)
-		if s.pass || ev.Stream != wire.NotStream {
+		if s.pass || isEventStream(ev) {
 			return s.next.Send(ev)
 		}
 		h := ev
@@ -196,7 +196,13 @@ func editable(head wire.Event) bool {
 		return false
 	}
 	ct := head.Header.Get("Content-Type")
-	return head.Stream != wire.NotStream || ct == "" || strings.Contains(ct, "json")
+	return isEventStream(head) || ct == "" || strings.Contains(ct, "json")
+}
+
+// isEventStream reports whether a head starts an event stream: by its
+// framing, or by its content type when the source did not say.
+func isEventStream(head wire.Event) bool {
+	return head.Stream != wire.NotStream || strings.HasPrefix(head.Header.Get("Content-Type"), "text/event-stream")
 }
 
 // release sends a held head and body on unchanged.

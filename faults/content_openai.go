@@ -72,10 +72,15 @@ func (e *chatEditor) event(name string, o *jsonObject) (string, bool, bool) {
 		fin := e.c.openAIFinish(ch)
 		return text || calls || fin
 	})
-	silent := o.isNull("usage") && o.all("choices", func(ch *jsonObject) bool {
+	return name, changed, changed && chatSilent(o)
+}
+
+// chatSilent reports whether a chunk says nothing: every delta {}, no
+// finish_reason, no usage.
+func chatSilent(o *jsonObject) bool {
+	return o.isNull("usage") && o.all("choices", func(ch *jsonObject) bool {
 		return ch.isEmptyObject("delta") && ch.isNull("finish_reason")
 	})
-	return name, changed, changed && silent
 }
 
 // deltaText edits the text of choice i's delta. A refusal takes the place
@@ -143,11 +148,16 @@ func (e *completionsEditor) body(o *jsonObject) bool {
 
 func (e *completionsEditor) event(name string, o *jsonObject) (string, bool, bool) {
 	changed := o.editEach("choices", func(ch *jsonObject) bool { return e.choice(ch, true) })
-	silent := o.isNull("usage") && o.all("choices", func(ch *jsonObject) bool {
+	return name, changed, changed && completionSilent(o)
+}
+
+// completionSilent reports whether a chunk says nothing: no text, no
+// finish_reason, no usage.
+func completionSilent(o *jsonObject) bool {
+	return o.isNull("usage") && o.all("choices", func(ch *jsonObject) bool {
 		s, _ := ch.str("text")
 		return s == "" && ch.isNull("finish_reason")
 	})
-	return name, changed, changed && silent
 }
 
 // choice edits one choice; in a stream its text is one piece of the

@@ -184,3 +184,15 @@ func TestContentValidate(t *testing.T) {
 		})
 	}
 }
+
+// A source that does not say a head starts a stream still has its events
+// edited: the content type says so.
+func TestContentEditsAStreamItsHeadDoesNotAnnounce(t *testing.T) {
+	g := readGolden(t, "chat-stream")
+	in := g.events(t, "/v1/chat/completions")
+	in[0].Stream = wire.NotStream
+	run := runContent(t, &Content{Finish: "length"}, "openai", "/v1/chat/completions", in)
+	if !bytes.Contains(run.rec.Body.Bytes(), []byte(`"finish_reason":"length"`)) || len(run.outs[0]) != 1 {
+		t.Fatalf("stream not edited, or its head held back:\n%s", run.rec.Body)
+	}
+}

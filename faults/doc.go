@@ -12,9 +12,11 @@
 // Admitters run before the source, in rule order: they may wait (latency,
 // a backpressure queue), answer in place of the source (error, raw, a rate
 // limit's 429), or drop the connection (abort, hang). Stages wrap the sink
-// the source writes to, so a stream fault acts alike on simulated,
-// forwarded and replayed responses. A fault may also leave timing
-// overrides on the Exchange for the simulator (ttft, itl).
+// the source writes to, so they act alike on simulated, forwarded and
+// replayed responses: stream (cut, reset, error, corrupt, stall), body
+// (cut short), throttle, and content, which edits an answer's JSON into
+// the wrong-but-well-formed answers models give. A fault may also leave
+// timing overrides on the Exchange for the simulator (ttft, itl).
 //
 // Whether a fault fires for a request is decided by its Gate —
 // probability (rolled from the request's own seeded random stream), after,

@@ -5,6 +5,10 @@ import (
 	"io"
 	"net/http"
 	"testing"
+	"time"
+
+	"github.com/llm-simulator/llm-simulator/faults"
+	"github.com/llm-simulator/llm-simulator/rules"
 
 	"github.com/llm-simulator/llm-simulator/simulate"
 )
@@ -20,8 +24,11 @@ func (w *benchWriter) Flush()                      {}
 // BenchmarkFront is one request through the whole front — routing, body,
 // identity, simulator, writer — without a network: the handler's own cost.
 func BenchmarkFront(b *testing.B) {
+	benchFront(b, &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Seed: 42})
+}
+
+func benchFront(b *testing.B, f *Front) {
 	body := []byte(`{"model":"gpt-4o","messages":[{"role":"system","content":"You are helpful."},{"role":"user","content":"Tell me a joke about proxies."}]}`)
-	f := &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Seed: 42}
 	req, _ := http.NewRequest("POST", "http://127.0.0.1/v1/chat/completions", nil)
 	rd := bytes.NewReader(body)
 	w := &benchWriter{h: http.Header{}}
@@ -32,4 +39,16 @@ func BenchmarkFront(b *testing.B) {
 		clear(w.h)
 		f.ServeHTTP(w, req)
 	}
+}
+
+// BenchmarkFrontWithFault is BenchmarkFront under a rule that takes every
+// request and fires a zero latency: the rule and fault machinery's cost.
+func BenchmarkFrontWithFault(b *testing.B) {
+	cfg, err := rules.Parse("b.yaml", []byte("version: 1\nrules:\n  - name: zero\n    faults:\n      - latency: {dist: constant, value: 0s}\n"), rules.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	live := new(rules.Live)
+	live.Store(cfg.RuleSet(faults.NewStore(), "bench", time.Now()))
+	benchFront(b, &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Rules: live, Seed: 42})
 }

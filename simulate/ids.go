@@ -15,15 +15,18 @@ const (
 // stream, so they are reproducible like the rest of the answer.
 type ids struct{ r *rand.Rand }
 
-// from draws n characters of alphabet after prefix, eight bits of one
+// from draws n characters of alphabet after prefix.
+func (g ids) from(prefix, alphabet string, n int) string { return idFrom(g.r, prefix, alphabet, n) }
+
+// idFrom draws n characters of alphabet after prefix, eight bits of one
 // 64-bit draw per character; the modulo bias is irrelevant to an id.
-func (g ids) from(prefix, alphabet string, n int) string {
+func idFrom(src interface{ Uint64() uint64 }, prefix, alphabet string, n int) string {
 	b := make([]byte, len(prefix)+n)
 	copy(b, prefix)
 	var bits uint64
 	for i := len(prefix); i < len(b); i++ {
 		if (i-len(prefix))%8 == 0 {
-			bits = g.r.Uint64()
+			bits = src.Uint64()
 		}
 		b[i] = alphabet[int(bits&0xff)%len(alphabet)]
 		bits >>= 8
@@ -44,7 +47,9 @@ func (g ids) functionCall() string   { return g.from("fc_", hexd, 50) }
 // Anthropic: msg_013Zva2CMHLNnXjNJJKqJ2EF, toolu_01…, req_011C….
 func (g ids) message() string          { return g.from("msg_01", base58, 22) }
 func (g ids) toolUse() string          { return g.from("toolu_01", base58, 22) }
-func (g ids) anthropicRequest() string { return g.from("req_011C", base58, 20) }
+func (g ids) anthropicRequest() string { return g.from(anthropicRequestPrefix, base58, 20) }
+
+const anthropicRequestPrefix = "req_011C"
 
 // signature is an opaque thinking-block signature: base64 of random bytes,
 // as long as the real ones.

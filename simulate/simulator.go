@@ -180,11 +180,13 @@ func (s *Simulator) Serve(ctx context.Context, req *Request, out wire.Sink) erro
 // RequestID is the request id an exchange is answered with, in the
 // provider's format.
 func RequestID(provider string, exchange uint64) string {
-	g := ids{newRNG(exchange, streamRequestID)}
+	mix := uint64(streamRequestID)
+	src := rand.NewPCG(exchange, mix*streamMix) // as newRNG seeds it, wrapping
+
 	if provider == "anthropic" {
-		return g.anthropicRequest()
+		return idFrom(src, anthropicRequestPrefix, base58, 20)
 	}
-	return g.openAIRequest()
+	return idFrom(src, "req_", hexd, 32)
 }
 
 // model is the model a call runs: the request's own, or the config's for
