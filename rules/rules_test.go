@@ -188,3 +188,18 @@ func TestDesignSketchFixtureIsCurrent(t *testing.T) {
 		t.Fatalf("testdata/design-sketch.yaml differs from DESIGN.md's sketch:\n%s", sketch)
 	}
 }
+
+// The README shows the contract users copy; it must be the fixture.
+func TestReadmeShowsTheContract(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture, err := os.ReadFile("testdata/issue3-contract.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```yaml\n"+string(fixture)+"```") {
+		t.Fatal("README.md's rules example differs from rules/testdata/issue3-contract.yaml")
+	}
+}
