@@ -24,7 +24,7 @@ type Request struct {
 
 	model         string
 	modelResolved bool
-	provider      uint8 // providerCode(Provider), 0 until first needed
+	provider      uint8 // providerCode(Provider), set by Set.Match
 
 	// The last body path looked up, which the next rule most likely asks
 	// for again.
@@ -116,11 +116,11 @@ type bodyMatch struct {
 }
 
 func (m *matcher) matches(r *Request) bool {
-	if m.provider != 0 && r.provider == 0 {
-		r.provider = providerCode(r.Provider)
+	// Set.Match has tested the provider and a plain path already.
+	if m.method != "" && m.method != r.Method {
+		return false
 	}
-	if (m.provider != 0 && m.provider != r.provider) || (m.method != "" && m.method != r.Method) ||
-		(m.hasScope && m.scope != r.Scope()) || !m.path.match(r.Path) || !m.host.match(r.Host) {
+	if (m.hasScope && m.scope != r.Scope()) || !m.path.match(r.Path) || (m.host.kind != globAny && !m.host.match(r.Host)) {
 		return false
 	}
 	for _, h := range m.headers {

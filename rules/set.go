@@ -63,8 +63,18 @@ type ToolCall struct {
 // Match returns the first enabled rule whose match holds, or nil for the
 // default action.
 func (s *Set) Match(r *Request) *Rule {
+	r.provider = providerCode(r.Provider)
 	for i := range s.matchers {
-		if s.matchers[i].enabled && s.matchers[i].matches(r) {
+		m := &s.matchers[i]
+		// Most rules are turned away by these tests, made here in the loop
+		// rather than in a call: matching tries every rule before the one
+		// that takes the request.
+		if !m.enabled || (m.provider != 0 && m.provider != r.provider) ||
+			(m.path.kind == globPrefix && !hasPrefix(r.Path, m.path.s)) ||
+			(m.path.kind == globExact && r.Path != m.path.s) {
+			continue
+		}
+		if m.matches(r) {
 			return s.Rules[i]
 		}
 	}
