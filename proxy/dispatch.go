@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"strings"
 
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/clock"
@@ -27,9 +28,9 @@ func (f *Front) dispatch(ctx context.Context, x *exchange, sim *simulate.Simulat
 		rule = set.Match(&x.mreq)
 	}
 	f.prepareFaults(x, sim, rule)
-	x.head = headerStage{next: &x.out, fx: &x.fx, rule: "default", debug: set == nil || set.DebugHeaders}
+	x.head = headerStage{next: &x.out, fx: &x.fx, rule: [1]string{"default"}, debug: set == nil || set.DebugHeaders}
 	if rule != nil {
-		x.head.rule = rule.Name
+		x.head.rule[0] = rule.Name
 	}
 	var sink wire.Sink = &x.head
 	for _, a := range x.admitters {
@@ -126,6 +127,9 @@ func canned(a *rules.Answer) *simulate.Canned {
 }
 
 func hostOnly(hostport string) string {
+	if !strings.Contains(hostport, ":") {
+		return hostport // SplitHostPort would allocate an error to say so
+	}
 	if h, _, err := net.SplitHostPort(hostport); err == nil {
 		return h
 	}

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bytes"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -20,6 +21,7 @@ type exchange struct {
 	w    http.ResponseWriter
 	r    *http.Request
 	body bytes.Buffer
+	lim  io.LimitedReader // bounds the body read; here so it is not allocated
 	req  simulate.Request
 	mreq rules.Request
 	fx   faults.Exchange

@@ -73,7 +73,7 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sim := f.simulator()
 	defer f.recoverPanic(&x.out, sim, provider)
 
-	if err := f.readBody(&x.body, r.Body); err != nil {
+	if err := f.readBody(x, r.Body); err != nil {
 		f.refuseBody(r.Context(), &x.out, sim, provider, err)
 		return
 	}
@@ -86,7 +86,7 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.AccessLog {
 		f.Log.Info().Str("provider", provider).Str("method", r.Method).Str("path", path).
-			Str("rule", x.head.rule).Strs("faults", x.fx.Fired).
+			Str("rule", x.head.rule[0]).Strs("faults", x.fx.Fired).
 			Int("status", x.out.Status()).Int64("bytes", x.out.Bytes()).Dur("duration", time.Since(start)).
 			Bool("complete", x.out.Ended()).Msg("request")
 	}
@@ -109,14 +109,14 @@ func (f *Front) identity(method, path string, body []byte) (seed, exchange uint6
 
 var errBodyTooLarge = errors.New("request body too large")
 
-func (f *Front) readBody(buf interface {
-	ReadFrom(io.Reader) (int64, error)
-}, body io.Reader) error {
+func (f *Front) readBody(x *exchange, body io.Reader) error {
 	limit := f.MaxBody
 	if limit <= 0 {
 		limit = 32 << 20
 	}
-	n, err := buf.ReadFrom(io.LimitReader(body, limit+1))
+	x.lim = io.LimitedReader{R: body, N: limit + 1}
+	n, err := x.body.ReadFrom(&x.lim)
+	x.lim.R = nil
 	if err != nil {
 		return err
 	}

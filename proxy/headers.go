@@ -14,9 +14,11 @@ import (
 // x-llmsim-faults. It sits right before the Writer, so it sees the head
 // that finally goes out.
 type headerStage struct {
-	next  wire.Sink
-	fx    *faults.Exchange
-	rule  string // "" when debug headers are off
+	next wire.Sink
+	fx   *faults.Exchange
+	// rule is the header's value; an array, so that as part of the pooled
+	// exchange it costs no allocation per request.
+	rule  [1]string
 	debug bool
 }
 
@@ -31,7 +33,7 @@ func (h *headerStage) Send(ev wire.Event) error {
 		ev.Header[k] = v
 	}
 	if h.debug {
-		ev.Header["X-Llmsim-Rule"] = []string{h.rule}
+		ev.Header["X-Llmsim-Rule"] = h.rule[:]
 		if len(h.fx.Fired) > 0 {
 			ev.Header["X-Llmsim-Faults"] = []string{strings.Join(h.fx.Fired, ",")}
 		}

@@ -13,15 +13,26 @@ const (
 
 // ids draws identifiers shaped like each provider's from the call's ID
 // stream, so they are reproducible like the rest of the answer.
-type ids struct{ r *rand.Rand }
+type ids struct {
+	r   *rand.Rand
+	src *rand.PCG // r's source, so idFrom's draws stay off the heap
+}
 
 // from draws n characters of alphabet after prefix.
-func (g ids) from(prefix, alphabet string, n int) string { return idFrom(g.r, prefix, alphabet, n) }
+func (g ids) from(prefix, alphabet string, n int) string { return idFrom(g.src, prefix, alphabet, n) }
 
 // idFrom draws n characters of alphabet after prefix, eight bits of one
 // 64-bit draw per character; the modulo bias is irrelevant to an id.
-func idFrom(src interface{ Uint64() uint64 }, prefix, alphabet string, n int) string {
-	b := make([]byte, len(prefix)+n)
+//
+// It takes the concrete PCG and fills a stack buffer because it runs
+// several times per request: through an interface both would escape.
+func idFrom(src *rand.PCG, prefix, alphabet string, n int) string {
+	var buf [64]byte
+	b := buf[:0]
+	if len(prefix)+n > len(buf) {
+		b = make([]byte, 0, len(prefix)+n)
+	}
+	b = b[:len(prefix)+n]
 	copy(b, prefix)
 	var bits uint64
 	for i := len(prefix); i < len(b); i++ {

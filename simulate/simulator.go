@@ -112,7 +112,7 @@ func (c *Call) seed(seed uint64) {
 		c.src[i].Seed(s.seed, s.stream*streamMix)
 		c.rng[i] = *rand.New(&c.src[i])
 	}
-	c.content, c.timing, c.ids = &c.rng[0], &c.rng[1], ids{&c.rng[2]}
+	c.content, c.timing, c.ids = &c.rng[0], &c.rng[1], ids{&c.rng[2], &c.src[2]}
 }
 
 // Simulator dispatches calls to the emulator of their provider.
@@ -181,12 +181,12 @@ func (s *Simulator) Serve(ctx context.Context, req *Request, out wire.Sink) erro
 // provider's format.
 func RequestID(provider string, exchange uint64) string {
 	mix := uint64(streamRequestID)
-	src := rand.NewPCG(exchange, mix*streamMix) // as newRNG seeds it, wrapping
-
+	var src rand.PCG
+	src.Seed(exchange, mix*streamMix) // as newRNG seeds it, wrapping
 	if provider == "anthropic" {
-		return idFrom(src, anthropicRequestPrefix, base58, 20)
+		return idFrom(&src, anthropicRequestPrefix, base58, 20)
 	}
-	return idFrom(src, "req_", hexd, 32)
+	return idFrom(&src, "req_", hexd, 32)
 }
 
 // model is the model a call runs: the request's own, or the config's for
