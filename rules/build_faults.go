@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -11,18 +10,33 @@ import (
 	"github.com/llm-simulator/llm-simulator/faults"
 )
 
+// faultFactory is what every field of FaultSpec holds: a fault type's
+// spec, which builds its fault and carries its gate. Adding a fault type
+// is a file in faults/, a spec with these two methods, and a field in
+// FaultSpec; the registry below finds it by reflection.
+type faultFactory interface {
+	build() (faults.Fault, error)
+	gates() GateSpec
+}
+
 // builtFault is a fault built from its spec, not yet bound to a store.
 type builtFault struct {
 	fault faults.Fault
 	gate  faults.Gate
 }
 
-// faultKinds names the fault types, in the order FaultSpec declares them.
+// faultKinds names the fault types, in the order FaultSpec declares them;
+// FaultSpec's field i holds the factory of faultKinds[i].
 var faultKinds = func() []string {
 	t := reflect.TypeFor[FaultSpec]()
+	factory := reflect.TypeFor[faultFactory]()
 	out := make([]string, t.NumField())
 	for i := range out {
-		out[i] = t.Field(i).Tag.Get("yaml")
+		f := t.Field(i)
+		if !f.Type.Implements(factory) {
+			panic("rules: FaultSpec." + f.Name + " is not a faultFactory")
+		}
+		out[i] = f.Tag.Get("yaml")
 	}
 	return out
 }()
@@ -30,10 +44,11 @@ var faultKinds = func() []string {
 // buildFault builds the one fault a spec names.
 func buildFault(s *FaultSpec) (builtFault, error) {
 	var set []string
+	var factory faultFactory
 	v := reflect.ValueOf(s).Elem()
 	for i, kind := range faultKinds {
 		if !v.Field(i).IsNil() {
-			set = append(set, kind)
+			set, factory = append(set, kind), v.Field(i).Interface().(faultFactory)
 		}
 	}
 	switch len(set) {
@@ -43,11 +58,12 @@ func buildFault(s *FaultSpec) (builtFault, error) {
 	default:
 		return builtFault{}, fmt.Errorf("a fault is a one-key map naming one type; this one names %v", set)
 	}
-	f, g, err := buildOne(s)
+	f, err := factory.build()
 	if err != nil {
 		// Faults' own messages may already name their kind.
 		return builtFault{}, fmt.Errorf("%s: %s", set[0], strings.TrimPrefix(err.Error(), set[0]+": "))
 	}
+	g := factory.gates()
 	gate := faults.Gate{Probability: g.Probability, After: g.After, Times: g.Times, Every: g.Every}
 	if err := gate.Validate(); err != nil {
 		return builtFault{}, fmt.Errorf("%s: %w", set[0], err)
@@ -55,36 +71,16 @@ func buildFault(s *FaultSpec) (builtFault, error) {
 	return builtFault{fault: f, gate: gate}, nil
 }
 
-func buildOne(s *FaultSpec) (faults.Fault, GateSpec, error) {
-	switch {
-	case s.Latency != nil:
-		return &faults.Latency{D: s.Latency.D}, s.Latency.Gate, nil
-	case s.TTFT != nil:
-		return &faults.TTFT{D: s.TTFT.D}, s.TTFT.Gate, nil
-	case s.ITL != nil:
-		return &faults.ITL{D: s.ITL.D}, s.ITL.Gate, nil
-	case s.Error != nil:
-		f, err := buildError(s.Error)
-		return f, s.Error.GateSpec, err
-	case s.Raw != nil:
-		status := s.Raw.Status
-		if status == 0 {
-			status = http.StatusOK
-		}
-		if status < 100 || status > 599 {
-			return nil, s.Raw.GateSpec, fmt.Errorf("status %d is not an HTTP status", status)
-		}
-		return &faults.Raw{Status: status, ContentType: s.Raw.ContentType, Body: []byte(s.Raw.Body),
-			Header: header(s.Raw.Headers)}, s.Raw.GateSpec, nil
-	case s.Abort != nil:
-		return &faults.Abort{Reset: s.Abort.Reset}, s.Abort.GateSpec, nil
-	case s.Hang != nil:
-		return &faults.Hang{Max: s.Hang.Max.D()}, s.Hang.GateSpec, nil
-	}
-	return buildStage(s)
-}
+func (g GateSpec) gates() GateSpec   { return g }
+func (f *DistFault) gates() GateSpec { return f.Gate }
 
-func buildError(s *ErrorSpec) (*faults.Error, error) {
+// The factories, one per fault type.
+
+func (s *LatencySpec) build() (faults.Fault, error) { return &faults.Latency{D: s.D}, nil }
+func (s *TTFTSpec) build() (faults.Fault, error)    { return &faults.TTFT{D: s.D}, nil }
+func (s *ITLSpec) build() (faults.Fault, error)     { return &faults.ITL{D: s.D}, nil }
+
+func (s *ErrorSpec) build() (faults.Fault, error) {
 	if s.Status < 400 || s.Status > 599 {
 		return nil, fmt.Errorf("status %d is not an error status (400..599)", s.Status)
 	}
@@ -92,48 +88,60 @@ func buildError(s *ErrorSpec) (*faults.Error, error) {
 		Header: header(s.Headers), RetryAfter: s.RetryAfter.D(), ShouldRetry: s.ShouldRetry}, nil
 }
 
-// buildStage builds the faults that act on the response on its way out,
-// and the limiters.
-func buildStage(s *FaultSpec) (faults.Fault, GateSpec, error) {
-	switch {
-	case s.Content != nil:
-		f := &faults.Content{Finish: s.Content.Finish, InvalidToolArguments: s.Content.InvalidToolArguments,
-			UnknownTool: s.Content.UnknownTool, Empty: s.Content.Empty}
-		return f, s.Content.GateSpec, f.Validate()
-	case s.Body != nil:
-		f := &faults.Body{TruncateAtBytes: s.Body.TruncateAtBytes, KeepLength: s.Body.KeepLength}
-		return f, s.Body.GateSpec, f.Validate()
-	case s.Stream != nil:
-		f := streamFault(s.Stream)
-		return f, s.Stream.GateSpec, f.Validate()
-	case s.Throttle != nil:
-		f := &faults.Throttle{BytesPerSecond: int(s.Throttle.BytesPerSecond), EventsPerSecond: s.Throttle.EventsPerSecond}
-		return f, s.Throttle.GateSpec, f.Validate()
-	case s.RateLimit != nil:
-		r := s.RateLimit
-		f := &faults.RateLimit{RequestsPerMinute: r.RequestsPerMinute, TokensPerMinute: r.TokensPerMinute,
-			InputTokensPerMinute: r.InputTokensPerMinute, OutputTokensPerMinute: r.OutputTokensPerMinute, Key: r.Key}
-		return f, r.GateSpec, f.Validate()
-	case s.Backpressure != nil:
-		b := s.Backpressure
-		timeout := b.QueueTimeout.D()
-		if timeout == 0 {
-			timeout = 30 * time.Second
-		}
-		f := &faults.Backpressure{MaxConcurrency: b.MaxConcurrency, QueueSize: b.Queue, QueueTimeout: timeout, Status: b.Status}
-		return f, b.GateSpec, f.Validate()
+func (s *RawSpec) build() (faults.Fault, error) {
+	status := s.Status
+	if status == 0 {
+		status = http.StatusOK
 	}
-	return nil, GateSpec{}, errors.New("no fault")
+	if status < 100 || status > 599 {
+		return nil, fmt.Errorf("status %d is not an HTTP status", status)
+	}
+	return &faults.Raw{Status: status, ContentType: s.ContentType, Body: []byte(s.Body), Header: header(s.Headers)}, nil
 }
 
-func streamFault(s *StreamSpec) *faults.Stream {
+func (s *AbortSpec) build() (faults.Fault, error) { return &faults.Abort{Reset: s.Reset}, nil }
+
+func (s *HangSpec) build() (faults.Fault, error) { return &faults.Hang{Max: s.Max.D()}, nil }
+
+func (s *ContentSpec) build() (faults.Fault, error) {
+	f := &faults.Content{Finish: s.Finish, InvalidToolArguments: s.InvalidToolArguments,
+		UnknownTool: s.UnknownTool, Empty: s.Empty}
+	return f, f.Validate()
+}
+
+func (s *BodySpec) build() (faults.Fault, error) {
+	f := &faults.Body{TruncateAtBytes: s.TruncateAtBytes, KeepLength: s.KeepLength}
+	return f, f.Validate()
+}
+
+func (s *StreamSpec) build() (faults.Fault, error) {
 	f := &faults.Stream{TruncateAfterEvents: s.TruncateAfterEvents, ResetAfterEvents: s.ResetAfterEvents,
 		ErrorAfterEvents: s.ErrorAfterEvents, ErrorStatus: s.ErrorStatus,
 		MalformedAfterEvents: s.MalformedAfterEvents, DropDone: s.DropDone}
 	if s.Stall != nil {
 		f.Stall = &faults.StreamStall{AfterEvents: s.Stall.AfterEvents, Duration: s.Stall.Duration.D()}
 	}
-	return f
+	return f, f.Validate()
+}
+
+func (s *ThrottleSpec) build() (faults.Fault, error) {
+	f := &faults.Throttle{BytesPerSecond: int(s.BytesPerSecond), EventsPerSecond: s.EventsPerSecond}
+	return f, f.Validate()
+}
+
+func (s *RateLimitSpec) build() (faults.Fault, error) {
+	f := &faults.RateLimit{RequestsPerMinute: s.RequestsPerMinute, TokensPerMinute: s.TokensPerMinute,
+		InputTokensPerMinute: s.InputTokensPerMinute, OutputTokensPerMinute: s.OutputTokensPerMinute, Key: s.Key}
+	return f, f.Validate()
+}
+
+func (s *BackpressureSpec) build() (faults.Fault, error) {
+	timeout := s.QueueTimeout.D()
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	f := &faults.Backpressure{MaxConcurrency: s.MaxConcurrency, QueueSize: s.Queue, QueueTimeout: timeout, Status: s.Status}
+	return f, f.Validate()
 }
 
 func header(m map[string]string) http.Header {

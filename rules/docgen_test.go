@@ -167,7 +167,8 @@ func typeName(ty reflect.Type) string {
 		return "duration"
 	case reflect.TypeFor[Size]():
 		return "size"
-	case reflect.TypeFor[DurationDist](), reflect.TypeFor[*DurationDist](), reflect.TypeFor[*DistFault]():
+	case reflect.TypeFor[DurationDist](), reflect.TypeFor[*DurationDist](), reflect.TypeFor[*LatencySpec](),
+		reflect.TypeFor[*TTFTSpec](), reflect.TypeFor[*ITLSpec]():
 		return "distribution"
 	case reflect.TypeFor[*CountDist]():
 		return "count distribution"

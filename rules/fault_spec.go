@@ -11,13 +11,13 @@ import (
 type FaultSpec struct {
 	// Latency delays the response before its first byte by a draw from a
 	// distribution.
-	Latency *DistFault `yaml:"latency"`
+	Latency *LatencySpec `yaml:"latency"`
 	// TTFT sets the time to first token (on responses passed through: a
 	// delay before the first event).
-	TTFT *DistFault `yaml:"ttft"`
+	TTFT *TTFTSpec `yaml:"ttft"`
 	// ITL sets the time between tokens (on responses passed through: a
 	// delay between events).
-	ITL *DistFault `yaml:"itl"`
+	ITL *ITLSpec `yaml:"itl"`
 	// Error answers with the provider's own error for a status.
 	Error *ErrorSpec `yaml:"error"`
 	// Raw answers with exactly the given status, headers and body.
@@ -62,6 +62,14 @@ type DistFault struct {
 	D    dist.Dist
 	Gate GateSpec
 }
+
+// LatencySpec, TTFTSpec and ITLSpec are the distribution faults; each is
+// its own type so that each builds its own fault.
+type (
+	LatencySpec struct{ DistFault }
+	TTFTSpec    struct{ DistFault }
+	ITLSpec     struct{ DistFault }
+)
 
 // UnmarshalYAML implements yaml.Unmarshaler: it splits the gate's keys
 // from the distribution's and checks each part strictly.
