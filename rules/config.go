@@ -39,8 +39,16 @@ type Config struct {
 	// Rules are tried in order; the first enabled one whose match holds
 	// takes the request.
 	Rules []RuleSpec `yaml:"rules"`
-	// Providers are the upstreams forwarding goes to.
+	// Providers are the APIs requests are forwarded to, by name: openai
+	// and anthropic are always there, pointing at the real APIs unless
+	// set otherwise.
 	Providers map[string]ProviderSpec `yaml:"providers"`
+	// Upstreams is allow, or deny for the offline guard: a forward never
+	// dials and answers a provider-shaped error naming the rule, and
+	// CONNECT tunnels to hosts not intercepted are refused, so a CI job can
+	// prove it never called a real provider. The --offline flag sets deny.
+	// Default allow.
+	Upstreams string `yaml:"upstreams"`
 	// Intercept is HTTPS interception.
 	Intercept InterceptSpec `yaml:"intercept"`
 	// Cache is the recorded-response cache.
@@ -149,6 +157,7 @@ func (c *Config) applyDefaults() {
 		yes := true
 		c.DebugHeaders = &yes
 	}
+	c.applyProviderDefaults()
 	for i := range c.Rules {
 		r := &c.Rules[i]
 		if r.Action == "" {

@@ -96,6 +96,7 @@ func (c *Config) validate(root *yaml.Node, opts Options, e *errs) {
 	if n := lookupKey(root, "runtime", "gc_percent"); n != nil && (c.Runtime.GCPercent < 25 || c.Runtime.GCPercent > 10000) {
 		e.at(n, "runtime.gc_percent must be between 25 and 10000 (set GOGC=off in the environment to turn the collector off)")
 	}
+	c.validateForwarding(root, e)
 	c.prepare(root, opts, e)
 	sim := lookupKey(root, "simulate")
 	if sim == nil {

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"hash/fnv"
+	"strings"
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/faults"
@@ -12,7 +13,7 @@ import (
 // The actions a rule may take, and those this build serves.
 var (
 	actions          = []string{"simulate", "forward", "record", "replay", "replay_or_record"}
-	availableActions = []string{"simulate"}
+	availableActions = []string{"simulate", "forward"}
 	finishReasons    = []string{"stop", "length", "tool_calls", "content_filter"}
 	stopReasons      = []string{"end_turn", "max_tokens", "stop_sequence", "tool_use", "refusal"}
 )
@@ -31,10 +32,8 @@ func (c *Config) prepare(root *yaml.Node, opts Options, e *errs) {
 	if n := lookupKey(root, "default_action"); n != nil {
 		c.checkAction(n, c.DefaultAction, "default_action", e)
 	}
-	for _, section := range []string{"providers", "intercept", "cache"} {
-		if n := lookupKey(root, section); n != nil {
-			c.warn(n, "%s has no effect in this build: forwarding, interception and recording arrive later", section)
-		}
+	if n := lookupKey(root, "cache"); n != nil {
+		c.warn(n, "cache has no effect in this build: recording and replay arrive later")
 	}
 	seqNode := lookupKey(root, "rules")
 	names := map[string]*yaml.Node{}
@@ -85,7 +84,7 @@ func (c *Config) checkAction(n *yaml.Node, action, what string, e *errs) {
 	case !contains(actions, action):
 		e.at(n, "%s %q is not one of %v", what, action, actions)
 	case !contains(availableActions, action):
-		e.at(n, "%s %q is not available in this build (only simulate is)", what, action)
+		e.at(n, "%s %q is not available in this build (only %s are)", what, action, strings.Join(availableActions, " and "))
 	}
 }
 

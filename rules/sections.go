@@ -1,24 +1,56 @@
 package rules
 
-// ProviderSpec is an upstream provider. Forwarding arrives in a later
-// build; until then these are checked and kept, and have no effect.
+// ProviderSpec is a provider requests can be forwarded to: where its API
+// lives and which hosts' requests are its own.
 type ProviderSpec struct {
-	// Upstream is the provider's base URL, e.g. https://api.openai.com.
+	// Upstream is the base URL forwarded requests go to; the request's API
+	// path is joined to it. Default for openai: https://api.openai.com; for
+	// anthropic: https://api.anthropic.com; required for any other name.
 	Upstream string `yaml:"upstream"`
-	// CAFile is a PEM bundle trusted for the upstream. Default: the system's.
+	// CAFile is a PEM bundle trusted for the upstream's certificate, on top
+	// of the system's roots (a local test upstream). Relative to the config
+	// file. Default none.
 	CAFile string `yaml:"ca_file"`
-	// Dialect is the API the host speaks (openai, anthropic). Default: the
-	// provider's name.
+	// Dialect is the API the provider speaks: openai or anthropic. Default
+	// for openai and anthropic: their own; required for any other name.
 	Dialect string `yaml:"dialect"`
+	// Hosts are globs of the hosts whose requests, arriving through the
+	// proxy (HTTP_PROXY or an intercepted CONNECT), belong to this provider.
+	// Default: the upstream's host, and for openai api.openai.com, for
+	// anthropic api.anthropic.com.
+	Hosts []string `yaml:"hosts"`
+	// DialTimeout bounds connecting to the upstream. Default 10s.
+	DialTimeout Duration `yaml:"dial_timeout"`
+	// TLSTimeout bounds the TLS handshake with the upstream. Default 10s.
+	TLSTimeout Duration `yaml:"tls_timeout"`
+	// ResponseHeaderTimeout bounds the wait for the upstream's status line:
+	// longer than a whole non-streaming generation. Default 10m.
+	ResponseHeaderTimeout Duration `yaml:"response_header_timeout"`
+	// MaxIdleConns is how many idle keep-alive connections are kept to the
+	// upstream. Default 256.
+	MaxIdleConns int `yaml:"max_idle_conns"`
 }
 
-// InterceptSpec is HTTPS interception (CONNECT). Checked and kept; no
-// effect in this build.
+// InterceptSpec is HTTPS interception: CONNECT requests to these hosts get
+// a certificate from the local CA and are answered by the rules; any
+// other host gets a blind tunnel.
 type InterceptSpec struct {
-	// Hosts are globs of the hosts whose TLS is terminated.
-	Hosts []string `yaml:"hosts"`
-	// CADir holds ca.pem and ca-key.pem.
+	// Hosts are globs of the hosts whose TLS is terminated. Default
+	// [api.openai.com, api.anthropic.com]; an empty list intercepts
+	// nothing.
+	Hosts *[]string `yaml:"hosts"`
+	// CADir holds ca.pem and ca-key.pem, created on first use. Relative to
+	// the config file. Default <user config dir>/llm-simulator/ca; the
+	// --ca-dir flag overrides it.
 	CADir string `yaml:"ca_dir"`
+	// CACert names an existing CA certificate to use instead of CADir's,
+	// with CAKey (both or neither). Relative to the config file.
+	CACert string `yaml:"ca_cert"`
+	// CAKey names CACert's private key file. Relative to the config file.
+	CAKey string `yaml:"ca_key"`
+	// LeafCache bounds how many minted host certificates are kept. Default
+	// 1024.
+	LeafCache int `yaml:"leaf_cache"`
 }
 
 // CacheSpec is the recorded-response cache. Checked and kept; no effect in

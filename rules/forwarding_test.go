@@ -1,0 +1,86 @@
+package rules
+
+import (
+	"encoding/pem"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/llm-simulator/llm-simulator/faults"
+)
+
+// The forwarding contract loads as written, its relative paths resolved
+// against the file's directory.
+func TestForwardingContractLoads(t *testing.T) {
+	dir := t.TempDir()
+	fixture, err := os.ReadFile("testdata/issue4-contract.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "llm-simulator.yaml")
+	if err := os.WriteFile(path, fixture, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	writeTestCA(t, filepath.Join(dir, "upstream-ca.pem"))
+	cfg, err := Load(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Warnings) != 0 {
+		t.Errorf("warnings: %v", cfg.Warnings)
+	}
+	openai, anthropic := cfg.Providers["openai"], cfg.Providers["anthropic"]
+	if openai.Upstream != "https://127.0.0.1:8443" || openai.CAFile != filepath.Join(dir, "upstream-ca.pem") || openai.Dialect != "openai" {
+		t.Errorf("openai: %+v", openai)
+	}
+	if got := openai.Hosts; len(got) != 2 || got[0] != "api.openai.com" || got[1] != "127.0.0.1" {
+		t.Errorf("openai hosts %v", got)
+	}
+	if anthropic.Upstream != "https://api.anthropic.com" || len(anthropic.Hosts) != 1 {
+		t.Errorf("anthropic: %+v", anthropic)
+	}
+	if cfg.Intercept.CADir != filepath.Join(dir, "ca") || len(*cfg.Intercept.Hosts) != 2 {
+		t.Errorf("intercept: %+v", cfg.Intercept)
+	}
+	if cfg.Upstreams != "allow" || openai.ResponseHeaderTimeout.D() != DefaultResponseHeaderTimeout {
+		t.Errorf("defaults: upstreams %q, timeout %v", cfg.Upstreams, openai.ResponseHeaderTimeout.D())
+	}
+	set := cfg.RuleSet(faults.NewStore(), "test", time.Now())
+	if set.Rules[0].Action != "forward" || set.Rules[1].Action != "simulate" {
+		t.Errorf("actions: %s, %s", set.Rules[0].Action, set.Rules[1].Action)
+	}
+}
+
+// With no providers or intercept section, both known providers point at
+// the real APIs and their hosts are intercepted.
+func TestForwardingDefaults(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte("version: 1\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Providers["anthropic"].Upstream != "https://api.anthropic.com" || cfg.Providers["openai"].Dialect != "openai" {
+		t.Errorf("providers %+v", cfg.Providers)
+	}
+	if h := *cfg.Intercept.Hosts; len(h) != 2 || h[0] != "api.openai.com" {
+		t.Errorf("intercept hosts %v", h)
+	}
+	none, err := Parse("c.yaml", []byte("version: 1\nintercept: {hosts: []}\nupstreams: deny\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(*none.Intercept.Hosts) != 0 || none.Upstreams != "deny" {
+		t.Errorf("explicit empty list and deny: %v %q", *none.Intercept.Hosts, none.Upstreams)
+	}
+}
+
+func writeTestCA(t *testing.T, path string) {
+	t.Helper()
+	srv := httptest.NewTLSServer(nil)
+	srv.Close()
+	data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,196 @@
+package rules
+
+import (
+	"crypto/x509"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Dialects are the APIs a provider may speak.
+var Dialects = []string{"openai", "anthropic"}
+
+// knownProviders are the providers a config need not declare: their
+// upstream and hosts default to the real API.
+var knownProviders = map[string]string{
+	"openai":    "api.openai.com",
+	"anthropic": "api.anthropic.com",
+}
+
+// The defaults of the forwarding and interception sections.
+const (
+	DefaultDialTimeout           = 10 * time.Second
+	DefaultTLSTimeout            = 10 * time.Second
+	DefaultResponseHeaderTimeout = 10 * time.Minute
+	DefaultMaxIdleConns          = 256
+	DefaultLeafCache             = 1024
+)
+
+// DefaultInterceptHosts are the hosts intercepted when the config names
+// none.
+var DefaultInterceptHosts = []string{"api.openai.com", "api.anthropic.com"}
+
+func (c *Config) applyProviderDefaults() {
+	if c.Providers == nil {
+		c.Providers = map[string]ProviderSpec{}
+	}
+	for name := range knownProviders {
+		if _, ok := c.Providers[name]; !ok {
+			c.Providers[name] = ProviderSpec{}
+		}
+	}
+	for name, p := range c.Providers {
+		if host, ok := knownProviders[name]; ok && p.Upstream == "" {
+			p.Upstream = "https://" + host
+		}
+		if _, ok := knownProviders[name]; ok && p.Dialect == "" {
+			p.Dialect = name
+		}
+		p.Hosts = providerHosts(name, p)
+		p.DialTimeout = Duration(orDefault(p.DialTimeout.D(), DefaultDialTimeout))
+		p.TLSTimeout = Duration(orDefault(p.TLSTimeout.D(), DefaultTLSTimeout))
+		p.ResponseHeaderTimeout = Duration(orDefault(p.ResponseHeaderTimeout.D(), DefaultResponseHeaderTimeout))
+		if p.MaxIdleConns == 0 {
+			p.MaxIdleConns = DefaultMaxIdleConns
+		}
+		p.CAFile = c.relative(p.CAFile)
+		c.Providers[name] = p
+	}
+	if c.Intercept.Hosts == nil {
+		hosts := append([]string(nil), DefaultInterceptHosts...)
+		c.Intercept.Hosts = &hosts
+	}
+	if c.Intercept.LeafCache == 0 {
+		c.Intercept.LeafCache = DefaultLeafCache
+	}
+	c.Intercept.CADir = c.relative(c.Intercept.CADir)
+	c.Intercept.CACert = c.relative(c.Intercept.CACert)
+	c.Intercept.CAKey = c.relative(c.Intercept.CAKey)
+	if c.Upstreams == "" {
+		c.Upstreams = "allow"
+	}
+}
+
+// providerHosts is what a provider's hosts are when the config lists
+// none: the upstream's own, and the real API's for a known provider.
+func providerHosts(name string, p ProviderSpec) []string {
+	if len(p.Hosts) > 0 {
+		return p.Hosts
+	}
+	var hosts []string
+	if h, ok := knownProviders[name]; ok {
+		hosts = append(hosts, h)
+	}
+	if u, err := url.Parse(p.Upstream); err == nil && u.Hostname() != "" && (len(hosts) == 0 || hosts[0] != u.Hostname()) {
+		hosts = append(hosts, u.Hostname())
+	}
+	return hosts
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
+}
+
+// relative resolves a path written in the config against the file's
+// directory, as users expect of ./ca and ./upstream-ca.pem.
+func (c *Config) relative(path string) string {
+	if path == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(filepath.Dir(c.file), path)
+}
+
+// ProviderNames lists the providers in a stable order.
+func (c *Config) ProviderNames() []string {
+	names := make([]string, 0, len(c.Providers))
+	for name := range c.Providers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// validateForwarding checks the providers, interception and upstreams
+// sections, each problem at its node.
+func (c *Config) validateForwarding(root *yaml.Node, e *errs) {
+	if n := lookupKey(root, "upstreams"); n != nil && !contains([]string{"allow", "deny"}, c.Upstreams) {
+		e.at(n, "upstreams must be allow or deny")
+	}
+	for _, name := range c.ProviderNames() {
+		c.validateProvider(name, lookupKey(root, "providers", name), e)
+	}
+	in := lookupKey(root, "intercept")
+	for i, h := range *c.Intercept.Hosts {
+		if _, err := compileGlob(h); err != nil {
+			e.at(seqItem(lookupKey(in, "hosts"), i, root), "intercept.hosts: %q is not a valid glob: %v", h, err)
+		}
+	}
+	if (c.Intercept.CACert == "") != (c.Intercept.CAKey == "") {
+		e.at(orNode(lookupKey(in, "ca_cert"), orNode(lookupKey(in, "ca_key"), root)), "intercept: ca_cert and ca_key go together: name both files or neither")
+	}
+	if c.Intercept.LeafCache < 0 {
+		e.at(orNode(lookupKey(in, "leaf_cache"), root), "intercept.leaf_cache must be positive")
+	}
+}
+
+func (c *Config) validateProvider(name string, n *yaml.Node, e *errs) {
+	p := c.Providers[name]
+	at := func(key string) *yaml.Node { return orNode(lookupKey(n, key), orNode(n, &yaml.Node{})) }
+	switch u, err := url.Parse(p.Upstream); {
+	case p.Upstream == "":
+		e.at(at("upstream"), "provider %q needs an upstream URL such as https://api.example.com", name)
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		e.at(at("upstream"), "provider %q: upstream %q is not an http:// or https:// URL", name, p.Upstream)
+	case u.RawQuery != "" || u.Fragment != "":
+		e.at(at("upstream"), "provider %q: upstream %q has a query or fragment; give a base URL", name, p.Upstream)
+	}
+	if p.Dialect == "" {
+		e.at(orNode(n, &yaml.Node{}), "provider %q: say which API it speaks: dialect: openai or anthropic", name)
+	} else if !contains(Dialects, p.Dialect) {
+		e.at(at("dialect"), "provider %q: dialect %q is not one of %v", name, p.Dialect, Dialects)
+	}
+	for i, h := range p.Hosts {
+		if _, err := compileGlob(h); err != nil {
+			e.at(seqItem(lookupKey(n, "hosts"), i, at("hosts")), "provider %q: hosts: %q is not a valid glob: %v", name, h, err)
+		}
+	}
+	if p.CAFile != "" {
+		if err := checkCAFile(p.CAFile); err != nil {
+			e.at(at("ca_file"), "provider %q: ca_file: %v", name, err)
+		}
+	}
+	if p.MaxIdleConns < 0 {
+		e.at(at("max_idle_conns"), "provider %q: max_idle_conns must be positive", name)
+	}
+}
+
+// checkCAFile makes sure a CA bundle can be used before a forward needs it.
+func checkCAFile(path string) error {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if !x509.NewCertPool().AppendCertsFromPEM(pem) {
+		return errNoCerts(path)
+	}
+	return nil
+}
+
+type errNoCerts string
+
+func (e errNoCerts) Error() string { return string(e) + " holds no PEM certificate" }
+
+// seqItem is the ith item of a sequence node, or fallback.
+func seqItem(seq *yaml.Node, i int, fallback *yaml.Node) *yaml.Node {
+	if seq != nil && seq.Kind == yaml.SequenceNode && i < len(seq.Content) {
+		return seq.Content[i]
+	}
+	return fallback
+}
