@@ -15,11 +15,26 @@ import (
 func (x *exchange) abort(reset bool) {
 	if x.r.ProtoMajor < 2 {
 		if conn, _, err := http.NewResponseController(x.w).Hijack(); err == nil {
-			if tcp, ok := conn.(*net.TCPConn); ok && reset {
+			if tcp := tcpConn(conn); tcp != nil && reset {
 				_ = tcp.SetLinger(0)
 			}
 			_ = conn.Close()
 		}
 	}
 	panic(http.ErrAbortHandler)
+}
+
+// tcpConn is the TCP connection under c — under TLS, for an intercepted
+// connection, or under a taken-over CONNECT's wrapper — or nil.
+func tcpConn(c net.Conn) *net.TCPConn {
+	for {
+		switch v := c.(type) {
+		case *net.TCPConn:
+			return v
+		case interface{ NetConn() net.Conn }:
+			c = v.NetConn()
+		default:
+			return nil
+		}
+	}
 }

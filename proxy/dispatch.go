@@ -2,9 +2,7 @@ package proxy
 
 import (
 	"context"
-	"net"
 	"net/http"
-	"strings"
 
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/clock"
@@ -18,44 +16,62 @@ const faultStream = 0x6661756c74 // "fault"
 
 // dispatch takes a request from its rule to its answer: match, roll the
 // faults' gates, admit (faults may wait or answer here), then run the
-// source through the faults' stages, and account for the outcome.
-func (f *Front) dispatch(ctx context.Context, x *exchange, sim *simulate.Simulator) error {
+// source — the simulator, or the upstream for a forward — through the
+// faults' stages, and account for the outcome however the response ends,
+// an abort included.
+func (f *Front) dispatch(ctx context.Context, x *exchange, sim *simulate.Simulator, ups *Upstreams) error {
 	set := f.ruleSet()
-	x.mreq = rules.Request{Provider: x.req.Provider, Host: hostOnly(x.r.Host), Path: x.req.Path,
+	host := x.tgt.host
+	if host == "" {
+		host = rules.HostOnly(x.r.Host)
+	}
+	x.mreq = rules.Request{Provider: x.tgt.provider, Host: host, Path: x.req.Path,
 		Method: x.req.Method, Header: x.req.Header, Body: x.req.Body}
 	var rule *rules.Rule
+	action := "simulate"
 	if set != nil {
-		rule = set.Match(&x.mreq)
+		rule, action = set.Match(&x.mreq), set.DefaultAction
+	}
+	if rule != nil {
+		action = rule.Action
 	}
 	f.prepareFaults(x, sim, rule)
+	if action == "forward" {
+		x.fx.Source = faults.Forwarded
+	}
 	x.head = headerStage{next: &x.out, fx: &x.fx, rule: [1]string{"default"}, debug: set == nil || set.DebugHeaders}
 	if rule != nil {
 		x.head.rule[0] = rule.Name
 	}
+	defer x.finish()
 	var sink wire.Sink = &x.head
 	for _, a := range x.admitters {
-		answered, err := a.Admit(ctx, &x.fx, sink)
-		if answered || err != nil {
-			x.fx.Finish(faults.Outcome{Status: x.out.Status(), Complete: x.out.Ended()})
+		if answered, err := a.Admit(ctx, &x.fx, sink); answered || err != nil {
 			return err
 		}
 	}
 	for i := len(x.stages) - 1; i >= 0; i-- {
 		sink = x.stages[i].Wrap(ctx, &x.fx, sink)
 	}
+	if action == "forward" {
+		return f.forward(ctx, x, ups, sink)
+	}
 	f.prepareRequest(x, sim, set, rule)
 	if sim.Limited() {
 		release, answered, err := f.admitCapacity(ctx, x, sim, &x.head)
 		if answered || err != nil {
-			x.fx.Finish(faults.Outcome{Status: x.out.Status(), Complete: x.out.Ended()})
 			return err
 		}
 		defer release()
 	}
-	err := sim.Serve(ctx, &x.req, sink)
+	return sim.Serve(ctx, &x.req, sink)
+}
+
+// finish tells the faults how the response ended, so limiters release
+// and count; deferred, it runs when a fault aborts the connection too.
+func (x *exchange) finish() {
 	x.fx.Finish(faults.Outcome{Status: x.out.Status(), Complete: x.out.Ended(),
 		PromptTokens: x.req.Usage.PromptTokens, CompletionTokens: x.req.Usage.CompletionTokens})
-	return err
 }
 
 // prepareFaults fills the faults' view of the request and rolls each of
@@ -124,16 +140,6 @@ func canned(a *rules.Answer) *simulate.Canned {
 		c.ToolCalls = append(c.ToolCalls, simulate.CannedCall{Name: tc.Name, Arguments: string(tc.Arguments)})
 	}
 	return c
-}
-
-func hostOnly(hostport string) string {
-	if !strings.Contains(hostport, ":") {
-		return hostport // SplitHostPort would allocate an error to say so
-	}
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		return h
-	}
-	return hostport
 }
 
 var _ http.Handler = (*Front)(nil)

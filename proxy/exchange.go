@@ -22,6 +22,7 @@ type exchange struct {
 	r    *http.Request
 	body bytes.Buffer
 	lim  io.LimitedReader // bounds the body read; here so it is not allocated
+	tgt  target
 	req  simulate.Request
 	mreq rules.Request
 	fx   faults.Exchange
@@ -54,7 +55,7 @@ func getExchange(w http.ResponseWriter, r *http.Request) *exchange {
 func (x *exchange) release() {
 	abort := x.fx.Abort
 	x.w, x.r = nil, nil
-	x.req, x.mreq = simulate.Request{}, rules.Request{}
+	x.tgt, x.req, x.mreq = target{}, simulate.Request{}, rules.Request{}
 	x.fx = faults.Exchange{Abort: abort, Fired: x.fx.Fired[:0]}
 	x.out.Reset(nil)
 	x.head = headerStage{}

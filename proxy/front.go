@@ -39,15 +39,42 @@ type Front struct {
 	// AccessLog logs every request at info level.
 	AccessLog bool
 
+	// Upstreams are where forwards go, until SetUpstreams replaces them;
+	// nil means the real OpenAI and Anthropic APIs.
+	Upstreams *Upstreams
+	// Intercept, when set, terminates the TLS of CONNECT requests to its
+	// hosts; nil tunnels every CONNECT.
+	Intercept *Interceptor
+
 	sim     atomic.Pointer[simulate.Simulator]
+	ups     atomic.Pointer[Upstreams]
 	derived atomic.Pointer[derived]
 	caps    capacities
 	occ     occurrences
+	tunnels tunnels
 }
 
 // SetSimulator swaps the simulator (a reload changed its config);
 // requests in flight finish on the one they started with.
 func (f *Front) SetSimulator(s *simulate.Simulator) { f.sim.Store(s) }
+
+// DrainTunnels waits for the blind CONNECT tunnels to end until ctx does,
+// then closes those still open: http.Server.Shutdown leaves hijacked
+// connections alone.
+func (f *Front) DrainTunnels(ctx context.Context) { f.tunnels.drain(ctx) }
+
+// SetUpstreams swaps the upstreams (a reload changed the providers).
+func (f *Front) SetUpstreams(u *Upstreams) { f.ups.Store(u) }
+
+func (f *Front) upstreams() *Upstreams {
+	if u := f.ups.Load(); u != nil {
+		return u
+	}
+	if f.Upstreams != nil {
+		return f.Upstreams
+	}
+	return defaultUpstreams()
+}
 
 func (f *Front) simulator() *simulate.Simulator {
 	if s := f.sim.Load(); s != nil {
@@ -67,8 +94,14 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f.AccessLog {
 		start = time.Now()
 	}
-	provider, path := route(r)
+	if r.Method == http.MethodConnect {
+		f.connect(w, r)
+		return
+	}
+	ups := f.upstreams()
 	x := getExchange(w, r)
+	x.tgt = targetOf(r, ups)
+	provider, path := x.tgt.dialect, x.tgt.path
 	defer x.release()
 	sim := f.simulator()
 	defer f.recoverPanic(&x.out, sim, provider)
@@ -80,12 +113,12 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x.req = simulate.Request{Provider: provider, Method: r.Method, Path: path, Query: r.URL.RawQuery,
 		Header: r.Header, Body: x.body.Bytes()}
 	x.req.Seed, x.req.Exchange = f.identity(r.Method, path, x.req.Body)
-	err := f.dispatch(r.Context(), x, sim)
+	err := f.dispatch(r.Context(), x, sim, ups)
 	if err != nil && !errors.Is(err, faults.ErrCut) && !isClientGone(r.Context(), err) {
 		f.Log.Error().Err(err).Str("path", r.URL.Path).Msg("response failed")
 	}
 	if f.AccessLog {
-		f.Log.Info().Str("provider", provider).Str("method", r.Method).Str("path", path).
+		f.Log.Info().Str("provider", x.tgt.provider).Str("method", r.Method).Str("path", path).
 			Str("rule", x.head.rule[0]).Strs("faults", x.fx.Fired).
 			Int("status", x.out.Status()).Int64("bytes", x.out.Bytes()).Dur("duration", time.Since(start)).
 			Bool("complete", x.out.Ended()).Msg("request")

@@ -1,9 +1,12 @@
 package proxy
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/llm-simulator/llm-simulator/rules"
 )
 
 func TestRoute(t *testing.T) {
@@ -28,9 +31,50 @@ func TestRoute(t *testing.T) {
 		for k, v := range c.header {
 			r.Header.Set(k, v)
 		}
-		if p, path := route(r); p != c.provider || path != c.apiPath {
-			t.Errorf("%s %s %v: routed to %s %s, want %s %s", c.method, c.path, c.header, p, path, c.provider, c.apiPath)
+		if tg := targetOf(r, defaultUpstreams()); tg.dialect != c.provider || tg.path != c.apiPath {
+			t.Errorf("%s %s %v: routed to %s %s, want %s %s", c.method, c.path, c.header, tg.dialect, tg.path, c.provider, c.apiPath)
 		}
+	}
+}
+
+// Requests through the proxy belong to the provider claiming their host;
+// a host no provider claims is forwarded to itself.
+func TestRouteProxied(t *testing.T) {
+	cfg, err := rules.Parse("c.yaml", []byte(`version: 1
+providers:
+  groq: {upstream: "https://api.groq.com/openai", dialect: openai}
+`), rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ups, err := NewUpstreams(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs := httptest.NewRequest("GET", "http://api.anthropic.com/v1/models", nil)
+	mitm := httptest.NewRequest("POST", "https://api.openai.com/v1/messages", nil).WithContext(interceptedCtx)
+	mitm.URL.Scheme, mitm.URL.Host = "", "" // as a server sees an origin-form request
+	other := httptest.NewRequest("POST", "http://llm.internal:8000/v1/messages", nil)
+	groq := httptest.NewRequest("POST", "/groq/v1/chat/completions", nil)
+	cases := []struct {
+		r                                    *http.Request
+		provider, dialect, path, host, origin string
+	}{
+		{abs, "anthropic", "anthropic", "/v1/models", "api.anthropic.com", ""},
+		{mitm, "openai", "openai", "/v1/messages", "api.openai.com", ""},
+		{other, "anthropic", "anthropic", "/v1/messages", "llm.internal", "http://llm.internal:8000"},
+		{groq, "groq", "openai", "/v1/chat/completions", "api.groq.com", ""},
+	}
+	for _, c := range cases {
+		tg := targetOf(c.r, ups)
+		if tg.provider != c.provider || tg.dialect != c.dialect || tg.path != c.path || tg.host != c.host || tg.origin != c.origin {
+			t.Errorf("%s %s: %+v", c.r.Method, c.r.URL, tg)
+		}
+		dst, _ := tg.destination(ups)
+		t.Logf("%s → %s", c.r.URL, dst)
+	}
+	if dst, _ := (&target{provider: "groq", path: "/v1/chat/completions", up: ups.Named("groq")}).destination(ups); dst.String() != "https://api.groq.com/openai/v1/chat/completions" {
+		t.Errorf("groq destination %s", dst)
 	}
 }
 

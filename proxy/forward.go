@@ -1,0 +1,99 @@
+package proxy
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/llm-simulator/llm-simulator/wire"
+)
+
+// forward is the forward source: it sends the request to its upstream and
+// relays the answer as events, so faults act on it as on any other.
+func (f *Front) forward(ctx context.Context, x *exchange, ups *Upstreams, out wire.Sink) error {
+	dst, tr := x.tgt.destination(ups)
+	d := f.simulator().Dialect(x.tgt.dialect)
+	if ups.Deny {
+		return wire.WriteError(out, d, &wire.APIError{Status: http.StatusForbidden, Type: d.ErrorType(http.StatusForbidden),
+			Message: fmt.Sprintf("llm-simulator is offline (upstreams: deny): rule %q would forward this request to %s; nothing was sent.",
+				x.head.rule[0], dst)}, x.req.RequestID)
+	}
+	req, err := x.upstreamRequest(ctx, dst)
+	if err != nil {
+		return wire.WriteError(out, d, &wire.APIError{Status: http.StatusBadGateway, Message: err.Error()}, x.req.RequestID)
+	}
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return wire.WriteError(out, d, upstreamError(dst, err), x.req.RequestID)
+	}
+	defer resp.Body.Close()
+	return f.relay(ctx, x, resp, out)
+}
+
+// destination is the URL a forward goes to, with the API path and query
+// joined to the provider's base, and the transport that reaches it.
+func (t *target) destination(ups *Upstreams) (*url.URL, http.RoundTripper) {
+	if t.up == nil && t.origin == "" {
+		t.up = ups.Named(t.dialect)
+	}
+	var base *url.URL
+	var tr http.RoundTripper = ups.origin
+	if t.up != nil {
+		base, tr = t.up.Base, t.up.transport
+	} else {
+		base, _ = url.Parse(t.origin)
+	}
+	u := *base
+	u.Path = strings.TrimSuffix(base.Path, "/") + t.path
+	u.RawPath = ""
+	return &u, tr
+}
+
+// upstreamError is the provider-shaped answer to an upstream that failed
+// before answering: 504 when it timed out, 502 otherwise, naming the
+// upstream and the cause.
+func upstreamError(dst *url.URL, err error) *wire.APIError {
+	status, what := http.StatusBadGateway, "failed"
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+		status, what = http.StatusGatewayTimeout, "timed out"
+	}
+	return &wire.APIError{Status: status, Message: fmt.Sprintf("llm-simulator: upstream %s://%s %s: %v",
+		dst.Scheme, dst.Host, what, unwrapURLError(err))}
+}
+
+// unwrapURLError drops url.Error's repetition of the method and URL.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// upstreamRequest is the request as the upstream should see it: the body
+// already read for matching, headers a reverse proxy passes on, and the
+// upstream's Host.
+func (x *exchange) upstreamRequest(ctx context.Context, dst *url.URL) (*http.Request, error) {
+	u := *dst
+	u.RawQuery = x.r.URL.RawQuery
+	body := x.req.Body
+	req, err := http.NewRequestWithContext(ctx, x.r.Method, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) == 0 && x.r.ContentLength <= 0 {
+		req.Body, req.GetBody, req.ContentLength = http.NoBody, nil, 0
+	}
+	copyRequestHeader(req.Header, x.r.Header)
+	setForwarded(req.Header, x.r)
+	return req, nil
+}

@@ -1,0 +1,121 @@
+package proxy
+
+import (
+	"context"
+	"crypto/tls"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+
+	"github.com/llm-simulator/llm-simulator/proxy/mitm"
+	"github.com/llm-simulator/llm-simulator/rules"
+	"golang.org/x/net/http2"
+)
+
+// Interceptor terminates the TLS of CONNECT requests to its hosts with
+// certificates minted from the local CA, and serves the decrypted
+// connections with an http.Server of its own — HTTP/1.1 or h2 by ALPN —
+// whose handler is the front: decrypted requests take the same path as
+// every other, and the server's timeouts and draining apply to them.
+type Interceptor struct {
+	leaves *mitm.Leaves
+	hosts  atomic.Pointer[rules.HostSet]
+	srv    *http.Server
+	ln     *connListener
+}
+
+// interceptedCtx marks the requests of intercepted connections; one value
+// serves every connection.
+var interceptedCtx = context.WithValue(context.Background(), interceptedKey{}, true)
+
+type interceptedKey struct{}
+
+// intercepted reports whether a request arrived through interception.
+func intercepted(ctx context.Context) bool { return ctx.Value(interceptedKey{}) != nil }
+
+// NewInterceptor returns an Interceptor for hosts whose requests go to h.
+// srv supplies the timeouts and error log; its Handler is replaced by h.
+func NewInterceptor(leaves *mitm.Leaves, hosts rules.HostSet, h http.Handler, srv *http.Server) (*Interceptor, error) {
+	s := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: srv.ReadHeaderTimeout,
+		IdleTimeout:       srv.IdleTimeout,
+		ErrorLog:          srv.ErrorLog,
+		BaseContext:       func(net.Listener) context.Context { return interceptedCtx },
+	}
+	if err := http2.ConfigureServer(s, &http2.Server{MaxConcurrentStreams: 1000, IdleTimeout: srv.IdleTimeout}); err != nil {
+		return nil, err
+	}
+	in := &Interceptor{leaves: leaves, srv: s, ln: newConnListener()}
+	in.SetHosts(hosts)
+	go func() { _ = s.Serve(in.ln) }()
+	return in, nil
+}
+
+// SetHosts replaces the hosts intercepted (a reload changed the list);
+// connections already intercepted are not affected.
+func (in *Interceptor) SetHosts(h rules.HostSet) { in.hosts.Store(&h) }
+
+// Intercepts reports whether CONNECTs to host get their TLS terminated.
+func (in *Interceptor) Intercepts(host string) bool {
+	return in != nil && in.hosts.Load().Match(host)
+}
+
+// Server is the internal server, for draining alongside the others.
+func (in *Interceptor) Server() *http.Server { return in.srv }
+
+// Leaves is the certificate cache, for its counters.
+func (in *Interceptor) Leaves() *mitm.Leaves { return in.leaves }
+
+// serve terminates TLS on an accepted CONNECT tunnel and hands the
+// connection to the internal server; the handshake runs there.
+func (in *Interceptor) serve(c net.Conn, host string) {
+	tc := tls.Server(c, in.leaves.ServerConfig(rules.HostOnly(host)))
+	if !in.ln.push(tc) {
+		_ = c.Close()
+	}
+}
+
+// connListener is a net.Listener fed by the CONNECT handler rather than
+// by accept(2).
+type connListener struct {
+	conns chan net.Conn
+	done  chan struct{}
+	once  sync.Once
+}
+
+func newConnListener() *connListener {
+	return &connListener{conns: make(chan net.Conn), done: make(chan struct{})}
+}
+
+// push hands c to the server; false when the listener is closed.
+func (l *connListener) push(c net.Conn) bool {
+	select {
+	case l.conns <- c:
+		return true
+	case <-l.done:
+		return false
+	}
+}
+
+func (l *connListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *connListener) Close() error {
+	l.once.Do(func() { close(l.done) })
+	return nil
+}
+
+func (l *connListener) Addr() net.Addr { return interceptAddr{} }
+
+type interceptAddr struct{}
+
+func (interceptAddr) Network() string { return "intercept" }
+func (interceptAddr) String() string  { return "intercept" }

@@ -1,0 +1,181 @@
+package proxy
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/llm-simulator/llm-simulator/rules"
+)
+
+// Upstream is a provider forwarded requests go to.
+type Upstream struct {
+	Name    string // the config's name: openai, anthropic, groq…
+	Dialect string // the API it speaks: openai or anthropic
+	Base    *url.URL
+	Hosts   rules.HostSet
+
+	host      string // Base's host name, for matching a base-URL request's host
+	transport *http.Transport
+	spec      rules.ProviderSpec // what transport was built from
+}
+
+// Upstreams are the config's providers, and how requests reach them.
+type Upstreams struct {
+	byName map[string]*Upstream
+	list   []*Upstream // in name order, for host lookups
+	// Deny is the offline guard: no forward dials, no tunnel opens.
+	Deny bool
+	// origin carries forwards to hosts no provider claims.
+	origin *http.Transport
+}
+
+// NewUpstreams builds the upstreams of cfg. Transports of prev whose
+// provider is unchanged are kept, so a reload keeps their pooled
+// connections; prev may be nil.
+func NewUpstreams(cfg *rules.Config, prev *Upstreams) (*Upstreams, error) {
+	u := &Upstreams{byName: map[string]*Upstream{}, Deny: cfg.Upstreams == "deny"}
+	for _, name := range cfg.ProviderNames() {
+		spec := cfg.Providers[name]
+		up, err := newUpstream(name, spec, prev.reuse(name, spec))
+		if err != nil {
+			return nil, fmt.Errorf("provider %q: %w", name, err)
+		}
+		u.byName[name], u.list = up, append(u.list, up)
+	}
+	if prev != nil && prev.origin != nil {
+		u.origin = prev.origin
+	} else {
+		u.origin = newTransport(originSpec, nil)
+	}
+	return u, nil
+}
+
+// originSpec is how hosts that no provider claims are reached.
+var originSpec = rules.ProviderSpec{DialTimeout: rules.Duration(rules.DefaultDialTimeout),
+	TLSTimeout: rules.Duration(rules.DefaultTLSTimeout), ResponseHeaderTimeout: rules.Duration(rules.DefaultResponseHeaderTimeout),
+	MaxIdleConns: rules.DefaultMaxIdleConns}
+
+func (u *Upstreams) reuse(name string, spec rules.ProviderSpec) *http.Transport {
+	if u == nil {
+		return nil
+	}
+	if old := u.byName[name]; old != nil && reflect.DeepEqual(old.spec, spec) {
+		return old.transport
+	}
+	return nil
+}
+
+// Retire closes the idle connections of prev's transports that next no
+// longer uses; connections in use finish their requests first.
+func (u *Upstreams) Retire(next *Upstreams) {
+	if u == nil {
+		return
+	}
+	kept := map[*http.Transport]bool{next.origin: true}
+	for _, up := range next.list {
+		kept[up.transport] = true
+	}
+	for _, up := range u.list {
+		if !kept[up.transport] {
+			up.transport.CloseIdleConnections()
+		}
+	}
+}
+
+func newUpstream(name string, spec rules.ProviderSpec, tr *http.Transport) (*Upstream, error) {
+	base, err := url.Parse(strings.TrimSuffix(spec.Upstream, "/"))
+	if err != nil {
+		return nil, err
+	}
+	hosts, err := rules.NewHostSet(spec.Hosts)
+	if err != nil {
+		return nil, err
+	}
+	if tr == nil {
+		var roots *x509.CertPool
+		if spec.CAFile != "" {
+			if roots, err = rootsWith(spec.CAFile); err != nil {
+				return nil, err
+			}
+		}
+		tr = newTransport(spec, roots)
+	}
+	return &Upstream{Name: name, Dialect: spec.Dialect, Base: base, Hosts: hosts, host: base.Hostname(), transport: tr, spec: spec}, nil
+}
+
+// Named is the provider called name, or nil.
+func (u *Upstreams) Named(name string) *Upstream {
+	if u == nil {
+		return nil
+	}
+	return u.byName[name]
+}
+
+// ForHost is the provider that claims host, or nil.
+func (u *Upstreams) ForHost(host string) *Upstream {
+	if u == nil {
+		return nil
+	}
+	for _, up := range u.list {
+		if up.Hosts.Match(host) {
+			return up
+		}
+	}
+	return nil
+}
+
+// newTransport is a pooled upstream transport. It never consults the
+// environment's proxy settings: the process is the proxy, and an
+// HTTPS_PROXY pointing back at it would loop.
+func newTransport(spec rules.ProviderSpec, roots *x509.CertPool) *http.Transport {
+	return &http.Transport{
+		DialContext:           (&net.Dialer{Timeout: spec.DialTimeout.D(), KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
+		TLSHandshakeTimeout:   spec.TLSTimeout.D(),
+		ResponseHeaderTimeout: spec.ResponseHeaderTimeout.D(),
+		MaxIdleConns:          spec.MaxIdleConns,
+		MaxIdleConnsPerHost:   spec.MaxIdleConns,
+		IdleConnTimeout:       90 * time.Second,
+		// A custom TLS config turns HTTP/2 off unless asked for again.
+		ForceAttemptHTTP2: true,
+	}
+}
+
+// rootsWith is the system's roots plus the certificates in file.
+func rootsWith(file string) (*x509.CertPool, error) {
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", file)
+	}
+	return pool, nil
+}
+
+// defaultUpstreams are the providers of a config that names none: the
+// real OpenAI and Anthropic APIs.
+var defaultUpstreams = sync.OnceValue(func() *Upstreams {
+	cfg, err := rules.Parse("default", []byte("version: 1\n"), rules.Options{})
+	if err != nil {
+		panic("proxy: the empty config does not load: " + err.Error())
+	}
+	u, err := NewUpstreams(cfg, nil)
+	if err != nil {
+		panic("proxy: the default upstreams do not build: " + err.Error())
+	}
+	return u
+})
