@@ -40,6 +40,12 @@ func loadConfig(o *options) (*rules.Config, string, error) {
 	if o.seed != nil {
 		cfg.Seed = *o.seed
 	}
+	if o.offline {
+		cfg.Upstreams = "deny"
+	}
+	if o.caDir != "" {
+		cfg.Intercept.CADir = o.caDir
+	}
 	return cfg, source, nil
 }
 

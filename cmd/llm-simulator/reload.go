@@ -24,6 +24,7 @@ type reloader struct {
 	front *proxy.Front
 	live  *rules.Live
 	store *faults.Store
+	ups   *proxy.Upstreams // in force
 
 	mu     sync.Mutex // serializes reloads; guards loaded and digest
 	loaded *rules.Config
@@ -37,10 +38,26 @@ func newReloader(o *options, log zerolog.Logger, front *proxy.Front) *reloader {
 	return r
 }
 
-// apply puts cfg in force: a new simulator and rule set, built whole and
-// swapped; state of faults that no longer exist is dropped after.
-func (r *reloader) apply(cfg *rules.Config, origin string) {
+// apply puts cfg in force: new upstreams, simulator and rule set, built
+// whole and then swapped; state of faults that no longer exist is dropped
+// after, and connections to upstreams no longer used are let go.
+func (r *reloader) apply(cfg *rules.Config, origin string) error {
+	prev := r.ups
+	ups, err := proxy.NewUpstreams(cfg, prev)
+	if err != nil {
+		return err
+	}
+	hosts, err := rules.NewHostSet(*cfg.Intercept.Hosts)
+	if err != nil {
+		return err
+	}
 	set := cfg.RuleSet(r.store, origin, time.Now())
+	r.front.SetUpstreams(ups)
+	r.ups = ups
+	prev.Retire(ups)
+	if r.front.Intercept != nil {
+		r.front.Intercept.SetHosts(hosts)
+	}
 	r.front.SetSimulator(simulate.New(proxy.SimulatorConfig(&cfg.Simulate)))
 	r.live.Store(set)
 	ids := set.IDs()
@@ -48,6 +65,7 @@ func (r *reloader) apply(cfg *rules.Config, origin string) {
 	for _, w := range cfg.Warnings {
 		r.log.Warn().Msg(w.Error())
 	}
+	return nil
 }
 
 // reload re-reads the file; a bad file leaves the set in force serving.
@@ -71,7 +89,14 @@ func (r *reloader) reload(reason string) error {
 	if r.loaded != nil && (cfg.Listen != r.loaded.Listen || cfg.Admin.Listen != r.loaded.Admin.Listen) {
 		r.log.Warn().Msg("listen addresses changed: they take effect at the next start or upgrade")
 	}
-	r.apply(cfg, "file "+source)
+	if err := r.apply(cfg, "file "+source); err != nil {
+		r.log.Error().Err(err).Str("reason", reason).Msg("reload failed")
+		r.log.Warn().Msg("the config in force keeps serving")
+		return err
+	}
+	if r.loaded != nil && !sameCA(cfg, r.loaded) {
+		r.log.Warn().Msg("the intercept CA changed: it takes effect at the next start or upgrade")
+	}
 	r.loaded = cfg
 	r.log.Info().Str("reason", reason).Int("rules", len(cfg.Rules)).Msg("config reloaded")
 	return nil

@@ -21,6 +21,8 @@ type options struct {
 	adminListen string
 	seed        *int64
 	version     bool
+	offline     bool
+	caDir       string
 }
 
 // errUsage is returned for a bad command line; flag has printed why.
@@ -28,8 +30,13 @@ var errUsage = errors.New("see --help for usage")
 
 // run is the whole program; ctx ending is the signal to drain and exit.
 func run(ctx context.Context, args []string, io stdio) error {
-	if len(args) > 0 && args[0] == "check" {
-		return check(args[1:], io)
+	if len(args) > 0 {
+		switch args[0] {
+		case "check":
+			return check(args[1:], io)
+		case "ca":
+			return caCommand(args[1:], io)
+		}
 	}
 	opts, err := parseFlags(args, io.err)
 	if err != nil {
@@ -55,8 +62,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return err
 	})
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	addForwardingFlags(fs, o)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: llm-simulator [flags]\n       llm-simulator check FILE\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: llm-simulator [flags]\n       llm-simulator check FILE\n       llm-simulator ca path|export [--config FILE] [--ca-dir DIR]\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -13,6 +13,8 @@ import (
 
 	"github.com/llm-simulator/llm-simulator/admin"
 	"github.com/llm-simulator/llm-simulator/proxy"
+	"github.com/llm-simulator/llm-simulator/proxy/mitm"
+	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/rs/zerolog"
 )
 
@@ -35,8 +37,16 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 		Log:       log.With().Str("component", "proxy").Logger(),
 		AccessLog: cfg.Log.Access,
 	}
+	proxySrv := newServer(front, log)
+	if len(*cfg.Intercept.Hosts) > 0 {
+		if front.Intercept, err = newInterceptor(cfg, front, proxySrv); err != nil {
+			return fmt.Errorf("interception: %w", err)
+		}
+	}
 	rl := newReloader(o, log, front)
-	rl.apply(cfg, "file "+source)
+	if err := rl.apply(cfg, "file "+source); err != nil {
+		return fmt.Errorf("cannot start with %s: %w", source, err)
+	}
 	rl.loaded, rl.digest = cfg, fileDigest(o.config)
 
 	health := &admin.Health{}
@@ -53,7 +63,7 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 		proxyLn.Close()
 		return fmt.Errorf("admin listener: %w", err)
 	}
-	servers := []*http.Server{newServer(front, log), newServer(mux, log)}
+	servers := []*http.Server{proxySrv, newServer(mux, log)}
 	errc := make(chan error, 2)
 	for i, ln := range []net.Listener{proxyLn, adminLn} {
 		go func() { errc <- servers[i].Serve(ln) }()
@@ -73,7 +83,28 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 		return fmt.Errorf("server stopped: %w", err)
 	}
 	health.SetReady(false)
-	return drain(servers, cfg.DrainTimeout.D(), log)
+	if front.Intercept != nil {
+		servers = append(servers, front.Intercept.Server())
+	}
+	return drain(servers, front, cfg.DrainTimeout.D(), log)
+}
+
+// newInterceptor sets up HTTPS interception with the config's CA; its
+// server takes its timeouts from the proxy's.
+func newInterceptor(cfg *rules.Config, front *proxy.Front, srv *http.Server) (*proxy.Interceptor, error) {
+	ca, err := loadCA(cfg)
+	if err != nil {
+		return nil, err
+	}
+	leaves, err := mitm.NewLeaves(ca, cfg.Intercept.LeafCache)
+	if err != nil {
+		return nil, err
+	}
+	hosts, err := rules.NewHostSet(*cfg.Intercept.Hosts)
+	if err != nil {
+		return nil, err
+	}
+	return proxy.NewInterceptor(leaves, hosts, front, srv)
 }
 
 // start runs the reload triggers: SIGHUP always (for a config file), the
@@ -113,10 +144,13 @@ func newServer(h http.Handler, log zerolog.Logger) *http.Server {
 
 // drain lets in-flight requests and streams finish, up to timeout, then
 // closes what is left.
-func drain(servers []*http.Server, timeout time.Duration, log zerolog.Logger) error {
+func drain(servers []*http.Server, front *proxy.Front, timeout time.Duration, log zerolog.Logger) error {
 	log.Info().Dur("timeout", timeout).Msg("draining")
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	tunnels := make(chan struct{})
+	go func() { front.DrainTunnels(ctx); close(tunnels) }()
+	defer func() { <-tunnels }()
 	errc := make(chan error, len(servers))
 	for _, s := range servers {
 		go func() { errc <- s.Shutdown(ctx) }()
