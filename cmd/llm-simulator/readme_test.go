@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,7 +14,8 @@ import (
 )
 
 // Every curl example in the README works verbatim against a live server
-// started on the embedded default config (only the ports differ).
+// started on the embedded default config (only the ports differ), the
+// built binary on PATH for the examples that ask it where its CA is.
 func TestReadmeCurlExamples(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("curl is not installed on this machine, so the README's curl examples cannot be run; .ci/run installs it")
@@ -23,10 +25,13 @@ func TestReadmeCurlExamples(t *testing.T) {
 		t.Fatalf("found %d curl examples in README.md; the extraction is broken", len(examples))
 	}
 	proxyAddr, adminAddr, _ := startServe(t, "")
+	path := filepath.Dir(binary(t)) + string(os.PathListSeparator) + os.Getenv("PATH")
 	for _, ex := range examples {
 		t.Run(ex, func(t *testing.T) {
 			cmdline := strings.NewReplacer("127.0.0.1:8080", proxyAddr, "127.0.0.1:9090", adminAddr).Replace(ex)
-			out, err := exec.Command("sh", "-c", cmdline+" --fail-with-body").CombinedOutput()
+			cmd := exec.Command("sh", "-c", cmdline+" --fail-with-body")
+			cmd.Env = append(os.Environ(), "PATH="+path)
+			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}
