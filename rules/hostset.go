@@ -23,7 +23,7 @@ func NewHostSet(globs []string) (HostSet, error) {
 
 // Match reports whether host, with or without a port, is in the set.
 func (s HostSet) Match(host string) bool {
-	host = strings.ToLower(stripPort(host))
+	host = strings.ToLower(HostOnly(host))
 	for _, g := range s.globs {
 		if g.match(host) {
 			return true
@@ -35,8 +35,10 @@ func (s HostSet) Match(host string) bool {
 // Empty reports whether the set matches nothing.
 func (s HostSet) Empty() bool { return len(s.globs) == 0 }
 
-// stripPort drops a :port, leaving IPv6 literals' brackets off too.
-func stripPort(host string) string {
+// HostOnly drops a :port from a host, and an IPv6 literal's brackets,
+// without allocating (net.SplitHostPort allocates an error for a host
+// with no port, which is most of them).
+func HostOnly(host string) string {
 	if strings.HasPrefix(host, "[") {
 		if end := strings.IndexByte(host, ']'); end > 0 {
 			return host[1:end]
