@@ -61,6 +61,16 @@ func TestSDKsThroughHTTPSProxy(t *testing.T) {
 	if err != nil || fwd.ID != "chatcmpl-upstream" || up.hits.Load() != 1 {
 		t.Fatalf("forwarded through the proxy: %v %+v (upstream hits %d)", err, fwd, up.hits.Load())
 	}
+	resp, err := hc.Post("https://api.openai.com/v1/chat/completions", "application/json",
+		strings.NewReader(`{"model":"fwd-model","messages":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != chatJSON {
+		t.Fatalf("the forwarded bytes changed on the way:\n%s", body)
+	}
 
 	ac := anthropic.NewClient(aoption.WithHTTPClient(hc), aoption.WithAPIKey("sk-ant-test"))
 	msg, err := ac.Messages.New(context.Background(), messageParams("claude-sonnet-4-5"))

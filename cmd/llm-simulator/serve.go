@@ -66,7 +66,8 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 	servers := []*http.Server{proxySrv, newServer(mux, log)}
 	errc := make(chan error, 2)
 	for i, ln := range []net.Listener{proxyLn, adminLn} {
-		go func() { errc <- servers[i].Serve(ln) }()
+		srv := servers[i]
+		go func() { errc <- srv.Serve(ln) }()
 	}
 	stopReloads := rl.start(ctx, cfg.Reload.Interval.D(), o.config != "" && *cfg.Reload.Watch)
 	defer stopReloads()
