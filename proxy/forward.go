@@ -41,15 +41,13 @@ func (f *Front) forward(ctx context.Context, x *exchange, ups *Upstreams, out wi
 // destination is the URL a forward goes to, with the API path and query
 // joined to the provider's base, and the transport that reaches it.
 func (t *target) destination(ups *Upstreams) (*url.URL, http.RoundTripper) {
-	if t.up == nil && t.origin == "" {
+	if t.up == nil && t.scheme == "" {
 		t.up = ups.Named(t.dialect)
 	}
-	var base *url.URL
+	base := &url.URL{Scheme: t.scheme, Host: t.authority}
 	var tr http.RoundTripper = ups.origin
 	if t.up != nil {
 		base, tr = t.up.Base, t.up.transport
-	} else {
-		base, _ = url.Parse(t.origin)
 	}
 	u := *base
 	u.Path = strings.TrimSuffix(base.Path, "/") + t.path

@@ -14,9 +14,9 @@ type target struct {
 	path     string // the API path, prefix removed
 	host     string // the host it was meant for: the proxied host, or the provider's upstream host
 	up       *Upstream
-	// origin is the scheme and host of a proxied request for a host no
-	// provider claims: a forward goes there. "" otherwise.
-	origin string
+	// scheme and authority are where a proxied request for a host no
+	// provider claims was going: a forward goes there. "" otherwise.
+	scheme, authority string
 }
 
 // targetOf decides a request's provider, dialect and API path.
@@ -35,7 +35,7 @@ func targetOf(r *http.Request, ups *Upstreams) target {
 			return target{provider: up.Name, dialect: up.Dialect, path: r.URL.Path, host: rules.HostOnly(host), up: up}
 		}
 		d := dialectOf(r, r.URL.Path)
-		return target{provider: d, dialect: d, path: r.URL.Path, host: rules.HostOnly(host), origin: scheme + "://" + host}
+		return target{provider: d, dialect: d, path: r.URL.Path, host: rules.HostOnly(host), scheme: scheme, authority: host}
 	}
 	p := r.URL.Path
 	if name, rest, ok := prefixed(p); ok {
