@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"mime"
 	"net/http"
 	"strings"
 	"sync"
@@ -108,9 +107,16 @@ func (x *exchange) flushPending(p *wire.SSEParser, sse bool, out wire.Sink, u *u
 	return nil
 }
 
+// isEventStream reports a text/event-stream media type, parameters
+// aside, without mime.ParseMediaType's allocations on every response.
 func isEventStream(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && mt == "text/event-stream"
+	const sse = "text/event-stream"
+	ct := strings.TrimSpace(contentType)
+	if len(ct) < len(sse) || !strings.EqualFold(ct[:len(sse)], sse) {
+		return false
+	}
+	rest := strings.TrimSpace(ct[len(sse):])
+	return rest == "" || rest[0] == ';'
 }
 
 // streamOf is the framing of a provider's event stream on a path, which

@@ -209,3 +209,20 @@ func TestFaultsOnForwardedResponses(t *testing.T) {
 		t.Fatalf("error fault: %v, upstream called %d more times", err, up.hits.Load()-before)
 	}
 }
+
+func TestIsEventStream(t *testing.T) {
+	for ct, want := range map[string]bool{
+		"text/event-stream":                true,
+		"text/event-stream; charset=utf-8": true,
+		"Text/Event-Stream ;charset=utf-8": true,
+		" text/event-stream":               true,
+		"text/event-streamx":               false,
+		"application/json":                 false,
+		"":                                 false,
+		"text/event":                       false,
+	} {
+		if got := isEventStream(ct); got != want {
+			t.Errorf("isEventStream(%q) = %v", ct, got)
+		}
+	}
+}
