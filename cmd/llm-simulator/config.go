@@ -68,8 +68,8 @@ func check(args []string, io stdio) error {
 	for _, r := range cfg.Rules {
 		nFaults += len(r.Faults)
 	}
-	fmt.Fprintf(io.out, "%s: ok (version %d, %d rules, %d faults, default %s, listen %s, admin %s, %d model overrides, %d warnings)\n",
+	fmt.Fprintf(io.out, "%s: ok (version %d, %d rules, %d faults, default %s, listen %s, admin %s, %d model overrides, %d providers, upstreams %s, %d hosts intercepted, %d warnings)\n",
 		args[0], cfg.Version, len(cfg.Rules), nFaults, cfg.DefaultAction, cfg.Listen, cfg.Admin.Listen,
-		len(cfg.Simulate.Models), len(cfg.Warnings))
+		len(cfg.Simulate.Models), len(cfg.Providers), cfg.Upstreams, len(*cfg.Intercept.Hosts), len(cfg.Warnings))
 	return nil
 }
