@@ -23,10 +23,13 @@ test:
 	$(GO) test -race -count=1 -timeout 30m ./...
 
 # Go benchmarks beside the code, then the load benchmark against a bare
-# server (installs wrk if missing).
+# server, then forwarding and interception against other proxies
+# (installs wrk and hey if missing, toxiproxy-server into a temporary
+# directory if it is not on PATH).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	bench/run.sh
+	bench/forward.sh
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

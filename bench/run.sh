@@ -17,18 +17,9 @@ THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-5}
 RATE=${RATE:-150} # per connection, for the fixed-rate latency rows
 
-for tool in wrk hey; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "installing $tool…" >&2
-    (apt-get update -qq && apt-get install -y -qq "$tool") >/dev/null 2>&1 ||
-      sudo sh -c "apt-get update -qq && apt-get install -y -qq $tool" >/dev/null
-  fi
-done
-
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+need wrk hey
 
 go build -o "$work/llm-simulator" ./cmd/llm-simulator
 go build -o "$work/bare" ./bench/bare
@@ -52,38 +43,6 @@ start_bare() {
   bare=$(wait_for "$out" 's/^listening on //p')
 }
 
-# wait_for FILE SED-EXPR prints the first match once the file has one.
-wait_for() {
-  for _ in $(seq 400); do
-    local v
-    v=$(sed -n "$2" "$1" 2>/dev/null | head -1)
-    [ -n "$v" ] && { echo "$v"; return; }
-    sleep 0.05
-  done
-  echo "a server did not start:" >&2; cat "$1" >&2; exit 1
-}
-
-lua() { # body → a wrk script posting it
-  cat >"$work/post.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = [[$1]]
-LUA
-  echo "$work/post.lua"
-}
-
-# measure URL SCRIPT → "rps p50 p99 errors"
-measure() {
-  local out
-  out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$2" "$1")
-  local rps p50 p99 errs
-  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  errs=$(awk '/Non-2xx|Socket errors/ {s=s $0 "; "} END {print (s=="" ? "0" : s)}' <<<"$out")
-  echo "$rps $p50 $p99 $errs"
-}
-
 start_sim bench/config-fault.yaml; sim_rule=$sim
 start_sim
 chat='{"model":"gpt-4o","messages":[{"role":"system","content":"You are helpful."},{"role":"user","content":"Tell me a joke about proxies."}]}'
@@ -97,7 +56,6 @@ start_bare "$work/stream.txt" -headers "$work/stream.headers" -sse; bare_stream=
 # Each pair is measured ROUNDS times, alternating baseline and simulator,
 # and the medians are reported: on a shared machine a single run can be
 # off by half, but interleaving makes the noise hit both sides alike.
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # pair NAME URL_BASE URL_SIM SCRIPT → prints two rows (baseline, simulator)
 pair() {
@@ -110,7 +68,7 @@ pair() {
   local col
   for side in b s; do
     for col in 1 2 3; do
-      awk -v c=$col '{v=$c; if (v ~ /us$/) v=v/1000; else if (v ~ /ms$/) v=v+0; else if (v ~ /s$/) v=v*1000; print v}' "$work/$side" | median >"$work/$side.$col"
+      awk -v c=$col '{print $c}' "$work/$side" | ms | median >"$work/$side.$col"
     done
   done
   b_rps=$(cat "$work/b.1"); s_rps=$(cat "$work/s.1")

@@ -10,20 +10,37 @@
 // wire; Date, Content-Length and Transfer-Encoding are left to net/http.
 // With -sse the body is an event stream, written and flushed one event at
 // a time as the simulator does. It prints "listening on ADDR" when ready.
+//
+// With -tls it serves HTTPS (h2 or HTTP/1.1 by ALPN, as llm-simulator's
+// interception does) with a self-signed ECDSA P-256 certificate, the key
+// type of the simulator's leaves, generated at start and valid for
+// 127.0.0.1 and localhost; -cert writes that certificate to a file so
+// clients can trust it:
+//
+//	bare -listen 127.0.0.1:0 -body resp.bin -headers resp.headers -tls -cert bare.pem
 package main
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"flag"
 	"fmt"
 	"io"
 	"log"
+	"math/big"
 	"net"
 	"net/http"
 	_ "net/http/pprof"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func main() {
@@ -32,6 +49,8 @@ func main() {
 	headerFile := flag.String("headers", "", "file of response headers to send (curl -D format)")
 	sse := flag.Bool("sse", false, "the body is an event stream: flush per event")
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address, to compare profiles")
+	useTLS := flag.Bool("tls", false, "serve HTTPS with a self-signed certificate generated at start")
+	certOut := flag.String("cert", "", "with -tls, write the certificate (PEM) to this file")
 	flag.Parse()
 	if *pprofAddr != "" {
 		go func() { log.Println(http.ListenAndServe(*pprofAddr, nil)) }()
@@ -47,6 +66,11 @@ func main() {
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if *useTLS {
+		if ln, err = tlsListener(ln, *certOut); err != nil {
+			log.Fatal(err)
+		}
 	}
 	fmt.Println("listening on", ln.Addr())
 	var h http.HandlerFunc
@@ -73,6 +97,52 @@ func main() {
 		}
 	}
 	log.Fatal(http.Serve(ln, h))
+}
+
+// tlsListener wraps ln in TLS with a fresh self-signed certificate, which
+// it writes as PEM to certOut (when not empty) before returning, so the
+// file is there once "listening on" is printed. http.Serve speaks h2 on
+// the connections that negotiate it.
+func tlsListener(ln net.Listener, certOut string) (net.Listener, error) {
+	cert, err := selfSigned()
+	if err != nil {
+		return nil, err
+	}
+	if certOut != "" {
+		block := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]})
+		if err := os.WriteFile(certOut, block, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2", "http/1.1"}}
+	return tls.NewListener(ln, cfg), nil
+}
+
+// selfSigned is a certificate for 127.0.0.1 and localhost that is its own
+// issuer, so trusting it alone is enough; like httptest's, it is marked a
+// CA, which some verifiers want of a trust anchor.
+func selfSigned() (tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "bench/bare"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+		DNSNames:              []string{"localhost"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }
 
 // readHeaders reads "Name: value" lines, skipping the status line and the
