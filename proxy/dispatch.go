@@ -96,6 +96,7 @@ func (f *Front) prepareFaults(x *exchange, sim *simulate.Simulator, rule *rules.
 			// Token limits admit on the prompt; only they pay to count it.
 			x.fx.PromptTokens = simulate.EstimatePromptTokens(x.req.Provider, x.req.Path, x.req.Body)
 			x.fx.Model, x.fx.Stream, counted = x.mreq.Model(), x.mreq.Stream(), true
+			x.countTokens = true
 		}
 		if a, ok := in.Fault.(faults.Admitter); ok {
 			x.admitters = append(x.admitters, a)

@@ -33,6 +33,10 @@ type exchange struct {
 	pcg rand.PCG
 	rng rand.Rand
 
+	// countTokens is set when a fault counts the answer's tokens: only
+	// then does a forwarded answer's usage get read.
+	countTokens bool
+
 	admitters []faults.Admitter
 	stages    []faults.Stage
 }
@@ -59,6 +63,7 @@ func (x *exchange) release() {
 	x.fx = faults.Exchange{Abort: abort, Fired: x.fx.Fired[:0]}
 	x.out.Reset(nil)
 	x.head = headerStage{}
+	x.countTokens = false
 	clear(x.admitters)
 	clear(x.stages)
 	x.admitters, x.stages = x.admitters[:0], x.stages[:0]

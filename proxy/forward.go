@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -23,11 +24,7 @@ func (f *Front) forward(ctx context.Context, x *exchange, ups *Upstreams, out wi
 			Message: fmt.Sprintf("llm-simulator is offline (upstreams: deny): rule %q would forward this request to %s; nothing was sent.",
 				x.head.rule[0], dst)}, x.req.RequestID)
 	}
-	req, err := x.upstreamRequest(ctx, dst)
-	if err != nil {
-		return wire.WriteError(out, d, &wire.APIError{Status: http.StatusBadGateway, Message: err.Error()}, x.req.RequestID)
-	}
-	resp, err := tr.RoundTrip(req)
+	resp, err := tr.RoundTrip(x.upstreamRequest(ctx, dst))
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -80,18 +77,19 @@ func unwrapURLError(err error) error {
 // upstreamRequest is the request as the upstream should see it: the body
 // already read for matching, headers a reverse proxy passes on, and the
 // upstream's Host.
-func (x *exchange) upstreamRequest(ctx context.Context, dst *url.URL) (*http.Request, error) {
-	u := *dst
-	u.RawQuery = x.r.URL.RawQuery
+//
+// It is built field by field rather than by http.NewRequest, which would
+// format the URL only to parse it back.
+func (x *exchange) upstreamRequest(ctx context.Context, dst *url.URL) *http.Request {
+	dst.RawQuery = x.r.URL.RawQuery
 	body := x.req.Body
-	req, err := http.NewRequestWithContext(ctx, x.r.Method, u.String(), bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	if len(body) == 0 && x.r.ContentLength <= 0 {
-		req.Body, req.GetBody, req.ContentLength = http.NoBody, nil, 0
+	req := &http.Request{Method: x.r.Method, URL: dst, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: make(http.Header, len(x.r.Header)+3), Host: dst.Host, Body: http.NoBody}
+	if len(body) > 0 {
+		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
 	copyRequestHeader(req.Header, x.r.Header)
 	setForwarded(req.Header, x.r)
-	return req, nil
+	return req.WithContext(ctx)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +137,50 @@ rules:
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Fatalf("after an abort: %d (the slot leaked)", resp.StatusCode)
+	}
+}
+
+// A token rate limit counts the tokens a forwarded answer reports, in a
+// plain body and in a stream's usage chunk alike.
+func TestRateLimitCountsForwardedTokens(t *testing.T) {
+	up := newFakeUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		usage := `{"prompt_tokens":5,"completion_tokens":400,"total_tokens":405}`
+		if strings.Contains(string(body), `"stream":true`) {
+			w.Header().Set("Content-Type", "text/event-stream")
+			_, _ = io.WriteString(w, `data: {"choices":[],"usage":`+usage+"}\n\ndata: [DONE]\n\n")
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"object":"chat.completion","choices":[],"usage":`+usage+`}`)
+	})
+	s := newStack(t, `version: 1
+providers:
+  openai: {upstream: "{{openai}}", ca_file: "{{ca}}"}
+rules:
+  - name: limited
+    action: forward
+    faults: [{rate_limit: {tokens_per_minute: 10000}}]
+`, map[string]string{"openai": up.URL, "ca": up.caFile(t)})
+	remaining := func(body string) int {
+		t.Helper()
+		resp, err := http.Post(s.srv.URL+"/v1/chat/completions", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		n, err := strconv.Atoi(resp.Header.Get("X-Ratelimit-Remaining-Tokens"))
+		if err != nil {
+			t.Fatalf("remaining tokens %q", resp.Header.Get("X-Ratelimit-Remaining-Tokens"))
+		}
+		return n
+	}
+	plain := `{"model":"m","messages":[{"role":"user","content":"hi"}]}`
+	first := remaining(plain)
+	second := remaining(`{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}`)
+	third := remaining(plain)
+	if first-second < 400 || second-third < 400 {
+		t.Fatalf("remaining tokens %d, %d, %d: each answer's 400 completion tokens should count", first, second, third)
 	}
 }

@@ -36,9 +36,14 @@ func (f *Front) relay(ctx context.Context, x *exchange, resp *http.Response, out
 	if err := out.Send(wire.Event{Kind: wire.Head, Status: resp.StatusCode, Header: h, Stream: stream}); err != nil {
 		return err
 	}
-	var u usageScan
-	err := x.copyBody(resp.Body, out, sse, &u)
-	x.req.Usage.PromptTokens, x.req.Usage.CompletionTokens = u.prompt, u.completion
+	var u *usageScan
+	if x.countTokens {
+		u = new(usageScan)
+	}
+	err := x.copyBody(resp.Body, out, sse, u)
+	if u != nil {
+		x.req.Usage.PromptTokens, x.req.Usage.CompletionTokens = u.prompt, u.completion
+	}
 	var sinkErr errSink
 	switch {
 	case err == nil:

@@ -57,7 +57,7 @@ providers:
 	other := httptest.NewRequest("POST", "http://llm.internal:8000/v1/messages", nil)
 	groq := httptest.NewRequest("POST", "/groq/v1/chat/completions", nil)
 	cases := []struct {
-		r                                     *http.Request
+		r                                  *http.Request
 		provider, dialect, path, host, dst string
 	}{
 		{abs, "anthropic", "anthropic", "/v1/models", "api.anthropic.com", "https://api.anthropic.com/v1/models"},

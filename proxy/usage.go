@@ -9,7 +9,9 @@ import (
 
 // usageScan reads the token counts a forwarded answer reports, for the
 // rate limits that count tokens: from each event that mentions usage, or
-// from a plain body once it is complete.
+// from a plain body once it is complete. A nil scan reads nothing: most
+// requests have no fault that counts tokens, and scanning every body
+// costs a tenth of a forward.
 type usageScan struct {
 	prompt, completion int
 	kept               []byte
@@ -28,13 +30,13 @@ var usageKey = []byte(`"usage"`)
 var usagePaths = [][2]string{{"usage", ""}, {"message", "usage"}, {"response", "usage"}}
 
 func (u *usageScan) event(data []byte) {
-	if bytes.Contains(data, usageKey) {
+	if u != nil {
 		u.read(data)
 	}
 }
 
 func (u *usageScan) body(p []byte) {
-	if u.tooLong {
+	if u == nil || u.tooLong {
 		return
 	}
 	if len(u.kept)+len(p) > maxUsageBody {
@@ -45,12 +47,15 @@ func (u *usageScan) body(p []byte) {
 }
 
 func (u *usageScan) finishBody() {
-	if !u.tooLong && len(u.kept) > 0 {
+	if u != nil && !u.tooLong && len(u.kept) > 0 {
 		u.read(u.kept)
 	}
 }
 
 func (u *usageScan) read(doc []byte) {
+	if !bytes.Contains(doc, usageKey) {
+		return
+	}
 	for _, path := range usagePaths {
 		raw, ok := canon.Lookup(doc, path[0])
 		if ok && path[1] != "" {
