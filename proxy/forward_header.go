@@ -27,13 +27,16 @@ func copyRequestHeader(dst, src http.Header) {
 	}
 }
 
-// copyResponseHeader copies the upstream's headers for the client, less
-// hop-by-hop ones.
-func copyResponseHeader(dst, src http.Header) {
-	for k, v := range src {
-		if !skipHeader(k, src) {
-			dst[k] = v
+// dropHopByHop removes hop-by-hop headers from the upstream's response
+// headers, so they can go on to the client.
+func dropHopByHop(h http.Header) {
+	for _, name := range h["Connection"] {
+		for _, k := range strings.Split(name, ",") {
+			delete(h, textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(k)))
 		}
+	}
+	for _, k := range hopByHop {
+		delete(h, k)
 	}
 }
 

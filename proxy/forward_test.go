@@ -226,3 +226,12 @@ func TestIsEventStream(t *testing.T) {
 		}
 	}
 }
+
+func TestDropHopByHop(t *testing.T) {
+	h := http.Header{"Connection": {"X-Up-Hop, keep-alive"}, "X-Up-Hop": {"1"}, "Keep-Alive": {"timeout=5"},
+		"Transfer-Encoding": {"chunked"}, "Content-Type": {"application/json"}, "X-Request-Id": {"r"}}
+	dropHopByHop(h)
+	if len(h) != 2 || h.Get("Content-Type") == "" || h.Get("X-Request-Id") == "" {
+		t.Fatalf("left %v", h)
+	}
+}
