@@ -168,4 +168,5 @@ func (c *Config) applyDefaults() {
 			r.Enabled = &yes
 		}
 	}
+	c.applyCacheDefaults()
 }

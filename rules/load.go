@@ -19,6 +19,11 @@ type Options struct {
 	TemplateData any
 	// LookupEnv resolves ${NAME}. Nil means os.LookupEnv.
 	LookupEnv func(string) (string, bool)
+	// CassetteName checks a rule's cassette name; nil accepts any.
+	CassetteName func(string) error
+	// SecretHeader reports a header never stored, which therefore cannot
+	// key a recording; nil reports none.
+	SecretHeader func(string) bool
 }
 
 var (
@@ -97,6 +102,7 @@ func (c *Config) validate(root *yaml.Node, opts Options, e *errs) {
 		e.at(n, "runtime.gc_percent must be between 25 and 10000 (set GOGC=off in the environment to turn the collector off)")
 	}
 	c.validateForwarding(root, e)
+	c.validateCache(root, opts, e)
 	c.prepare(root, opts, e)
 	sim := lookupKey(root, "simulate")
 	if sim == nil {

@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"hash/fnv"
-	"strings"
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/faults"
@@ -13,7 +12,6 @@ import (
 // The actions a rule may take, and those this build serves.
 var (
 	actions          = []string{"simulate", "forward", "record", "replay", "replay_or_record"}
-	availableActions = []string{"simulate", "forward"}
 	finishReasons    = []string{"stop", "length", "tool_calls", "content_filter"}
 	stopReasons      = []string{"end_turn", "max_tokens", "stop_sequence", "tool_use", "refusal"}
 )
@@ -32,9 +30,6 @@ func (c *Config) prepare(root *yaml.Node, opts Options, e *errs) {
 	if n := lookupKey(root, "default_action"); n != nil {
 		c.checkAction(n, c.DefaultAction, "default_action", e)
 	}
-	if n := lookupKey(root, "cache"); n != nil {
-		c.warn(n, "cache has no effect in this build: recording and replay arrive later")
-	}
 	seqNode := lookupKey(root, "rules")
 	names := map[string]*yaml.Node{}
 	var catchAll string
@@ -43,7 +38,8 @@ func (c *Config) prepare(root *yaml.Node, opts Options, e *errs) {
 			break // decoding failed part-way; its errors are reported
 		}
 		spec, n := &c.Rules[i], seqNode.Content[i]
-		pr := preparedRule{rule: Rule{Name: spec.Name, Enabled: spec.Enabled == nil || *spec.Enabled, Action: spec.Action, Simulate: spec.Simulate}}
+		pr := preparedRule{rule: Rule{Name: spec.Name, Enabled: spec.Enabled == nil || *spec.Enabled, Action: spec.Action,
+			Simulate: spec.Simulate, Cassette: spec.Cassette}}
 		c.checkName(spec, n, names, e)
 		if a := lookupKey(n, "action"); a != nil {
 			c.checkAction(a, spec.Action, "action", e)
@@ -58,6 +54,7 @@ func (c *Config) prepare(root *yaml.Node, opts Options, e *errs) {
 		} else if pr.rule.Enabled && spec.Match.empty() {
 			catchAll = spec.Name
 		}
+		c.checkCassette(spec, n, opts, e)
 		c.prepareRespond(spec, n, &pr, e)
 		if spec.Simulate != nil {
 			spec.Simulate.validate(e, opts.TemplateData, "rules."+spec.Name+".simulate.", lookupKey(n, "simulate"))
@@ -80,11 +77,8 @@ func (c *Config) checkName(spec *RuleSpec, n *yaml.Node, names map[string]*yaml.
 }
 
 func (c *Config) checkAction(n *yaml.Node, action, what string, e *errs) {
-	switch {
-	case !contains(actions, action):
+	if !contains(actions, action) {
 		e.at(n, "%s %q is not one of %v", what, action, actions)
-	case !contains(availableActions, action):
-		e.at(n, "%s %q is not available in this build (only %s are)", what, action, strings.Join(availableActions, " and "))
 	}
 }
 

@@ -17,9 +17,13 @@ type RuleSpec struct {
 	Enabled *bool `yaml:"enabled"`
 	// Match is the requests the rule takes; empty matches every request.
 	Match MatchSpec `yaml:"match"`
-	// Action is simulate (default); forward, record, replay and
-	// replay_or_record arrive with forwarding and recording.
+	// Action is what answers: simulate (default), forward (to the
+	// provider's upstream), record (forward, and store the answer in a
+	// cassette), replay (answer from the cassettes) or replay_or_record
+	// (replay what was recorded, record what was not).
 	Action string `yaml:"action"`
+	// Cassette is how record and replay use the cassettes.
+	Cassette CassetteSpec `yaml:"cassette"`
 	// Respond scripts the simulated answer instead of generating one.
 	Respond *RespondSpec `yaml:"respond"`
 	// Simulate overrides the simulation settings for this rule's requests.

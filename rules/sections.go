@@ -52,14 +52,3 @@ type InterceptSpec struct {
 	// 1024.
 	LeafCache int `yaml:"leaf_cache"`
 }
-
-// CacheSpec is the recorded-response cache. Checked and kept; no effect in
-// this build.
-type CacheSpec struct {
-	// Dir holds the cassettes.
-	Dir string `yaml:"dir"`
-	// Entries bounds the bodies kept in memory.
-	Entries int `yaml:"entries"`
-	// MaxBytes bounds their size.
-	MaxBytes Size `yaml:"max_bytes"`
-}

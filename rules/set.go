@@ -39,6 +39,8 @@ type Rule struct {
 	RespondID string
 	// Simulate overrides the simulation settings; nil: the config's.
 	Simulate *ModelSpec
+	// Cassette is how record and replay use the cassettes, defaults filled.
+	Cassette CassetteSpec
 
 	match matcher
 	store *faults.Store // where the answer sequence counts
