@@ -36,9 +36,6 @@ func (f *Front) dispatch(ctx context.Context, x *exchange, sim *simulate.Simulat
 		action = rule.Action
 	}
 	f.prepareFaults(x, sim, rule)
-	if action == "forward" {
-		x.fx.Source = faults.Forwarded
-	}
 	x.head = headerStage{next: &x.out, fx: &x.fx, rule: [1]string{"default"}, debug: set == nil || set.DebugHeaders}
 	if rule != nil {
 		x.head.rule[0] = rule.Name
@@ -50,12 +47,27 @@ func (f *Front) dispatch(ctx context.Context, x *exchange, sim *simulate.Simulat
 			return err
 		}
 	}
+	src := f.decideSource(x, rule, action)
+	x.fx.Source = src.faultSource()
 	for i := len(x.stages) - 1; i >= 0; i-- {
 		sink = x.stages[i].Wrap(ctx, &x.fx, sink)
 	}
-	if action == "forward" {
+	switch src {
+	case fromUpstream:
+		if x.cass.record {
+			return f.forwardAndRecord(ctx, x, ups, sink)
+		}
 		return f.forward(ctx, x, ups, sink)
+	case fromCassette:
+		return f.replay(ctx, x, f.timingModel(x, sim, set, rule), sink)
+	case refused:
+		return wire.WriteError(sink, sim.Dialect(x.tgt.dialect), x.cass.why, x.req.RequestID)
 	}
+	return f.simulate(ctx, x, sim, set, rule, sink)
+}
+
+// simulate is the simulator source, behind the model's capacity limit.
+func (f *Front) simulate(ctx context.Context, x *exchange, sim *simulate.Simulator, set *rules.Set, rule *rules.Rule, sink wire.Sink) error {
 	f.prepareRequest(x, sim, set, rule)
 	if sim.Limited() {
 		release, answered, err := f.admitCapacity(ctx, x, sim, &x.head)
@@ -65,6 +77,20 @@ func (f *Front) dispatch(ctx context.Context, x *exchange, sim *simulate.Simulat
 		defer release()
 	}
 	return sim.Serve(ctx, &x.req, sink)
+}
+
+// timingModel is the simulation model a replay with simulated timing
+// draws from: the rule's own, else the one the config gives the model.
+func (f *Front) timingModel(x *exchange, sim *simulate.Simulator, set *rules.Set, rule *rules.Rule) *simulate.Model {
+	if x.cass.spec.Timing != "simulated" {
+		return nil
+	}
+	if rule != nil {
+		if m := f.ruleModel(set, sim, rule); m != nil {
+			return m
+		}
+	}
+	return sim.Resolve(x.mreq.Model())
 }
 
 // finish tells the faults how the response ended, so limiters release

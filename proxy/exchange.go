@@ -37,6 +37,8 @@ type exchange struct {
 	// then does a forwarded answer's usage get read.
 	countTokens bool
 
+	cass recording
+
 	admitters []faults.Admitter
 	stages    []faults.Stage
 }
@@ -64,6 +66,9 @@ func (x *exchange) release() {
 	x.out.Reset(nil)
 	x.head = headerStage{}
 	x.countTokens = false
+	h := x.cass.header
+	clear(h)
+	x.cass = recording{header: h}
 	clear(x.admitters)
 	clear(x.stages)
 	x.admitters, x.stages = x.admitters[:0], x.stages[:0]

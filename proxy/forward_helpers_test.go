@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/cassette"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/proxy/mitm"
 	"github.com/llm-simulator/llm-simulator/rules"
@@ -65,8 +66,9 @@ func (u *fakeUpstream) caFile(t *testing.T) string {
 }
 
 // newStack serves config, in which each "{{name}}" is replaced by
-// values[name] (an upstream's URL, its CA file).
-func newStack(t *testing.T, config string, values map[string]string) *stack {
+// values[name] (an upstream's URL, its CA file); each of tune may set the
+// front up before it serves.
+func newStack(t *testing.T, config string, values map[string]string, tune ...func(*Front)) *stack {
 	t.Helper()
 	for k, v := range values {
 		config = strings.ReplaceAll(config, "{{"+k+"}}", v)
@@ -83,7 +85,11 @@ func newStack(t *testing.T, config string, values map[string]string) *stack {
 	sc.Default = simulate.InstantModel()
 	live := new(rules.Live)
 	live.Store(cfg.RuleSet(faults.NewStore(), "test", time.Now()))
-	s := &stack{front: &Front{Sim: simulate.New(sc), Rules: live, Seed: 42, Upstreams: ups}}
+	store, err := cassette.Open(CassetteOptions(&cfg.Cache))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &stack{front: &Front{Sim: simulate.New(sc), Rules: live, Seed: 42, Upstreams: ups, Cassettes: store}}
 	if s.ca, err = mitm.LoadOrCreate(t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
@@ -99,6 +105,9 @@ func newStack(t *testing.T, config string, values map[string]string) *stack {
 		t.Fatal(err)
 	}
 	s.front.Intercept = in
+	for _, f := range tune {
+		f(s.front)
+	}
 	s.srv = httptest.NewServer(s.front)
 	t.Cleanup(func() { s.srv.Close(); _ = in.Server().Close() })
 	return s

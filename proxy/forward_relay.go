@@ -26,6 +26,10 @@ func (e errSink) Unwrap() error { return e.error }
 // off mid-body breaks the client's response off too, so the client sees
 // what the upstream did rather than a clean end.
 func (f *Front) relay(ctx context.Context, x *exchange, resp *http.Response, out wire.Sink) error {
+	if x.cass.recorder != nil {
+		x.cass.relayed = true
+		out = &recordTap{next: out, rec: x.cass.recorder, x: x}
+	}
 	h := resp.Header // ours to edit: it goes on as the head's, less hop-by-hop headers
 	dropHopByHop(h)
 	stream, sse := wire.NotStream, isEventStream(resp.Header.Get("Content-Type"))

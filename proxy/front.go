@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/cassette"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/canon"
 	"github.com/llm-simulator/llm-simulator/internal/clock"
@@ -45,6 +46,9 @@ type Front struct {
 	// Intercept, when set, terminates the TLS of CONNECT requests to its
 	// hosts; nil tunnels every CONNECT.
 	Intercept *Interceptor
+	// Cassettes hold the recordings record rules write and replay rules
+	// answer from; nil: every replay misses and nothing is recorded.
+	Cassettes *cassette.Store
 
 	sim     atomic.Pointer[simulate.Simulator]
 	ups     atomic.Pointer[Upstreams]

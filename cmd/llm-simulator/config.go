@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 
+	"github.com/llm-simulator/llm-simulator/cassette"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/simulate"
 )
@@ -13,8 +14,10 @@ import (
 //go:embed default.yaml
 var defaultConfig []byte
 
-// loadOptions checks templates against the data they will really see.
-var loadOptions = rules.Options{TemplateData: simulate.TemplateData{}}
+// loadOptions checks templates against the data they will really see,
+// and cassette names and key headers as the store will.
+var loadOptions = rules.Options{TemplateData: simulate.TemplateData{},
+	CassetteName: cassette.ValidName, SecretHeader: cassette.IsSecretHeader}
 
 // loadConfig reads the config file, or the embedded default, and applies
 // the command line's overrides.

@@ -5,10 +5,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"os"
 	"sync"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/cassette"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/proxy"
 	"github.com/llm-simulator/llm-simulator/rules"
@@ -51,6 +53,9 @@ func (r *reloader) apply(cfg *rules.Config, origin string) error {
 	if err != nil {
 		return err
 	}
+	if err := r.loadCassettes(cfg); err != nil {
+		return err
+	}
 	set := cfg.RuleSet(r.store, origin, time.Now())
 	r.front.SetUpstreams(ups)
 	r.ups = ups
@@ -65,6 +70,25 @@ func (r *reloader) apply(cfg *rules.Config, origin string) error {
 	for _, w := range cfg.Warnings {
 		r.log.Warn().Msg(w.Error())
 	}
+	return nil
+}
+
+// loadCassettes opens the cassettes at start and rescans them at each
+// reload, keeping the replay order and the counters.
+func (r *reloader) loadCassettes(cfg *rules.Config) error {
+	o := proxy.CassetteOptions(&cfg.Cache)
+	o.Log = r.log.With().Str("component", "cassette").Logger()
+	if r.front.Cassettes == nil {
+		store, err := cassette.Open(o)
+		if err != nil {
+			return fmt.Errorf("cache: %w", err)
+		}
+		r.front.Cassettes = store
+	} else if err := r.front.Cassettes.Reload(o); err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	st := r.front.Cassettes.Stats()
+	r.log.Info().Str("dir", cfg.Cache.Dir).Int("recordings", st.Recordings).Int("cassettes", st.Cassettes).Msg("cassettes loaded")
 	return nil
 }
 
