@@ -11,9 +11,9 @@ import (
 
 // The actions a rule may take, and those this build serves.
 var (
-	actions          = []string{"simulate", "forward", "record", "replay", "replay_or_record"}
-	finishReasons    = []string{"stop", "length", "tool_calls", "content_filter"}
-	stopReasons      = []string{"end_turn", "max_tokens", "stop_sequence", "tool_use", "refusal"}
+	actions       = []string{"simulate", "forward", "record", "replay", "replay_or_record"}
+	finishReasons = []string{"stop", "length", "tool_calls", "content_filter"}
+	stopReasons   = []string{"end_turn", "max_tokens", "stop_sequence", "tool_use", "refusal"}
 )
 
 // preparedRule is a rule checked and built, its faults not yet bound to a
