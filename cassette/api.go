@@ -12,24 +12,29 @@ import (
 // Options configure a Store.
 type Options struct {
 	// Dir is the root cassette; a named cassette is a subdirectory of it.
-	// Created on the first recording if it does not exist.
+	// Created on the first recording if it does not exist. Empty means no
+	// cassettes: every replay misses and every commit fails.
 	Dir string
 	// Entries bounds how many recordings' bodies are cached in memory.
+	// Zero means DefaultEntries; a negative value caches none.
 	Entries int
-	// MaxBytes bounds the cached bodies' total size.
+	// MaxBytes bounds the cached bodies' total size, as Recording.Size
+	// counts it. Zero means DefaultMaxBytes; a negative value caches none.
+	// A recording larger than the bound is read from its file each time.
 	MaxBytes int64
 	// Ignore names top-level request-body members left out of the key.
 	// Nil means DefaultIgnore; an empty non-nil slice ignores nothing.
 	Ignore []string
 	// KeyHeaders names request headers that are part of the key, e.g. a
 	// test id; their values are stored with the recording. A secret header
-	// (see IsSecretHeader) may not be one: the caller refuses it.
+	// (see IsSecretHeader) may not be one: the caller refuses it, and the
+	// store leaves it out of keys and files if it slips through.
 	KeyHeaders []string
 	// Redact names further response headers never stored, beside
 	// DefaultRedact and the hop-by-hop ones.
 	Redact []string
 	// Log receives one line per skipped file and debug lines for dropped
-	// recordings and misses.
+	// recordings and misses. The zero Logger discards them.
 	Log zerolog.Logger
 	// Now is the wall clock for recorded_at; nil means time.Now.
 	Now func() time.Time
@@ -123,8 +128,11 @@ type Miss struct {
 	// holds none for this provider.
 	Nearest string
 	// Differences name what sets the request apart from Nearest, most
-	// telling first, e.g. `model: "gpt-4o" vs "gpt-4o-mini"`,
-	// `messages[2].content differs`, `stream: true vs false`.
+	// telling first, the request's value before the recording's, e.g.
+	// `model: "gpt-4o" vs "gpt-4o-mini"`, `messages[2].content differs`,
+	// `stream: true vs false`; at most six, the last perhaps "and 3 more".
+	// When Nearest is "", it holds the one reason, e.g. "the cassette holds
+	// no recordings".
 	Differences []string
 }
 
