@@ -2,9 +2,8 @@ package cassette
 
 import (
 	"errors"
-	"time"
-
-	"github.com/llm-simulator/llm-simulator/wire"
+	"sync"
+	"sync/atomic"
 )
 
 // ErrIncomplete is Commit's answer for a response that never reached its
@@ -13,69 +12,91 @@ var ErrIncomplete = errors.New("cassette: the response did not complete")
 
 // Store is the cassettes on disk, their index and the body cache. It is
 // safe for concurrent use.
-type Store struct{}
+type Store struct {
+	// commits orders commits against Reload: commits share it, Reload
+	// holds it alone, so no recording is written while the directory is
+	// rescanned and then lost with the old index.
+	commits sync.RWMutex
+
+	// mu guards st, idx and cache: Reload replaces all three, a commit
+	// adds to idx. Replay holds it for reading while it looks up a key.
+	mu    sync.RWMutex
+	st    *settings
+	idx   *index
+	cache *bodyCache
+
+	order  replayOrder
+	misses missRing
+	count  counters
+}
+
+// counters are the Stats counters, atomics since every replay bumps one.
+type counters struct {
+	hits, misses, evictions, diskReads, committed, dropped, skipped atomic.Uint64
+}
 
 // Open loads every cassette under o.Dir (a missing directory is an empty
 // store). A file that cannot be read or parsed is skipped with one log
 // line naming it; only a directory that exists and cannot be read is an
 // error.
-func Open(o Options) (*Store, error) { return &Store{}, nil }
+func Open(o Options) (*Store, error) {
+	s := &Store{}
+	if err := s.Reload(o); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
 
 // Reload rescans the cassettes with o, keeping the counters and the
 // replay order. On error the store is unchanged.
-func (s *Store) Reload(o Options) error { return nil }
-
-// Dir is the root cassette's directory.
-func (s *Store) Dir() string { return "" }
-
-// Replay returns the recording for r's nth call in its cassette and scope
-// — n counted per key — or, when the cassette holds none for r's key, the
-// miss and its explanation (kept among the recent misses). An error means
-// the recording exists but could not be read back.
-func (s *Store) Replay(r *Request, scope string, after AfterLast) (*Recording, *Miss, error) {
-	return nil, &Miss{}, nil
+func (s *Store) Reload(o Options) error {
+	s.commits.Lock()
+	defer s.commits.Unlock()
+	st := newSettings(o)
+	l, err := scan(st, &s.count.evictions)
+	if err != nil {
+		return err
+	}
+	s.count.skipped.Add(uint64(l.skipped))
+	s.mu.Lock()
+	s.st, s.idx, s.cache = st, l.idx, l.cache
+	s.mu.Unlock()
+	return nil
 }
 
-// Explain says why r would miss, or reports a hit with a nil Miss,
-// without counting a call.
-func (s *Store) Explain(r *Request) *Miss { return nil }
+// Dir is the root cassette's directory.
+func (s *Store) Dir() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.st.dir
+}
 
 // Misses returns the recent misses, oldest first.
-func (s *Store) Misses() []Miss { return nil }
+func (s *Store) Misses() []Miss { return s.misses.list() }
 
 // ResetScope forgets the replay order of one scope in every cassette.
-func (s *Store) ResetScope(scope string) {}
+func (s *Store) ResetScope(scope string) { s.order.resetScope(scope) }
 
 // ResetAll forgets every replay order.
-func (s *Store) ResetAll() {}
+func (s *Store) ResetAll() { s.order.resetAll() }
 
 // Stats returns the counters.
-func (s *Store) Stats() Stats { return Stats{} }
-
-// Record starts recording the response to r; start is when the request
-// went upstream, from which the offsets are counted. r is copied, its
-// secrets left out.
-func (s *Store) Record(r *Request, start time.Time) *Recorder { return &Recorder{} }
-
-// Recorder collects one response as it streams.
-type Recorder struct{}
-
-// Observe records ev (Head, SSE, Chunk or End), which arrived at at. It
-// copies what it keeps.
-func (rec *Recorder) Observe(ev wire.Event, at time.Time) {}
-
-// Commit stores the recording — written atomically, indexed, cached —
-// and returns its file. A response whose End was not observed is dropped
-// with ErrIncomplete.
-func (rec *Recorder) Commit() (string, error) { return "", ErrIncomplete }
-
-// Discard drops the recording, logging reason at debug.
-func (rec *Recorder) Discard(reason string) {}
-
-// ValidName checks a cassette name from a request header or a rule.
-func ValidName(name string) error { return nil }
-
-// IsSecretHeader reports a header that is never stored.
-func IsSecretHeader(name string) bool { return false }
-
-func missString(m *Miss) string { return "" }
+func (s *Store) Stats() Stats {
+	s.mu.RLock()
+	cassettes, recordings, cache := s.idx.countCassettes(), s.idx.recordings, s.cache
+	s.mu.RUnlock()
+	entries, bytes := cache.stats()
+	return Stats{
+		Cassettes:     cassettes,
+		Recordings:    recordings,
+		CachedEntries: entries,
+		CachedBytes:   bytes,
+		Hits:          s.count.hits.Load(),
+		Misses:        s.count.misses.Load(),
+		Evictions:     s.count.evictions.Load(),
+		DiskReads:     s.count.diskReads.Load(),
+		Committed:     s.count.committed.Load(),
+		Dropped:       s.count.dropped.Load(),
+		Skipped:       s.count.skipped.Load(),
+	}
+}

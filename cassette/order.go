@@ -1,0 +1,60 @@
+package cassette
+
+import "sync"
+
+// orderKey names one sequence of replays: a key's calls in one cassette
+// and one scope.
+type orderKey struct {
+	cassette, scope string
+	key             uint64
+}
+
+// replayOrder counts the calls of each sequence, so the nth call gets the
+// nth recording. It outlives reloads: a test's position survives a
+// configuration change.
+type replayOrder struct {
+	mu    sync.Mutex // guards calls
+	calls map[orderKey]uint64
+}
+
+// next counts a call and returns its number, from 1.
+func (o *replayOrder) next(k orderKey) uint64 {
+	o.mu.Lock()
+	if o.calls == nil {
+		o.calls = map[orderKey]uint64{}
+	}
+	o.calls[k]++
+	n := o.calls[k]
+	o.mu.Unlock()
+	return n
+}
+
+func (o *replayOrder) resetScope(scope string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for k := range o.calls {
+		if k.scope == scope {
+			delete(o.calls, k)
+		}
+	}
+}
+
+func (o *replayOrder) resetAll() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	clear(o.calls)
+}
+
+// pick returns the recording for call n (from 1) of recs, which is not
+// empty.
+func pick(recs []*entry, n uint64, after AfterLast) *entry {
+	i := n - 1
+	if last := uint64(len(recs) - 1); i > last {
+		if after == Wrap {
+			i %= uint64(len(recs))
+		} else {
+			i = last
+		}
+	}
+	return recs[i]
+}
