@@ -85,14 +85,14 @@ func decodeResponse(path string, f *fileResponse) (*Recording, error) {
 	for i := range f.Events {
 		ev, err := decodeEvent(&f.Events[i])
 		if err != nil {
-			return nil, fmt.Errorf("event %d: %w", i, err)
+			return nil, fmt.Errorf("events[%d]: %w", i, err)
 		}
 		events = append(events, ev)
 	}
 	for i := range f.Chunks {
 		ev, err := decodeChunk(&f.Chunks[i])
 		if err != nil {
-			return nil, fmt.Errorf("chunk %d: %w", i, err)
+			return nil, fmt.Errorf("chunks[%d]: %w", i, err)
 		}
 		events = append(events, ev)
 	}
@@ -142,7 +142,7 @@ func parseEvent(raw []byte) (Event, error) {
 	case err != nil:
 		return Event{}, err
 	case n != 1 || len(p.Pending()) > 0:
-		return Event{}, fmt.Errorf("sse holds %d complete events and %d bytes more, want one event", n, len(p.Pending()))
+		return Event{}, fmt.Errorf("sse is not one complete event: %d events, %d bytes left over", n, len(p.Pending()))
 	}
 	return ev, nil
 }
