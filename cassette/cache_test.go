@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -124,5 +125,70 @@ func TestReadBackFailure(t *testing.T) {
 				t.Errorf("counted %d misses", st.Misses)
 			}
 		})
+	}
+}
+
+// The least recently replayed body goes first.
+func TestCacheEvictsLeastRecent(t *testing.T) {
+	s := open(t, Options{Dir: t.TempDir(), Entries: 3})
+	for i := range 3 {
+		record(t, s, numbered(i), plainBody("a"))
+	}
+	replay(t, s, numbered(0), "", RepeatLast) // 1 is now the least recent
+	record(t, s, numbered(3), plainBody("a"))
+	for _, i := range []int{0, 2, 3} {
+		replay(t, s, numbered(i), "", RepeatLast)
+	}
+	if st := s.Stats(); st.DiskReads != 0 {
+		t.Errorf("%d disk reads: a recently replayed body was evicted", st.DiskReads)
+	}
+	replay(t, s, numbered(1), "", RepeatLast)
+	if st := s.Stats(); st.DiskReads != 1 {
+		t.Errorf("%d disk reads, want 1: recording 1 should have been evicted", st.DiskReads)
+	}
+}
+
+// Replays, commits and reloads at once, with a cache small enough to
+// evict all the time: every recorded request still hits (run with -race).
+func TestConcurrentReplayCommitReload(t *testing.T) {
+	dir := t.TempDir()
+	o := Options{Dir: dir, Entries: 2}
+	s := open(t, o)
+	for i := range 4 {
+		record(t, s, numbered(i), plainBody("a"))
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				r := numbered(i % 4)
+				if _, miss, err := s.Replay(r, fmt.Sprint(g), Wrap); miss != nil || err != nil {
+					t.Errorf("replay: %v %v", miss, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for i := range 10 {
+			rec := s.Record(numbered(100+i), t0)
+			for j, ev := range plainBody("b") {
+				rec.Observe(ev, offsetTime(j))
+			}
+			if _, err := rec.Commit(); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	wg.Go(func() {
+		for range 5 {
+			if err := s.Reload(o); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	wg.Wait()
+	if st := s.Stats(); st.Recordings != 14 || st.CachedEntries > 2 {
+		t.Errorf("stats %+v: want 14 recordings, at most 2 cached", st)
 	}
 }

@@ -2,12 +2,13 @@ package cassette
 
 import (
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
 // entry is one recording file as the index knows it: enough to find it,
-// order it and explain a miss without reading it. It does not change once
-// indexed.
+// order it and explain a miss without reading it. Only its cached body
+// changes once it is indexed.
 type entry struct {
 	cassette   string
 	file       string
@@ -19,6 +20,12 @@ type entry struct {
 	method, provider, path string
 	stream                 bool
 	prints                 fingerprint
+
+	// body is the recording while the cache holds it; the cache sets it
+	// and clears it under its lock. moved is the cache's move count when
+	// the entry last went to the front of its list.
+	body  atomic.Pointer[Recording]
+	moved atomic.Uint64
 }
 
 // before orders the recordings of one key: by recorded_at, then by file

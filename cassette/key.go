@@ -50,18 +50,23 @@ func queryHash(q string) uint64 {
 }
 
 const (
-	seed  = 0x6c6c6d2d73696d21 // any odd constant; "llm-sim!"
-	prime = 1099511628211
+	seed  = 0x6c6c6d2d73696d21 // any constant; "llm-sim!"
+	prime = 1099511628211     // FNV's: odd, so the multiply loses nothing
 )
 
-// mixString folds s into h, FNV-1a style, then a terminator so that
-// ("ab", "c") and ("a", "bc") differ.
+// mixString folds s into h eight bytes at a time, then its length, so
+// that ("ab", "c") and ("a", "bc") differ.
 func mixString(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= prime
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		h = mix(h, uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
+			uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56)
 	}
-	return mix(h, uint64(len(s)))
+	var tail uint64
+	for j := len(s) - 1; j >= i; j-- {
+		tail = tail<<8 | uint64(s[j])
+	}
+	return mix(mix(h, tail), uint64(len(s)))
 }
 
 // mix folds v into h through splitmix64's finaliser.

@@ -1,6 +1,9 @@
 package cassette
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // orderKey names one sequence of replays: a key's calls in one cassette
 // and one scope.
@@ -13,19 +16,35 @@ type orderKey struct {
 // nth recording. It outlives reloads: a test's position survives a
 // configuration change.
 type replayOrder struct {
-	mu    sync.Mutex // guards calls
-	calls map[orderKey]uint64
+	// mu guards the map; the counters in it are atomics, so a call on a
+	// known sequence only reads the map and many replay at once.
+	mu    sync.RWMutex
+	calls map[orderKey]*atomic.Uint64
 }
 
 // next counts a call and returns its number, from 1.
 func (o *replayOrder) next(k orderKey) uint64 {
-	o.mu.Lock()
-	if o.calls == nil {
-		o.calls = map[orderKey]uint64{}
-	}
-	o.calls[k]++
+	o.mu.RLock()
 	n := o.calls[k]
-	o.mu.Unlock()
+	o.mu.RUnlock()
+	if n == nil {
+		n = o.add(k)
+	}
+	return n.Add(1)
+}
+
+// add returns k's counter, adding it if no other call just did.
+func (o *replayOrder) add(k orderKey) *atomic.Uint64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.calls == nil {
+		o.calls = map[orderKey]*atomic.Uint64{}
+	}
+	n := o.calls[k]
+	if n == nil {
+		n = new(atomic.Uint64)
+		o.calls[k] = n
+	}
 	return n
 }
 
