@@ -51,7 +51,7 @@ func queryHash(q string) uint64 {
 
 const (
 	seed  = 0x6c6c6d2d73696d21 // any constant; "llm-sim!"
-	prime = 1099511628211     // FNV's: odd, so the multiply loses nothing
+	prime = 1099511628211      // FNV's: odd, so the multiply loses nothing
 )
 
 // mixString folds s into h eight bytes at a time, then its length, so
