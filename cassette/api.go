@@ -63,9 +63,12 @@ type Request struct {
 	// Path is the API path, e.g. /v1/chat/completions.
 	Path string
 	// Query is the raw query, without '?'.
-	Query  string
+	Query string
+	// Header is the request's headers, keyed canonically as net/http
+	// keys them; only the KeyHeaders are read.
 	Header http.Header
-	Body   []byte
+	// Body is the whole request body.
+	Body []byte
 }
 
 // Recording is one recorded response, ready to replay. It is shared and
@@ -117,13 +120,16 @@ const (
 
 // Miss explains a request no recording matched.
 type Miss struct {
-	At       time.Time
+	// At is when the request missed, by Options.Now.
+	At time.Time
+	// Cassette, Scope, Method, Provider and Path are the request's.
 	Cassette string
 	Scope    string
 	Method   string
 	Provider string
 	Path     string
-	Stream   bool
+	// Stream is the request's stream flag.
+	Stream bool
 	// Nearest is the file of the closest recording, "" when the cassette
 	// holds none for this provider.
 	Nearest string
@@ -146,11 +152,11 @@ type Stats struct {
 	// Cached bodies and their bytes.
 	CachedEntries int
 	CachedBytes   int64
-	Hits          uint64
-	Misses        uint64
+	Hits          uint64 // replays that found a recording, cached or not
+	Misses        uint64 // replays that found none
 	Evictions     uint64 // bodies dropped from the cache to respect its bounds
-	DiskReads     uint64 // bodies read back after an eviction
+	DiskReads     uint64 // bodies read from their file on replay: evicted or too large to cache
 	Committed     uint64 // recordings written
-	Dropped       uint64 // recordings discarded: the response did not complete
-	Skipped       uint64 // files that could not be loaded
+	Dropped       uint64 // recordings discarded: incomplete, or their file could not be written
+	Skipped       uint64 // files that could not be loaded, counted at every scan
 }

@@ -21,4 +21,45 @@
 //
 // A miss keeps the nearest recording and the fields that differ, so a user
 // can see why a request did not replay.
+//
+// # Data path
+//
+//	record:  upstream events ──Observe──▶ Recorder ──Commit──▶ temp file ─link─▶ <dir>/<cassette>/<path>-<key>-<n>.json
+//	                                                    └──▶ index (key → files in order) + body cache
+//
+//	replay:  Request ──key──▶ index[cassette][key] ──nth call of (cassette, scope, key)──▶ entry
+//	                                  │ no key                                                  │
+//	                                  ▼                                                         ▼
+//	                 Miss: nearest by fingerprint,                      body cache ─ evicted? ─▶ read the file again
+//	                 differences from its file
+//
+// # Files
+//
+// One recording per file, pretty-printed so a diff shows what changed:
+//
+//	{
+//	  "version": 1,
+//	  "key": "3f9a0c12b4d1e5f6",
+//	  "recorded_at": "2026-03-01T12:00:00.123456Z",
+//	  "request": {
+//	    "method": "POST", "provider": "openai", "host": "api.openai.com",
+//	    "path": "/v1/chat/completions",
+//	    "body": {"model": "gpt-4o", "messages": [...], "stream": true}
+//	  },
+//	  "response": {
+//	    "status": 200,
+//	    "headers": {"Content-Type": ["text/event-stream; charset=utf-8"]},
+//	    "head_ms": 231.402,
+//	    "events": [
+//	      {"ms": 232.1, "sse": "data: {\"choices\":[...]}\n\n"},
+//	      {"ms": 1200.3, "sse": "data: [DONE]\n\n"}
+//	    ],
+//	    "end_ms": 1200.3
+//	  }
+//	}
+//
+// A body that is not an event stream is "chunks" of "text" (or "base64"
+// when not UTF-8). Offsets are milliseconds from the request's start, to
+// the microsecond. The key is only for people: loading recomputes it with
+// the current options, so a file may be edited or written by hand.
 package cassette

@@ -124,11 +124,14 @@ func storedResponseHeader(h http.Header, redact map[string]bool) http.Header {
 	for _, name := range hopByHop {
 		drop[name] = true
 	}
-	out := make(http.Header, len(h))
+	var out http.Header // nil when nothing is kept, as a loaded file gives it
 	for k, v := range h {
 		ck := textproto.CanonicalMIMEHeaderKey(k)
 		if drop[ck] || redact[ck] || IsSecretHeader(ck) || strings.HasPrefix(ck, "Proxy-") {
 			continue
+		}
+		if out == nil {
+			out = make(http.Header, len(h))
 		}
 		out[ck] = append(out[ck], v...)
 	}
