@@ -77,3 +77,16 @@ func BenchmarkCachedEntryMemory(b *testing.B) {
 	b.ReportMetric(heap, "heap-bytes/entry")
 	b.ReportMetric(estimate, "size-bytes/entry")
 }
+
+// BenchmarkLoad opens a cassette of 200 chat streams: the start-up cost
+// per recording file.
+func BenchmarkLoad(b *testing.B) {
+	const n = 200
+	dir := b.TempDir()
+	benchRequests(b, dir, n)
+	b.ReportAllocs()
+	for b.Loop() {
+		open(b, Options{Dir: dir})
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/file")
+}

@@ -5,7 +5,8 @@ package cassette
 // miss and its explanation (kept among the recent misses). An error means
 // the recording exists but could not be read back.
 //
-// A hit on a cached body takes two short locks and allocates nothing.
+// A hit on a cached body takes two read locks, rarely the cache's lock,
+// and allocates nothing.
 func (s *Store) Replay(r *Request, scope string, after AfterLast) (*Recording, *Miss, error) {
 	s.mu.RLock()
 	st, cache := s.st, s.cache

@@ -11,7 +11,7 @@ import (
 var ErrIncomplete = errors.New("cassette: the response did not complete")
 
 // Store is the cassettes on disk, their index and the body cache. It is
-// safe for concurrent use.
+// safe for concurrent use. Make one with Open.
 type Store struct {
 	// commits orders commits against Reload: commits share it, Reload
 	// holds it alone, so no recording is written while the directory is
