@@ -103,6 +103,9 @@ func (l *loaded) list(st *settings) ([]fileRef, error) {
 			return fs.SkipDir
 		case d.IsDir(), !strings.HasSuffix(name, ".json"), strings.HasPrefix(name, "."):
 			return nil
+		case !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0:
+			l.skip(st, path, errors.New("not a regular file")) // reading a FIFO would block the load
+			return nil
 		}
 		cassette := filepath.ToSlash(filepath.Dir(rel))
 		if cassette == "." {

@@ -27,6 +27,7 @@ func TestLoadSkipsBadFiles(t *testing.T) {
 		"truncated.json":         func(p string) error { return os.WriteFile(p, data[:len(data)/2], 0o644) },
 		"dir.json":               func(p string) error { return os.Mkdir(p, 0o755) },
 		"dangling.json":          func(p string) error { return os.Symlink(filepath.Join(dir, "nowhere"), p) },
+		"fifo.json":              mkfifo,
 		"suite/unknown-key.json": func(p string) error { return os.WriteFile(p, []byte(`{"version":1,"bogus":true}`), 0o644) },
 		"bad-sse.json": func(p string) error {
 			return os.WriteFile(p, []byte(strings.Replace(string(data), `data: [DONE]\n\n`, `data: [DONE]`, 1)), 0o644)

@@ -56,7 +56,7 @@ func (rec *Recorder) Observe(ev wire.Event, at time.Time) {
 	if rec.done || rec.sawEnd {
 		return
 	}
-	offset := at.Sub(rec.start)
+	offset := max(at.Sub(rec.start), 0) // a clock step back must not make the file unloadable
 	switch ev.Kind {
 	case wire.Head:
 		rec.sawHead = true
