@@ -51,14 +51,14 @@ func missString(m *Miss) string {
 	if m.Stream {
 		b.WriteString(", stream")
 	}
-	b.WriteString("): ")
+	b.WriteByte(')')
 	if m.Nearest != "" {
-		fmt.Fprintf(&b, "nearest is %s", m.Nearest)
-		if len(m.Differences) > 0 {
-			b.WriteString(": ")
-		}
+		fmt.Fprintf(&b, ": nearest is %s", m.Nearest)
 	}
-	b.WriteString(strings.Join(m.Differences, "; "))
+	if len(m.Differences) > 0 {
+		b.WriteString(": ")
+		b.WriteString(strings.Join(m.Differences, "; "))
+	}
 	return b.String()
 }
 
