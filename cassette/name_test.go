@@ -99,12 +99,3 @@ func TestPublicQuery(t *testing.T) {
 		}
 	}
 }
-
-// A Miss made by hand, with no explanation, is still one clean sentence.
-func TestMissStringBare(t *testing.T) {
-	m := &Miss{Method: "POST", Path: "/v1/messages", Provider: "anthropic", Scope: "t1"}
-	want := `no recording matched POST /v1/messages (anthropic, root cassette, scope "t1")`
-	if got := m.String(); got != want {
-		t.Errorf("String() = %s, want %s", got, want)
-	}
-}
