@@ -31,6 +31,7 @@ start_sim() { # [CONFIG]
   local log="$work/sim.$RANDOM.log"
   "$work/llm-simulator" --config "${1:-bench/config.yaml}" --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 \
     >/dev/null 2>"$log" &
+  sim_log=$log
   pids+=($!)
   sim=$(wait_for "$log" 's/.*"listen":"\([^"]*\)".*/\1/p')
 }
@@ -50,6 +51,14 @@ stream='{"model":"bench-stream","stream":true,"messages":[{"role":"user","conten
 curl -s -D "$work/chat.headers" "http://$sim/v1/chat/completions" -d "$chat" >"$work/chat.json"
 curl -s -D "$work/stream.headers" "http://$sim/v1/chat/completions" -d "$stream" >"$work/stream.txt"
 events=$(grep -c '^data: ' "$work/stream.txt")
+# The replaying simulator records each request from the simulating one on
+# its first call, then replays it.
+BENCH_UPSTREAM="http://$sim" BENCH_CASSETTES="$work/cassettes" start_sim bench/config-replay.yaml; sim_replay=$sim
+for body in "$chat" "$stream"; do
+  curl -s -o /dev/null "http://$sim_replay/v1/chat/completions" -d "$body"
+done
+recorded=$(find "$work/cassettes" -name '*.json' | wc -l)
+[ "$recorded" -eq 2 ] || { echo "replay: $recorded recordings, want 2" >&2; cat "$sim_log" >&2; exit 1; }
 start_bare "$work/chat.json" -headers "$work/chat.headers"; bare_chat=$bare
 start_bare "$work/stream.txt" -headers "$work/stream.headers" -sse; bare_stream=$bare
 
@@ -96,6 +105,11 @@ awk -v a="$s_rps" -v b="$b_rps" -v e="$events" -v r="$ratio" 'BEGIN {printf "eve
 # every request and fires a zero latency, against no rules at all.
 pair_labels=("llm-simulator, no rules" "llm-simulator, rule + fault")
 pair "chat JSON" "http://$sim/v1/chat/completions" "http://$sim_rule/v1/chat/completions" "$(lua "$chat")"
+
+# Replay hits against simulated answers of the same requests.
+pair_labels=("llm-simulator, simulate" "llm-simulator, replay hit")
+pair "chat JSON" "http://$sim/v1/chat/completions" "http://$sim_replay/v1/chat/completions" "$(lua "$chat")"
+pair "stream ($events ev)" "http://$sim/v1/chat/completions" "http://$sim_replay/v1/chat/completions" "$(lua "$stream")"
 
 # Latency at a fixed rate below saturation: a saturated closed-loop
 # generator measures its own queueing, not the server's tail.

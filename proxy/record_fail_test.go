@@ -36,11 +36,10 @@ func TestIncompleteAnswersAreNotRecorded(t *testing.T) {
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 			}
-			if files := cassetteFiles(t, dir); len(files) != 0 {
+			// The proxy may still be unwinding when the client sees the end.
+			waitFor(t, func() bool { return s.front.Cassettes.Stats().Dropped == 1 })
+			if files := cassetteFiles(t, dir); len(files) != 0 || s.front.Cassettes.Stats().Committed != 0 {
 				t.Fatalf("kept %v", files)
-			}
-			if st := s.front.Cassettes.Stats(); st.Dropped != 1 || st.Committed != 0 {
-				t.Fatalf("stats %+v", st)
 			}
 		})
 	}

@@ -9,7 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// The actions a rule may take, and those this build serves.
+// The actions a rule may take, and the choices of scripted answers.
 var (
 	actions       = []string{"simulate", "forward", "record", "replay", "replay_or_record"}
 	finishReasons = []string{"stop", "length", "tool_calls", "content_filter"}

@@ -3,6 +3,7 @@ package rules
 import (
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -198,7 +199,7 @@ func TestReadmeShowsTheContract(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"issue3-contract.yaml", "issue4-contract.yaml"} {
+	for _, name := range []string{"issue3-contract.yaml", "issue4-contract.yaml", "record-replay.yaml"} {
 		fixture, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			t.Fatal(err)
@@ -206,5 +207,27 @@ func TestReadmeShowsTheContract(t *testing.T) {
 		if !strings.Contains(string(readme), "```yaml\n"+string(fixture)+"```") {
 			t.Errorf("README.md does not show rules/testdata/%s as it is", name)
 		}
+	}
+}
+
+// The README's record-and-replay config loads, its cache beside the file
+// and the rule's cassette options filled with their defaults.
+func TestRecordReplayConfig(t *testing.T) {
+	cfg, err := Load("testdata/record-replay.yaml", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cfg.Cache
+	if c.Dir != filepath.Join("testdata", "cassettes") || c.Entries != 10000 || c.MaxBytes != 256<<20 ||
+		len(*c.Ignore) != 1 || (*c.Ignore)[0] != "user" {
+		t.Fatalf("cache %+v", c)
+	}
+	want := CassetteSpec{OnMiss: "error", Timing: "original", Speed: 1, AfterLast: "repeat"}
+	set := cfg.RuleSet(faults.NewStore(), "test", time.Now())
+	if got := set.Rules[0].Cassette; got != want || set.Rules[0].Action != "replay" {
+		t.Fatalf("rule %s cassette %+v, want %+v", set.Rules[0].Action, got, want)
+	}
+	if got := DefaultCassette("replay_or_record"); got.OnMiss != "" || got.Timing != "original" {
+		t.Fatalf("default cassette for replay_or_record %+v", got)
 	}
 }
