@@ -27,8 +27,21 @@ func BenchmarkFront(b *testing.B) {
 	benchFront(b, &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Seed: 42})
 }
 
-func benchFront(b *testing.B, f *Front) {
-	body := []byte(`{"model":"gpt-4o","messages":[{"role":"system","content":"You are helpful."},{"role":"user","content":"Tell me a joke about proxies."}]}`)
+// The benchmarks' requests: a chat call, and the same call streamed.
+const (
+	benchChat   = `{"model":"gpt-4o","messages":[{"role":"system","content":"You are helpful."},{"role":"user","content":"Tell me a joke about proxies."}]}`
+	benchStream = `{"model":"gpt-4o","stream":true,"messages":[{"role":"system","content":"You are helpful."},{"role":"user","content":"Tell me a joke about proxies."}]}`
+)
+
+// BenchmarkFrontStream is BenchmarkFront streamed: ten tokens, 14 events.
+func BenchmarkFrontStream(b *testing.B) {
+	benchFrontBody(b, &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Seed: 42}, benchStream)
+}
+
+func benchFront(b *testing.B, f *Front) { benchFrontBody(b, f, benchChat) }
+
+func benchFrontBody(b *testing.B, f *Front, request string) {
+	body := []byte(request)
 	req, _ := http.NewRequest("POST", "http://127.0.0.1/v1/chat/completions", nil)
 	req.URL.Scheme, req.URL.Host = "", "" // origin-form, as a server parses a base-URL request
 	rd := bytes.NewReader(body)
