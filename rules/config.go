@@ -1,6 +1,10 @@
 package rules
 
-import "time"
+import (
+	"path/filepath"
+	"strings"
+	"time"
+)
 
 // Config is the whole configuration file. Every field is optional unless
 // its comment says otherwise; zero values take the defaults in
@@ -24,6 +28,8 @@ type Config struct {
 	MaxRequestBody Size `yaml:"max_request_body"`
 	// Log configures logging.
 	Log LogConfig `yaml:"log"`
+	// Journal is the request journal the admin API serves.
+	Journal JournalConfig `yaml:"journal"`
 	// Runtime tunes the Go runtime.
 	Runtime RuntimeConfig `yaml:"runtime"`
 	// Reload says how the file is watched for changes.
@@ -67,9 +73,30 @@ type AdminConfig struct {
 	// Listen is the admin address. Default 127.0.0.1:9090; the
 	// --admin-listen flag overrides it.
 	Listen string `yaml:"listen"`
-	// Token, when set, is the bearer token admin calls must carry. Usually
-	// written "${LLMSIM_ADMIN_TOKEN:-}". Default none.
+	// Token is the bearer token admin calls must carry: every endpoint but
+	// /healthz asks for it when set, and it must be set when Listen is not
+	// a loopback address. Usually written "${LLMSIM_ADMIN_TOKEN:-}".
+	// Default none.
 	Token string `yaml:"token"`
+	// StateFile keeps the runtime changes made through the admin API —
+	// rule toggles, temporary faults — so a reload or an upgrade keeps
+	// them. Relative to the config file. Default: .NAME.state.json beside
+	// the config file NAME.yaml; with the embedded default config,
+	// <user config dir>/llm-simulator/state.json.
+	StateFile string `yaml:"state_file"`
+}
+
+// JournalConfig configures the request journal: the recent requests the
+// admin API lists, so a test can check what its app sent and got.
+type JournalConfig struct {
+	// Size is how many requests the journal keeps, oldest dropped first.
+	// Default 1000; -1 keeps none.
+	Size int `yaml:"size"`
+	// Bodies keeps request bodies (secrets are never kept, bodies or
+	// not). Default false.
+	Bodies bool `yaml:"bodies"`
+	// MaxBody bounds a kept body; longer ones are cut. Default 64KiB.
+	MaxBody Size `yaml:"max_body"`
 }
 
 // LogConfig configures logging.
@@ -83,6 +110,10 @@ type LogConfig struct {
 	// tens of thousands of requests per second a line each costs more than
 	// the request.
 	Access bool `yaml:"access"`
+	// Sample logs one access line in every Sample requests; errors (a
+	// status of 400 or more, or an incomplete response) are always
+	// logged. Default 1: every request.
+	Sample int `yaml:"sample"`
 }
 
 // ReloadConfig says how changes to the config file are picked up. A
@@ -119,6 +150,8 @@ const (
 	DefaultDrainTimeout   = 30 * time.Second
 	DefaultMaxRequestBody = 32 << 20
 	DefaultGCPercent      = 400
+	DefaultJournalSize    = 1000
+	DefaultJournalMaxBody = 64 << 10
 )
 
 func (c *Config) applyDefaults() {
@@ -127,6 +160,16 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Admin.Listen == "" {
 		c.Admin.Listen = DefaultAdminListen
+	}
+	c.Admin.StateFile = c.relative(cmpOr(c.Admin.StateFile, c.defaultStateFile()))
+	if c.Log.Sample == 0 {
+		c.Log.Sample = 1
+	}
+	if c.Journal.Size == 0 {
+		c.Journal.Size = DefaultJournalSize
+	}
+	if c.Journal.MaxBody == 0 {
+		c.Journal.MaxBody = DefaultJournalMaxBody
 	}
 	if c.DrainTimeout == 0 {
 		c.DrainTimeout = Duration(DefaultDrainTimeout)
@@ -169,4 +212,15 @@ func (c *Config) applyDefaults() {
 		}
 	}
 	c.applyCacheDefaults()
+}
+
+// defaultStateFile is where the admin API's runtime changes are kept when
+// the config does not say: beside the config file. A config with no file
+// (the embedded default) has none; the command picks one.
+func (c *Config) defaultStateFile() string {
+	if c.file == "" {
+		return ""
+	}
+	base := strings.TrimSuffix(filepath.Base(c.file), filepath.Ext(c.file))
+	return filepath.Join(filepath.Dir(c.file), "."+base+".state.json")
 }

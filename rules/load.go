@@ -101,6 +101,12 @@ func (c *Config) validate(root *yaml.Node, opts Options, e *errs) {
 	if n := lookupKey(root, "runtime", "gc_percent"); n != nil && (c.Runtime.GCPercent < 25 || c.Runtime.GCPercent > 10000) {
 		e.at(n, "runtime.gc_percent must be between 25 and 10000 (set GOGC=off in the environment to turn the collector off)")
 	}
+	if n := lookupKey(root, "log", "sample"); n != nil && c.Log.Sample < 1 {
+		e.at(n, "log.sample must be 1 or more: one access line in every N requests")
+	}
+	if n := lookupKey(root, "journal", "size"); n != nil && c.Journal.Size < -1 {
+		e.at(n, "journal.size must be -1 (keep none) or more")
+	}
 	c.validateForwarding(root, e)
 	c.validateCache(root, opts, e)
 	c.prepare(root, opts, e)

@@ -3,6 +3,8 @@ package main
 import (
 	_ "embed"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/llm-simulator/llm-simulator/cassette"
 	"github.com/llm-simulator/llm-simulator/rules"
@@ -48,6 +50,12 @@ func loadConfig(o *options) (*rules.Config, string, error) {
 	}
 	if o.caDir != "" {
 		cfg.Intercept.CADir = o.caDir
+	}
+	if cfg.Admin.StateFile == "" {
+		// The embedded config has no file to keep the state beside.
+		if dir, err := os.UserConfigDir(); err == nil {
+			cfg.Admin.StateFile = filepath.Join(dir, "llm-simulator", "state.json")
+		}
 	}
 	return cfg, source, nil
 }
