@@ -34,24 +34,35 @@ func publish(dir string, data []byte, name func(n int) string, n int) (string, e
 	for range maxTries {
 		final := filepath.Join(dir, name(n))
 		n++
-		err := link(tmp, final)
-		if err == nil {
+		switch placed, err := claim(tmp, final); {
+		case err != nil:
+			return "", err
+		case placed:
 			return final, nil
 		}
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		// No hard links here: check, then rename. Two commits could race
-		// between the two steps, which only a link rules out.
-		if _, err := os.Lstat(final); err == nil {
-			continue
-		}
-		if err := os.Rename(tmp, final); err != nil {
-			return "", fmt.Errorf("cassette: %w", err)
-		}
-		return final, nil
 	}
 	return "", fmt.Errorf("cassette: no free file name in %s after %d tries", dir, maxTries)
+}
+
+// claim gives the temporary file tmp the name final unless a file has it,
+// reporting whether it did.
+func claim(tmp, final string) (bool, error) {
+	err := link(tmp, final)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, fs.ErrExist):
+		return false, nil
+	}
+	// No hard links here: check, then rename. Two commits could race
+	// between the two steps, which only a link rules out.
+	if _, err := os.Lstat(final); err == nil {
+		return false, nil
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return false, fmt.Errorf("cassette: %w", err)
+	}
+	return true, nil
 }
 
 func writeTemp(dir string, data []byte) (string, error) {

@@ -21,6 +21,7 @@ type Store struct {
 	// mu guards st, idx and cache: Reload replaces all three, a commit
 	// adds to idx. Replay holds it for reading while it looks up a key.
 	mu    sync.RWMutex
+	opts  Options // as given, for Rescan
 	st    *settings
 	idx   *index
 	cache *bodyCache
@@ -59,7 +60,7 @@ func (s *Store) Reload(o Options) error {
 	}
 	s.count.skipped.Add(uint64(l.skipped))
 	s.mu.Lock()
-	s.st, s.idx, s.cache = st, l.idx, l.cache
+	s.opts, s.st, s.idx, s.cache = o, st, l.idx, l.cache
 	s.mu.Unlock()
 	return nil
 }
