@@ -121,25 +121,25 @@ const (
 // Miss explains a request no recording matched.
 type Miss struct {
 	// At is when the request missed, by Options.Now.
-	At time.Time
+	At time.Time `json:"at"`
 	// Cassette, Scope, Method, Provider and Path are the request's.
-	Cassette string
-	Scope    string
-	Method   string
-	Provider string
-	Path     string
+	Cassette string `json:"cassette"`
+	Scope    string `json:"scope"`
+	Method   string `json:"method"`
+	Provider string `json:"provider"`
+	Path     string `json:"path"`
 	// Stream is the request's stream flag.
-	Stream bool
+	Stream bool `json:"stream"`
 	// Nearest is the file of the closest recording, "" when the cassette
 	// holds none for this provider.
-	Nearest string
+	Nearest string `json:"nearest"`
 	// Differences name what sets the request apart from Nearest, most
 	// telling first, the request's value before the recording's, e.g.
 	// `model: "gpt-4o" vs "gpt-4o-mini"`, `messages[2].content differs`,
 	// `stream: true vs false`; at most six, the last perhaps "and 3 more".
 	// When Nearest is "", it holds the one reason, e.g. "the cassette holds
 	// no recordings".
-	Differences []string
+	Differences []string `json:"differences"`
 }
 
 // String is the miss as one sentence for an error message or a log line.
@@ -147,16 +147,16 @@ func (m *Miss) String() string { return missString(m) }
 
 // Stats are the store's counters, for metrics.
 type Stats struct {
-	Cassettes  int // cassettes holding at least one recording
-	Recordings int // recordings indexed
+	Cassettes  int `json:"cassettes"`  // cassettes holding at least one recording
+	Recordings int `json:"recordings"` // recordings indexed
 	// Cached bodies and their bytes.
-	CachedEntries int
-	CachedBytes   int64
-	Hits          uint64 // replays that found a recording, cached or not
-	Misses        uint64 // replays that found none
-	Evictions     uint64 // bodies dropped from the cache to respect its bounds
-	DiskReads     uint64 // bodies read from their file on replay: evicted or too large to cache
-	Committed     uint64 // recordings written
-	Dropped       uint64 // recordings discarded: incomplete, or their file could not be written
-	Skipped       uint64 // files that could not be loaded, counted at every scan
+	CachedEntries int    `json:"cached_entries"`
+	CachedBytes   int64  `json:"cached_bytes"`
+	Hits          uint64 `json:"hits"`       // replays that found a recording, cached or not
+	Misses        uint64 `json:"misses"`     // replays that found none
+	Evictions     uint64 `json:"evictions"`  // bodies dropped from the cache to respect its bounds
+	DiskReads     uint64 `json:"disk_reads"` // bodies read from their file on replay: evicted or too large to cache
+	Committed     uint64 `json:"committed"`  // recordings written
+	Dropped       uint64 `json:"dropped"`    // recordings discarded: incomplete, or their file could not be written
+	Skipped       uint64 `json:"skipped"`    // files that could not be loaded, counted at every scan
 }
