@@ -87,6 +87,10 @@ func (r *RateLimit) limits() [nLimits]int64 {
 
 // state is the buckets of the request's rule, scope and key.
 func (r *RateLimit) state(x *Exchange) *rateState {
-	create := func() any { return newRateState(r.limits()) }
+	create := func() any {
+		st := newRateState(r.limits())
+		st.clock = x.Clock
+		return st
+	}
 	return r.in.State(x, partKey(r.Key, x.Header), create).(*rateState)
 }

@@ -4,6 +4,8 @@ import (
 	"math/bits"
 	"sync"
 	"time"
+
+	"github.com/llm-simulator/llm-simulator/internal/clock"
 )
 
 // window is the period a rate limit's number is given for: providers
@@ -81,6 +83,9 @@ const (
 type rateState struct {
 	mu sync.Mutex // guards b: a request is admitted by all buckets at once or by none
 	b  [nLimits]bucket
+	// clock is the time of the requests that made the state, so that the
+	// admin API reads the buckets at the time they are filled by.
+	clock clock.Clock
 }
 
 func newRateState(limits [nLimits]int64) *rateState {

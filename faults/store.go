@@ -1,14 +1,22 @@
 package faults
 
-import "sync"
+import (
+	"slices"
+	"strings"
+	"sync"
+)
 
 // Store holds the state of every fault — gate counters, limiter windows,
 // queues — keyed by the fault's identity and the request's scope. It
 // outlives rule sets: a reload that keeps a rule's name and a fault's
 // config keeps its state.
 type Store struct {
-	mu    sync.RWMutex // guards state
+	mu    sync.RWMutex // guards state and owned
 	state map[stateKey]any
+	// owned are the fault-identity prefixes whose owner (the admin
+	// overlays' temporary faults) adds and drops them itself: Retain, which
+	// knows only the rule set, leaves them alone.
+	owned []string
 }
 
 // stateKey is a fault identity (rule, position, config) and a scope. A
@@ -41,12 +49,45 @@ func (s *Store) get(k stateKey, create func() any) any {
 }
 
 // Retain drops the state of every fault identity keep refuses: after a
-// reload, the faults that no longer exist.
+// reload, the faults that no longer exist. Identities under a prefix
+// given to Own are kept whatever keep says.
 func (s *Store) Retain(keep func(fault string) bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for k := range s.state {
-		if !keep(k.fault) {
+		if !keep(k.fault) && !s.ownedLocked(k.fault) {
+			delete(s.state, k)
+		}
+	}
+}
+
+// Own hands the fault identities starting with prefix to a caller that
+// drops their state itself (with Drop), when the faults go: the rule set
+// a reload retains knows nothing of them.
+func (s *Store) Own(prefix string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !slices.Contains(s.owned, prefix) {
+		s.owned = append(s.owned, prefix)
+	}
+}
+
+func (s *Store) ownedLocked(fault string) bool {
+	for _, p := range s.owned {
+		if strings.HasPrefix(fault, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Drop forgets every state of the fault identities drop accepts, in
+// every scope.
+func (s *Store) Drop(drop func(fault string) bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k := range s.state {
+		if drop(k.fault) {
 			delete(s.state, k)
 		}
 	}
