@@ -1,0 +1,38 @@
+package telemetry
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRecordJSON(t *testing.T) {
+	r := Record{Time: t0, RequestID: "chatcmpl-1", Method: "POST", Path: "/v1/chat/completions", Provider: "openai",
+		Model: "gpt-4o", Rule: "flaky", Action: "simulate", Source: "simulated", Stream: true,
+		Faults: []string{"latency"}, Status: 200, TTFB: 1500 * time.Microsecond, Duration: 2 * time.Second,
+		Bytes: 10, Events: 3, Complete: true, Retry: map[string]string{"x-stainless-retry-count": "1"}}
+	data, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"ttfb_ms":1.5`, `"duration_ms":2000`, `"request_id":"chatcmpl-1"`,
+		`"retry":{"x-stainless-retry-count":"1"}`, `"faults":["latency"]`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("%s lacks %s", data, want)
+		}
+	}
+	for _, absent := range []string{"TTFB", "Duration", `"body"`, `"scope"`} {
+		if strings.Contains(string(data), absent) {
+			t.Errorf("%s has %s", data, absent)
+		}
+	}
+	var back Record
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, r) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", back, r)
+	}
+}
