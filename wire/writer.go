@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"net/http"
+	"time"
 )
 
 // ErrEnded is returned for events sent after End.
@@ -37,6 +38,11 @@ type Writer struct {
 	bytes  int64 // body bytes written
 
 	buf []byte // SSE framing, reused across events and Resets
+
+	// Set by TimeFirstByte and OnStart for one response; Reset clears them.
+	now       func() time.Time
+	onStart   func()
+	firstByte time.Time
 }
 
 // NewWriter returns a Writer on rw.
@@ -117,9 +123,29 @@ func (w *Writer) head(ev Event) error {
 func (w *Writer) writeHeader() {
 	if !w.wroteHeader {
 		w.wroteHeader = true
+		if w.now != nil {
+			w.firstByte = w.now()
+		}
+		if w.onStart != nil {
+			w.onStart()
+		}
 		w.rw.WriteHeader(w.status)
 	}
 }
+
+// TimeFirstByte makes w read now as its status line goes out, for
+// FirstByte, until the next Reset. A func, so that a front that does not
+// ask pays no clock read.
+func (w *Writer) TimeFirstByte(now func() time.Time) { w.now = now }
+
+// OnStart makes w call f once, right before its status line goes out,
+// until the next Reset: a front counts the streams in flight with it.
+// f is called on the goroutine that sends the event.
+func (w *Writer) OnStart(f func()) { w.onStart = f }
+
+// FirstByte is when the status line went out: for a stream, with its
+// first event. Zero before then, or when TimeFirstByte was not called.
+func (w *Writer) FirstByte() time.Time { return w.firstByte }
 
 func (w *Writer) sse(ev Event) error {
 	w.writeHeader()
