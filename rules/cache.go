@@ -85,9 +85,6 @@ func (c *Config) applyCacheDefaults() {
 	for i, h := range c.Cache.KeyHeaders {
 		c.Cache.KeyHeaders[i] = http.CanonicalHeaderKey(h)
 	}
-	for i := range c.Rules {
-		c.Rules[i].Cassette.fill(c.Rules[i].Action)
-	}
 }
 
 // DefaultCassette is the cassette options of a request no rule takes when

@@ -201,6 +201,12 @@ func (c *Config) applyDefaults() {
 		c.DebugHeaders = &yes
 	}
 	c.applyProviderDefaults()
+	c.applyRuleDefaults()
+	c.applyCacheDefaults()
+}
+
+// applyRuleDefaults fills the rules' defaults, cassette options included.
+func (c *Config) applyRuleDefaults() {
 	for i := range c.Rules {
 		r := &c.Rules[i]
 		if r.Action == "" {
@@ -210,8 +216,8 @@ func (c *Config) applyDefaults() {
 			yes := true
 			r.Enabled = &yes
 		}
+		r.Cassette.fill(r.Action)
 	}
-	c.applyCacheDefaults()
 }
 
 // defaultStateFile is where the admin API's runtime changes are kept when

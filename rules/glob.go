@@ -68,3 +68,14 @@ func hasPrefix(s, p string) bool {
 	}
 	return len(s) >= n && s[n-1] == p[n-1] && s[:n] == p
 }
+
+// pattern is the glob as it was written.
+func (g glob) pattern() string {
+	switch g.kind {
+	case globPrefix:
+		return g.s + "*"
+	case globSuffix:
+		return "*" + g.s
+	}
+	return g.s
+}

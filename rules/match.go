@@ -201,3 +201,9 @@ func compileMatch(m *MatchSpec) (matcher, error) {
 	}
 	return c, nil
 }
+
+// holds is the whole match, provider and path included, which Set.Match
+// tests in its loop before it calls matches.
+func (m *matcher) holds(r *Request) bool {
+	return (m.provider == 0 || m.provider == providerCode(r.Provider)) && m.matches(r)
+}

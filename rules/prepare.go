@@ -30,7 +30,11 @@ func (c *Config) prepare(root *yaml.Node, opts Options, e *errs) {
 	if n := lookupKey(root, "default_action"); n != nil {
 		c.checkAction(n, c.DefaultAction, "default_action", e)
 	}
-	seqNode := lookupKey(root, "rules")
+	c.prepareRules(lookupKey(root, "rules"), opts, e)
+}
+
+// prepareRules checks and builds c.Rules, decoded from seqNode.
+func (c *Config) prepareRules(seqNode *yaml.Node, opts Options, e *errs) {
 	names := map[string]*yaml.Node{}
 	var catchAll string
 	for i := range c.Rules {
@@ -39,7 +43,7 @@ func (c *Config) prepare(root *yaml.Node, opts Options, e *errs) {
 		}
 		spec, n := &c.Rules[i], seqNode.Content[i]
 		pr := preparedRule{rule: Rule{Name: spec.Name, Enabled: spec.Enabled == nil || *spec.Enabled, Action: spec.Action,
-			Simulate: spec.Simulate, Cassette: spec.Cassette}}
+			Simulate: spec.Simulate, Cassette: spec.Cassette, Match: spec.Match}}
 		c.checkName(spec, n, names, e)
 		if a := lookupKey(n, "action"); a != nil {
 			c.checkAction(a, spec.Action, "action", e)
@@ -50,7 +54,7 @@ func (c *Config) prepare(root *yaml.Node, opts Options, e *errs) {
 			pr.rule.match = m
 		}
 		if catchAll != "" {
-			c.warn(n, "rule %q can never match: rule %q before it takes every request", spec.Name, catchAll)
+			c.warn(e, n, "rule %q can never match: rule %q before it takes every request", spec.Name, catchAll)
 		} else if pr.rule.Enabled && spec.Match.empty() {
 			catchAll = spec.Name
 		}
@@ -133,8 +137,9 @@ func (c *Config) prepareFaults(spec *RuleSpec, n *yaml.Node, pr *preparedRule, e
 	}
 }
 
-func (c *Config) warn(n *yaml.Node, format string, args ...any) {
-	c.Warnings = append(c.Warnings, &Error{File: c.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
+// warn notes a problem that does not stop the load, in the file e reads.
+func (c *Config) warn(e *errs, n *yaml.Node, format string, args ...any) {
+	c.Warnings = append(c.Warnings, &Error{File: e.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
 }
 
 func orNode(n, fallback *yaml.Node) *yaml.Node {
@@ -168,7 +173,7 @@ func (c *Config) RuleSet(store *faults.Store, origin string, now time.Time) *Set
 	s := &Set{DefaultAction: c.DefaultAction, DebugHeaders: c.DebugHeaders == nil || *c.DebugHeaders, Origin: origin, Loaded: now}
 	for _, pr := range c.prepared {
 		r := pr.rule
-		r.store = store
+		r.store, r.stats = store, newRuleStats()
 		for i, bf := range pr.faults {
 			r.Faults = append(r.Faults, faults.NewInstance(bf.fault, bf.gate, pr.ids[i], store))
 		}

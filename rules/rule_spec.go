@@ -36,24 +36,24 @@ type RuleSpec struct {
 // MatchSpec is a rule's predicates. All are optional and all must hold.
 type MatchSpec struct {
 	// Provider is openai or anthropic.
-	Provider string `yaml:"provider"`
+	Provider string `yaml:"provider" json:"provider,omitempty"`
 	// Host is a glob on the request's host, without port.
-	Host string `yaml:"host"`
+	Host string `yaml:"host" json:"host,omitempty"`
 	// Path is a glob on the API path, e.g. /v1/chat/completions.
-	Path string `yaml:"path"`
+	Path string `yaml:"path" json:"path,omitempty"`
 	// Method is an HTTP method, e.g. POST.
-	Method string `yaml:"method"`
+	Method string `yaml:"method" json:"method,omitempty"`
 	// Model is a glob on the body's "model".
-	Model string `yaml:"model"`
+	Model string `yaml:"model" json:"model,omitempty"`
 	// Stream matches streaming (true) or non-streaming (false) requests.
-	Stream *bool `yaml:"stream"`
+	Stream *bool `yaml:"stream" json:"stream,omitempty"`
 	// Headers maps header names to globs on their values.
-	Headers map[string]string `yaml:"headers"`
+	Headers map[string]string `yaml:"headers" json:"headers,omitempty"`
 	// Body maps dotted JSON paths (metadata.user_id) to a value or glob.
-	Body map[string]string `yaml:"body"`
+	Body map[string]string `yaml:"body" json:"body,omitempty"`
 	// Scope is the value of the request's x-llmsim-scope header: parallel
 	// tests each set their own, and get their own faults and state.
-	Scope string `yaml:"scope"`
+	Scope string `yaml:"scope" json:"scope,omitempty"`
 }
 
 // empty reports whether the spec matches every request.

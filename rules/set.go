@@ -2,7 +2,6 @@ package rules
 
 import (
 	"sort"
-	"sync/atomic"
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/faults"
@@ -22,13 +21,18 @@ type Set struct {
 
 	// matchers are the rules' matchers side by side, Rules[i]'s at i:
 	// matching walks them all, and a contiguous slice keeps that walk in
-	// cache.
+	// cache. Their enabled flags are the rules' with the toggles applied.
 	matchers []matcher
+	// overlays are the admin API's runtime changes this set was put in
+	// force with; nil: none.
+	overlays *Overlays
 }
 
 // Rule is a compiled rule.
 type Rule struct {
-	Name    string
+	Name string
+	// Enabled is what the config says; a toggle may override it in the
+	// set in force (Set.Enabled).
 	Enabled bool
 	Action  string
 	Faults  []*faults.Instance
@@ -41,9 +45,12 @@ type Rule struct {
 	Simulate *ModelSpec
 	// Cassette is how record and replay use the cassettes, defaults filled.
 	Cassette CassetteSpec
+	// Match is the rule's match as the config wrote it, for display.
+	Match MatchSpec
 
 	match matcher
 	store *faults.Store // where the answer sequence counts
+	stats *ruleStats    // nil for a rule not built by RuleSet
 }
 
 // Answer is a scripted answer.
@@ -111,17 +118,19 @@ func (s *Set) IDs() map[string]bool {
 	return ids
 }
 
-// Live holds the set in force. Requests load it once and keep that set to
-// their end, so a swap never changes a request's rules mid-way.
-type Live struct {
-	p atomic.Pointer[Set]
+// Enabled reports whether Rules[i] takes requests in this set: the
+// config's word, unless a toggle overrides it.
+func (s *Set) Enabled(i int) bool { return s.matchers[i].enabled }
+
+// Overlays are the runtime changes the set was put in force with, nil
+// when none (or s is nil): the front rolls their temporary faults beside
+// the rule's.
+func (s *Set) Overlays() *Overlays {
+	if s == nil {
+		return nil
+	}
+	return s.overlays
 }
-
-// Load returns the set in force.
-func (l *Live) Load() *Set { return l.p.Load() }
-
-// Store puts s in force.
-func (l *Live) Store(s *Set) { l.p.Store(s) }
 
 func sortedKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))
