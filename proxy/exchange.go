@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/llm-simulator/llm-simulator/faults"
+	"github.com/llm-simulator/llm-simulator/internal/telemetry"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/simulate"
 	"github.com/llm-simulator/llm-simulator/wire"
@@ -39,6 +40,19 @@ type exchange struct {
 
 	cass recording
 
+	// action is the rule's action, as the dispatcher chose it; for the
+	// request's record.
+	action string
+	// streaming is set when the Writer started an event stream counted as
+	// active in the metrics; the end of ServeHTTP counts it as ended.
+	streaming bool
+	// metrics is the front's, while the request is observed: the Writer's
+	// start hook counts streams there.
+	metrics *telemetry.Metrics
+	// onStart is x.started, bound once: the method value would allocate
+	// per request.
+	onStart func()
+
 	admitters []faults.Admitter
 	stages    []faults.Stage
 }
@@ -46,6 +60,7 @@ type exchange struct {
 var exchanges = sync.Pool{New: func() any {
 	x := new(exchange)
 	x.fx.Abort = x.abort // bound once: the method value would allocate per request
+	x.onStart = x.started
 	return x
 }}
 
@@ -53,8 +68,17 @@ func getExchange(w http.ResponseWriter, r *http.Request) *exchange {
 	x := exchanges.Get().(*exchange)
 	x.w, x.r = w, r
 	x.out.Reset(w)
+	x.fx.Source = sourceUndecided
 	return x
 }
+
+// sourceUndecided marks x.fx.Source until the dispatcher sets it, which it
+// does after the admitters: still there at the end, no source ran — a
+// fault answered in its place, or the request was refused before.
+const sourceUndecided faults.Source = 255
+
+// setAction notes the action the dispatcher chose, for the record.
+func (x *exchange) setAction(a string) { x.action = a }
 
 // release pools x, unless an outsized body grew its buffer: one 32 MiB
 // upload must not pin 32 MiB for good.
@@ -66,6 +90,7 @@ func (x *exchange) release() {
 	x.out.Reset(nil)
 	x.head = headerStage{}
 	x.countTokens = false
+	x.action, x.streaming, x.metrics = "", false, nil
 	h := x.cass.header
 	clear(h)
 	x.cass = recording{header: h}

@@ -12,6 +12,7 @@ import (
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/canon"
 	"github.com/llm-simulator/llm-simulator/internal/clock"
+	"github.com/llm-simulator/llm-simulator/internal/telemetry"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/simulate"
 	"github.com/llm-simulator/llm-simulator/wire"
@@ -37,8 +38,23 @@ type Front struct {
 	// Log receives errors and, when AccessLog is set, one line per
 	// request. The zero Logger discards.
 	Log zerolog.Logger
-	// AccessLog logs every request at info level.
+	// AccessLog logs requests at info level, one line each, as LogSample
+	// says. The line never carries a header or a body.
 	AccessLog bool
+	// LogSample logs one access line in every LogSample requests; errors
+	// (a status of 400 or more, or an incomplete response) are always
+	// logged. 1 or less: every request.
+	LogSample int
+
+	// Journal, when set, keeps a record of every request; nil keeps none.
+	Journal *telemetry.Journal
+	// JournalBodies keeps the request bodies in the journal.
+	JournalBodies bool
+	// JournalMaxBody cuts longer bodies kept in the journal. Zero means
+	// 64 KiB.
+	JournalMaxBody int
+	// Metrics, when set, counts every request; nil counts nothing.
+	Metrics *telemetry.Metrics
 
 	// Upstreams are where forwards go, until SetUpstreams replaces them;
 	// nil means the real OpenAI and Anthropic APIs.
@@ -56,6 +72,7 @@ type Front struct {
 	caps    capacities
 	occ     occurrences
 	tunnels tunnels
+	logSeq  atomic.Uint64 // requests considered for a sampled access line
 }
 
 // SetSimulator swaps the simulator (a reload changed its config);
@@ -94,19 +111,26 @@ var identitySkip = []string{"stream", "stream_options", "user"}
 
 // ServeHTTP implements http.Handler.
 func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var start time.Time
-	if f.AccessLog {
-		start = time.Now()
-	}
 	if r.Method == http.MethodConnect {
 		f.connect(w, r)
 		return
+	}
+	observed := f.observed()
+	var start time.Time
+	if observed {
+		start = time.Now()
 	}
 	ups := f.upstreams()
 	x := getExchange(w, r)
 	x.tgt = targetOf(r, ups)
 	provider, path := x.tgt.dialect, x.tgt.path
 	defer x.release()
+	if observed {
+		// Deferred before recoverPanic, so it runs after: it sees the 500
+		// a bug gets, and runs while an abort unwinds.
+		f.watch(x)
+		defer f.account(x, start)
+	}
 	sim := f.simulator()
 	defer f.recoverPanic(&x.out, sim, provider)
 
@@ -120,12 +144,6 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	err := f.dispatch(r.Context(), x, sim, ups)
 	if err != nil && !errors.Is(err, faults.ErrCut) && !isClientGone(r.Context(), err) {
 		f.Log.Error().Err(err).Str("path", r.URL.Path).Msg("response failed")
-	}
-	if f.AccessLog {
-		f.Log.Info().Str("provider", x.tgt.provider).Str("method", r.Method).Str("path", path).
-			Str("rule", x.head.rule[0]).Strs("faults", x.fx.Fired).
-			Int("status", x.out.Status()).Int64("bytes", x.out.Bytes()).Dur("duration", time.Since(start)).
-			Bool("complete", x.out.Ended()).Msg("request")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/faults"
+	"github.com/llm-simulator/llm-simulator/internal/telemetry"
 	"github.com/llm-simulator/llm-simulator/rules"
 
 	"github.com/llm-simulator/llm-simulator/simulate"
@@ -36,6 +37,23 @@ const (
 // BenchmarkFrontStream is BenchmarkFront streamed: ten tokens, 14 events.
 func BenchmarkFrontStream(b *testing.B) {
 	benchFrontBody(b, &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Seed: 42}, benchStream)
+}
+
+// BenchmarkFrontObserved is BenchmarkFront with a journal and metrics:
+// what recording every request costs.
+func BenchmarkFrontObserved(b *testing.B) {
+	benchFront(b, observed(&Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Seed: 42}))
+}
+
+// BenchmarkFrontObservedStream is BenchmarkFrontStream with a journal and
+// metrics: a stream also times its first byte and counts as active.
+func BenchmarkFrontObservedStream(b *testing.B) {
+	benchFrontBody(b, observed(&Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Seed: 42}), benchStream)
+}
+
+func observed(f *Front) *Front {
+	f.Journal, f.Metrics = telemetry.NewJournal(1000), telemetry.NewMetrics("bench")
+	return f
 }
 
 func benchFront(b *testing.B, f *Front) { benchFrontBody(b, f, benchChat) }
