@@ -4,9 +4,9 @@
 //
 //	proxy: end of ServeHTTP ─► Record ─┬─► Metrics.Observe ─► counters, histograms
 //	                                   └─► Journal.Add ─────► ring of the last N
-//	admin: GET /metrics ◄── Metrics.Handler (scrape; the cache, queue and
-//	                        rate-limit funcs run here, not per request)
-//	admin: GET /journal ◄── Journal.Query (oldest first; by scope, rule, time)
+//	admin: /metrics ◄── Metrics.Handler (a scrape; the cache, queue and
+//	                    rate-limit funcs run here, not per request)
+//	admin: journal  ◄── Journal.Query (oldest first; by scope, rule, time)
 //
 // Both ends of the hot path cost little: Observe resolves each label
 // tuple once and keeps the resolved counter and histograms, so a repeated

@@ -23,7 +23,8 @@ type Record struct {
 	Method string `json:"method"`
 	// Path is the API path, any provider prefix removed; never the query.
 	Path string `json:"path"`
-	// Host is the Host the request was sent with.
+	// Host is the host the request was meant for: the proxied host, or
+	// the provider's upstream host for a base-URL request.
 	Host string `json:"host,omitempty"`
 	// Provider is the config's provider name (openai, anthropic, …).
 	Provider string `json:"provider"`
