@@ -34,8 +34,10 @@ func (f *Front) dispatch(ctx context.Context, x *exchange, sim *simulate.Simulat
 	}
 	if rule != nil {
 		action = rule.Action
+		rule.CountMatch()
 	}
-	f.prepareFaults(x, sim, rule)
+	x.setAction(action)
+	f.prepareFaults(x, sim, set, rule)
 	x.head = headerStage{next: &x.out, fx: &x.fx, rule: [1]string{"default"}, debug: set == nil || set.DebugHeaders}
 	if rule != nil {
 		x.head.rule[0] = rule.Name
@@ -100,36 +102,49 @@ func (x *exchange) finish() {
 		PromptTokens: x.req.Usage.PromptTokens, CompletionTokens: x.req.Usage.CompletionTokens})
 }
 
-// prepareFaults fills the faults' view of the request and rolls each of
-// the rule's faults' gates, sorting the fired ones by where they act.
-func (f *Front) prepareFaults(x *exchange, sim *simulate.Simulator, rule *rules.Rule) {
+// prepareFaults fills the faults' view of the request and rolls the
+// gates of the rule's faults, then of the temporary faults that hold for
+// the request (which apply whichever rule, if any, takes it), sorting the
+// fired ones by where they act.
+func (f *Front) prepareFaults(x *exchange, sim *simulate.Simulator, set *rules.Set, rule *rules.Rule) {
 	x.pcg.Seed(x.req.Seed, faultStream)
 	x.rng = *randNew(&x.pcg)
 	x.req.RequestID = simulate.RequestID(x.req.Provider, x.req.Exchange)
 	x.fx.Dialect, x.fx.Provider, x.fx.Method, x.fx.Path = sim.Dialect(x.req.Provider), x.req.Provider, x.req.Method, x.req.Path
 	x.fx.Header, x.fx.RequestID, x.fx.Rand, x.fx.Clock = x.req.Header, x.req.RequestID, &x.rng, f.clock()
 	x.fx.Scope = x.mreq.Scope()
-	if rule == nil {
+	if rule != nil {
+		x.fx.Rule = rule.Name
+		for _, in := range rule.Faults {
+			x.roll(in, rule)
+		}
+	}
+	for _, in := range set.Overlays().FaultsFor(&x.mreq) {
+		x.roll(in, rule)
+	}
+}
+
+// roll counts the request against a fault's gate and, if it fires, counts
+// it on the rule (when one took the request) and files it as an admitter,
+// a stage or both.
+func (x *exchange) roll(in *faults.Instance, rule *rules.Rule) {
+	if !in.Fires(&x.fx) {
 		return
 	}
-	x.fx.Rule = rule.Name
-	counted := false
-	for _, in := range rule.Faults {
-		if !in.Fires(&x.fx) {
-			continue
-		}
-		if _, ok := in.Fault.(*faults.RateLimit); ok && !counted {
-			// Token limits admit on the prompt; only they pay to count it.
-			x.fx.PromptTokens = simulate.EstimatePromptTokens(x.req.Provider, x.req.Path, x.req.Body)
-			x.fx.Model, x.fx.Stream, counted = x.mreq.Model(), x.mreq.Stream(), true
-			x.countTokens = true
-		}
-		if a, ok := in.Fault.(faults.Admitter); ok {
-			x.admitters = append(x.admitters, a)
-		}
-		if s, ok := in.Fault.(faults.Stage); ok {
-			x.stages = append(x.stages, s)
-		}
+	if rule != nil {
+		rule.CountFault(in.Fault.Kind())
+	}
+	if _, ok := in.Fault.(*faults.RateLimit); ok && !x.countTokens {
+		// Token limits admit on the prompt; only they pay to count it.
+		x.fx.PromptTokens = simulate.EstimatePromptTokens(x.req.Provider, x.req.Path, x.req.Body)
+		x.fx.Model, x.fx.Stream = x.mreq.Model(), x.mreq.Stream()
+		x.countTokens = true
+	}
+	if a, ok := in.Fault.(faults.Admitter); ok {
+		x.admitters = append(x.admitters, a)
+	}
+	if s, ok := in.Fault.(faults.Stage); ok {
+		x.stages = append(x.stages, s)
 	}
 }
 

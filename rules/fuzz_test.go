@@ -33,7 +33,9 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// FuzzMatch runs random requests through a set exercising every predicate.
+// FuzzMatch runs random requests through a set exercising every
+// predicate; Explain names the rule Match takes, and a reason for every
+// rule before it.
 func FuzzMatch(f *testing.F) {
 	cfg, err := Parse("m.yaml", []byte(`version: 1
 rules:
@@ -50,6 +52,16 @@ rules:
 		h := http.Header{}
 		h.Set("X-Test", header)
 		h.Set(ScopeHeader, header)
-		set.Match(&Request{Provider: provider, Method: method, Path: path, Host: host, Header: h, Body: []byte(body)})
+		r := func() *Request {
+			return &Request{Provider: provider, Method: method, Path: path, Host: host, Header: h, Body: []byte(body)}
+		}
+		if name, ex := matchName(set, r()), set.Explain(r()); name != ex.Rule {
+			t.Fatalf("Match took %q, Explain says %q", name, ex.Rule)
+		}
+		for _, v := range set.Explain(r()).Rules {
+			if !v.Matched && v.Reason == "" {
+				t.Fatalf("rule %s turned the request away without a reason", v.Rule)
+			}
+		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -225,4 +226,47 @@ func TestAddFaultNeedsParseFault(t *testing.T) {
 	if _, err := o.AddFault(spec); err == nil {
 		t.Fatal("a fault without a ttl was added")
 	}
+}
+
+// The data plane reads the overlays while the admin API changes them.
+func TestOverlaysUnderConcurrentUse(t *testing.T) {
+	store := faults.NewStore()
+	o := NewOverlays(store, nil, "")
+	live := new(Live)
+	live.SetOverlays(o)
+	live.Store(mustSet(t, store, toggleRules))
+	done := make(chan struct{})
+	var readers sync.WaitGroup
+	for range 2 {
+		readers.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				r := scoped("t1", "gpt-4o")
+				set := live.Load()
+				if rule := set.Match(r); rule != nil {
+					rule.CountMatch()
+				}
+				for _, in := range set.Overlays().FaultsFor(r) {
+					fire(in, "t1")
+				}
+				set.Explain(scoped("t1", "gpt-4o"))
+			}
+		})
+	}
+	for i := range 50 {
+		tf := addFault(t, o, `{"faults":[{"error":{"status":500,"times":3}}],"ttl":"1h","scope":"t1"}`)
+		_ = o.SetEnabled("c", i%2 == 0)
+		live.Store(mustSet(t, store, toggleRules))
+		o.Faults()
+		if i%3 == 0 {
+			o.RemoveFault(tf.ID)
+		}
+	}
+	_ = o.Reset("", true)
+	close(done)
+	readers.Wait()
 }
