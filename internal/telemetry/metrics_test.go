@@ -1,8 +1,10 @@
 package telemetry
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -215,5 +217,36 @@ func TestMetricsSeparateRegistries(t *testing.T) {
 	a.Observe(streamRecord())
 	if find(scrape(t, b), "llmsim_requests_total", map[string]string{"rule": "flaky"}) != nil {
 		t.Error("b saw a's request")
+	}
+}
+
+// Concurrent first uses of many label tuples lose no count.
+func TestMetricsObserveConcurrent(t *testing.T) {
+	m := NewMetrics("dev")
+	const goroutines, rules, rounds = 8, 50, 20
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			for i := range rounds * rules {
+				m.Observe(&Record{Provider: "openai", Rule: fmt.Sprint("r", (i+g)%rules), Source: "simulated",
+					Status: 200, Faults: []string{"latency"}})
+			}
+		})
+	}
+	wg.Wait()
+	fams := scrape(t, m)
+	for i := range rules {
+		rule := fmt.Sprint("r", i)
+		if got := value(t, fams, "llmsim_requests_total", map[string]string{"rule": rule}); got != goroutines*rounds {
+			t.Errorf("%s: %v requests, want %d", rule, got, goroutines*rounds)
+		}
+		if got := value(t, fams, "llmsim_fault_injections_total", map[string]string{"rule": rule}); got != goroutines*rounds {
+			t.Errorf("%s: %v faults, want %d", rule, got, goroutines*rounds)
+		}
+	}
+	n := 0
+	m.byRequest.m.Range(func(any, any) bool { n++; return true })
+	if n != rules {
+		t.Errorf("%d tuples cached, want %d", n, rules)
 	}
 }
