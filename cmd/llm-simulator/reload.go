@@ -12,6 +12,7 @@ import (
 
 	"github.com/llm-simulator/llm-simulator/cassette"
 	"github.com/llm-simulator/llm-simulator/faults"
+	"github.com/llm-simulator/llm-simulator/internal/telemetry"
 	"github.com/llm-simulator/llm-simulator/proxy"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/simulate"
@@ -27,6 +28,11 @@ type reloader struct {
 	live  *rules.Live
 	store *faults.Store
 	ups   *proxy.Upstreams // in force
+
+	// The runtime state the admin API reads and resets.
+	overlays *rules.Overlays
+	journal  *telemetry.Journal
+	metrics  *telemetry.Metrics
 
 	mu     sync.Mutex // serializes reloads; guards loaded and digest
 	loaded *rules.Config
@@ -64,6 +70,9 @@ func (r *reloader) apply(cfg *rules.Config, origin string) error {
 		r.front.Intercept.SetHosts(hosts)
 	}
 	r.front.SetSimulator(simulate.New(proxy.SimulatorConfig(&cfg.Simulate)))
+	if r.journal != nil {
+		r.journal.Resize(cfg.Journal.Size)
+	}
 	r.live.Store(set)
 	ids := set.IDs()
 	r.store.Retain(func(id string) bool { return ids[id] })
@@ -93,9 +102,10 @@ func (r *reloader) loadCassettes(cfg *rules.Config) error {
 }
 
 // reload re-reads the file; a bad file leaves the set in force serving.
-func (r *reloader) reload(reason string) error {
+func (r *reloader) reload(reason string) (err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	defer func() { r.countReload(err) }()
 	r.digest = fileDigest(r.opts.config)
 	cfg, source, err := loadConfig(r.opts)
 	if err != nil {
@@ -124,6 +134,17 @@ func (r *reloader) reload(reason string) error {
 	r.loaded = cfg
 	r.log.Info().Str("reason", reason).Int("rules", len(cfg.Rules)).Msg("config reloaded")
 	return nil
+}
+
+func (r *reloader) countReload(err error) {
+	if r.metrics == nil {
+		return
+	}
+	outcome := "ok"
+	if err != nil {
+		outcome = "error"
+	}
+	r.metrics.Reload(outcome)
 }
 
 // watch polls the config file and reloads when its content changes, once

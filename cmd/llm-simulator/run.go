@@ -36,6 +36,8 @@ func run(ctx context.Context, args []string, io stdio) error {
 			return check(args[1:], io)
 		case "ca":
 			return caCommand(args[1:], io)
+		case "ctl":
+			return ctl(args[1:], io)
 		}
 	}
 	opts, err := parseFlags(args, io.err)

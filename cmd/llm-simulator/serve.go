@@ -30,6 +30,9 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 		return fmt.Errorf("cannot start with %s", source)
 	}
 	log := newLogger(cfg.Log, io.err)
+	if err := admin.CheckExposure(cfg.Admin.Listen, cfg.Admin.Token); err != nil {
+		return err
+	}
 	tuneRuntime(cfg.Runtime)
 	front := &proxy.Front{
 		Seed:      uint64(cfg.Seed),
@@ -44,15 +47,15 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 		}
 	}
 	rl := newReloader(o, log, front)
+	rl.observe(cfg)
 	if err := rl.apply(cfg, "file "+source); err != nil {
 		return fmt.Errorf("cannot start with %s: %w", source, err)
 	}
 	rl.loaded, rl.digest = cfg, fileDigest(o.config)
+	rl.measure()
 
 	health := &admin.Health{}
-	mux := http.NewServeMux()
-	health.Register(mux)
-	admin.RegisterPprof(mux)
+	adminHandler := rl.adminServer(cfg, health, log).Handler()
 
 	proxyLn, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -63,7 +66,7 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 		proxyLn.Close()
 		return fmt.Errorf("admin listener: %w", err)
 	}
-	servers := []*http.Server{proxySrv, newServer(mux, log)}
+	servers := []*http.Server{proxySrv, newServer(adminHandler, log)}
 	errc := make(chan error, 2)
 	for i, ln := range []net.Listener{proxyLn, adminLn} {
 		srv := servers[i]

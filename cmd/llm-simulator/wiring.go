@@ -1,0 +1,46 @@
+package main
+
+import (
+	"time"
+
+	"github.com/llm-simulator/llm-simulator/admin"
+	"github.com/llm-simulator/llm-simulator/internal/telemetry"
+	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/rs/zerolog"
+)
+
+// observe gives the front its request journal and metrics, and the
+// reloader the runtime overlays, before anything serves.
+func (r *reloader) observe(cfg *rules.Config) {
+	r.journal = telemetry.NewJournal(cfg.Journal.Size)
+	r.metrics = telemetry.NewMetrics(version)
+	f := r.front
+	f.Journal, f.Metrics = r.journal, r.metrics
+	f.JournalBodies, f.JournalMaxBody, f.LogSample = cfg.Journal.Bodies, int(cfg.Journal.MaxBody), cfg.Log.Sample
+	r.overlays = rules.NewOverlays(r.store, time.Now, cfg.Admin.StateFile)
+	if err := r.overlays.Load(); err != nil {
+		r.log.Error().Err(err).Msg("the runtime state file cannot be read; starting without its toggles and faults")
+	}
+	r.live.SetOverlays(r.overlays)
+}
+
+// measure registers the gauges read from the stores at each scrape; the
+// cassette store exists once the config is applied.
+func (r *reloader) measure() {
+	c := r.front.Cassettes
+	r.metrics.CacheFunc(func() telemetry.CacheStats {
+		st := c.Stats()
+		return telemetry.CacheStats{Hits: st.Hits, Misses: st.Misses, Evictions: st.Evictions, DiskReads: st.DiskReads,
+			Bytes: st.CachedBytes, Entries: st.CachedEntries, Recordings: st.Recordings}
+	})
+	r.metrics.QueueFunc(func() float64 { return float64(r.store.QueueDepth()) })
+	r.metrics.RateLimitFunc(r.store.RateLimitRemaining)
+}
+
+// adminServer is the admin API over the process's stores.
+func (r *reloader) adminServer(cfg *rules.Config, health *admin.Health, log zerolog.Logger) *admin.Server {
+	return &admin.Server{Token: cfg.Admin.Token, Health: health, Rules: r.live, Overlays: r.overlays,
+		Journal: r.journal, Metrics: r.metrics, Cassettes: r.front.Cassettes, Runtime: r,
+		Log: log.With().Str("component", "admin").Logger()}
+}
+
