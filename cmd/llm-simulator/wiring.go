@@ -43,4 +43,3 @@ func (r *reloader) adminServer(cfg *rules.Config, health *admin.Health, log zero
 		Journal: r.journal, Metrics: r.metrics, Cassettes: r.front.Cassettes, Runtime: r,
 		Log: log.With().Str("component", "admin").Logger()}
 }
-
