@@ -75,7 +75,7 @@ func (s *Set) Explain(r *Request) Explanation {
 		}
 	}
 	if o := s.overlays; o != nil {
-		for _, tf := range o.matching(r, *o.list.Load()) {
+		for _, tf := range o.matching(r, o.inForce()) {
 			for _, in := range tf.instances {
 				ex.Faults = append(ex.Faults, faultVerdict(in, "overlay "+tf.ID, scope))
 			}

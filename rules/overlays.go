@@ -156,7 +156,7 @@ func (o *Overlays) newID() string {
 }
 
 func (o *Overlays) find(id string) int {
-	for i, tf := range *o.list.Load() {
+	for i, tf := range o.inForce() {
 		if tf.ID == id {
 			return i
 		}
@@ -190,7 +190,7 @@ func (o *Overlays) RemoveFault(id string) bool {
 	if i < 0 {
 		return false
 	}
-	l := *o.list.Load()
+	l := o.inForce()
 	o.publishLocked(append(l[:i:i], l[i+1:]...))
 	o.dropState(func(tf string) bool { return tf == id })
 	_ = o.saveLocked()
@@ -199,17 +199,18 @@ func (o *Overlays) RemoveFault(id string) bool {
 
 // Reset drops overlays. all drops every toggle and every temporary fault;
 // otherwise the temporary faults limited to scope go ("" limits none: the
-// faults without a scope hold for every request, and stay). It does not
-// touch the faults' state: the store's ResetScope does.
+// faults without a scope hold for every request, and stay). The state of
+// the faults it drops goes with them; the rules' faults' state is the
+// store's to reset (Store.ResetScope).
 func (o *Overlays) Reset(scope string, all bool) error {
 	o.mu.Lock()
 	var keep []*tempFault
-	for _, tf := range *o.list.Load() {
+	for _, tf := range o.inForce() {
 		if !all && (scope == "" || tf.Scope != scope) {
 			keep = append(keep, tf)
 		}
 	}
-	gone := len(*o.list.Load()) - len(keep)
+	gone := len(o.inForce()) - len(keep)
 	o.publishLocked(keep)
 	o.dropState(func(id string) bool { return all || o.find(id) < 0 })
 	toggled := all && len(o.toggles) > 0
@@ -239,7 +240,7 @@ func (o *Overlays) Err() error {
 // unexpiredLocked is the list without the faults expired at now, whose
 // state it forgets. o.mu held.
 func (o *Overlays) unexpiredLocked(now time.Time) []*tempFault {
-	l := *o.list.Load()
+	l := o.inForce()
 	live := make([]*tempFault, 0, len(l)+1)
 	for _, tf := range l {
 		if now.Before(tf.Expires) {
@@ -294,10 +295,7 @@ func (o *Overlays) notify() {
 // unexpired at this very call and matching r. With no temporary fault it
 // costs one atomic load: no lock, no allocation.
 func (o *Overlays) FaultsFor(r *Request) []*faults.Instance {
-	if o == nil {
-		return nil
-	}
-	l := *o.list.Load()
+	l := o.inForce()
 	if len(l) == 0 {
 		return nil
 	}
@@ -306,6 +304,18 @@ func (o *Overlays) FaultsFor(r *Request) []*faults.Instance {
 		out = append(out, tf.instances...)
 	}
 	return out
+}
+
+// inForce is the list of temporary faults, some perhaps expired; none
+// for nil or zero Overlays.
+func (o *Overlays) inForce() []*tempFault {
+	if o == nil {
+		return nil
+	}
+	if p := o.list.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // matching is the faults of l in force for r now.

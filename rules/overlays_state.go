@@ -121,7 +121,7 @@ func (o *Overlays) saveLocked() error {
 	}
 	st := stateFile{Version: stateVersion, Toggles: o.toggles, Faults: []savedFault{}}
 	now := o.now()
-	for _, tf := range *o.list.Load() {
+	for _, tf := range o.inForce() {
 		if now.Before(tf.Expires) {
 			st.Faults = append(st.Faults, savedFault{ID: tf.ID, Match: tf.Match, Faults: tf.Faults, Scope: tf.Scope, Expires: tf.Expires})
 		}
@@ -164,5 +164,18 @@ func writeAtomic(path string, data []byte) (err error) {
 	if err = f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), path)
+	if err = os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes a rename in dir durable where the system allows it; a
+// failure only means the rename may be lost in a crash, as without it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
 }
