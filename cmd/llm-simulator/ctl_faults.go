@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"net/url"
 	"strings"
+	"time"
 )
 
 const faultAddUsage = `fault add [--match KEY=VALUE]... [--scope S] [--ttl 5m]
@@ -160,10 +162,17 @@ func (c *ctlClient) listFaults() error {
 	for _, f := range v.Faults {
 		var faults []string
 		for _, raw := range f.Faults {
-			faults = append(faults, string(raw))
+			var b bytes.Buffer
+			if json.Compact(&b, raw) == nil {
+				faults = append(faults, b.String())
+			}
 		}
 		match, _ := json.Marshal(f.Match)
-		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%s\n", f.ID, orDash(f.Scope), f.Left, strings.Join(faults, " "), match)
+		left := f.Left
+		if d, err := time.ParseDuration(left); err == nil {
+			left = d.Round(100 * time.Millisecond).String()
+		}
+		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%s\n", f.ID, orDash(f.Scope), left, strings.Join(faults, " "), match)
 	}
 	return t.Flush()
 }
