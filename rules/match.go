@@ -65,8 +65,12 @@ func providerCode(p string) uint8 {
 	case "":
 		return 0
 	}
-	return 255
+	return otherProvider
 }
+
+// otherProvider is the code of every provider but openai and anthropic;
+// the matcher then compares names.
+const otherProvider = 255
 
 // Scope is the request's scope, "" when it has none.
 func (r *Request) Scope() string { return r.Header.Get(ScopeHeader) }
@@ -101,6 +105,9 @@ type matcher struct {
 	model    glob
 	headers  []headerMatch
 	body     []bodyMatch
+	// providerName is the provider when its code is otherProvider: every
+	// configured provider beyond the two known ones shares that code.
+	providerName string
 }
 
 type headerMatch struct {
@@ -116,8 +123,8 @@ type bodyMatch struct {
 }
 
 func (m *matcher) matches(r *Request) bool {
-	// Set.Match has tested the provider and a plain path already.
-	if m.method != "" && m.method != r.Method {
+	// Set.Match has tested the provider code and a plain path already.
+	if (m.provider == otherProvider && m.providerName != r.Provider) || (m.method != "" && m.method != r.Method) {
 		return false
 	}
 	if (m.hasScope && m.scope != r.Scope()) || !m.path.match(r.Path) || (m.host.kind != globAny && !m.host.match(r.Host)) {
@@ -168,7 +175,7 @@ func compileGlobField(field, pattern string) (glob, error) {
 }
 
 func compileMatch(m *MatchSpec) (matcher, error) {
-	c := matcher{provider: providerCode(m.Provider), method: strings.ToUpper(m.Method), scope: m.Scope, hasScope: m.Scope != "", stream: -1}
+	c := matcher{provider: providerCode(m.Provider), providerName: m.Provider, method: strings.ToUpper(m.Method), scope: m.Scope, hasScope: m.Scope != "", stream: -1}
 	if m.Stream != nil {
 		c.stream = 0
 		if *m.Stream {

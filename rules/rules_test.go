@@ -61,9 +61,13 @@ func req(provider, method, path, body string, header map[string]string) *Request
 
 func TestMatching(t *testing.T) {
 	cfg, err := Parse("m.yaml", []byte(`version: 1
+providers:
+  mistral: {upstream: "https://api.mistral.ai", dialect: openai}
+  groq: {upstream: "https://api.groq.com/openai", dialect: openai}
 rules:
   - {name: off, enabled: false}
   - {name: anthropic-stream, match: {provider: anthropic, stream: true}}
+  - {name: mistral-only, match: {provider: mistral}}
   - {name: scoped, match: {scope: t1}}
   - {name: header, match: {headers: {x-test: "chaos-*"}}}
   - {name: body, match: {body: {metadata.user_id: "u-*", n: "2"}}}
@@ -81,6 +85,8 @@ rules:
 	}{
 		{req("anthropic", "POST", "/v1/messages", `{"stream":true}`, nil), "anthropic-stream"},
 		{req("anthropic", "POST", "/v1/messages", `{"stream":false}`, nil), "any"},
+		{req("mistral", "POST", "/v1/chat/completions", `{}`, nil), "mistral-only"},
+		{req("groq", "POST", "/v1/chat/completions", `{}`, nil), "any"},
 		{req("openai", "POST", "/v1/x", `{}`, map[string]string{"X-Llmsim-Scope": "t1"}), "scoped"},
 		{req("openai", "POST", "/v1/x", `{}`, map[string]string{"x-test": "chaos-7"}), "header"},
 		{req("openai", "POST", "/v1/x", `{}`, map[string]string{"x-test": "calm"}), "any"},
