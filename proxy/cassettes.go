@@ -34,8 +34,9 @@ type recording struct {
 	why    *wire.APIError      // refused: the answer
 	header http.Header         // a replay's head, reused across requests
 
-	recorder *cassette.Recorder // set while recording
-	relayed  bool               // the upstream answered and the relay ran
+	recorder  *cassette.Recorder // set while recording
+	relayed   bool               // the upstream answered and the relay ran
+	committed bool               // the recording was committed or discarded
 }
 
 // decideSource turns the action into a source, looking the request up in

@@ -28,7 +28,7 @@ func (e errSink) Unwrap() error { return e.error }
 func (f *Front) relay(ctx context.Context, x *exchange, resp *http.Response, out wire.Sink) error {
 	if x.cass.recorder != nil {
 		x.cass.relayed = true
-		out = &recordTap{next: out, rec: x.cass.recorder, x: x}
+		out = &recordTap{next: out, f: f, x: x}
 	}
 	h := resp.Header // ours to edit: it goes on as the head's, less hop-by-hop headers
 	dropHopByHop(h)

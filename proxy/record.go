@@ -11,59 +11,69 @@ import (
 
 // recordTap hands every event the upstream sends to the recorder before
 // the faults see it, so a recording holds what the provider said, not
-// what a fault made of it.
+// what a fault made of it. It commits the recording when the upstream's
+// answer ends, before the end goes on to the client: a client that calls
+// again as soon as it has its answer finds the recording there.
 type recordTap struct {
 	next wire.Sink
-	rec  *cassette.Recorder
+	f    *Front
 	x    *exchange
 }
 
 func (t *recordTap) Send(ev wire.Event) error {
-	t.rec.Observe(ev, t.x.fx.Clock.Now())
+	c := &t.x.cass
+	c.recorder.Observe(ev, t.x.fx.Clock.Now())
+	if ev.Kind == wire.End {
+		t.f.commit(t.x)
+	}
 	return t.next.Send(ev)
 }
 
-// forwardAndRecord forwards the request and records the answer; the
-// recording is kept only when the answer reached the client whole.
-// Anything that cut it short — the client gone, the upstream breaking
-// off, a fault ending the stream — drops it.
-func (f *Front) forwardAndRecord(ctx context.Context, x *exchange, ups *Upstreams, out wire.Sink) (err error) {
+// forwardAndRecord forwards the request and records the answer. Only an
+// answer the upstream completed and every fault let through to its end is
+// kept; anything that cut it short — the client gone, the upstream
+// breaking off, a fault ending the stream, an error of ours in the
+// upstream's place — drops it.
+func (f *Front) forwardAndRecord(ctx context.Context, x *exchange, ups *Upstreams, out wire.Sink) error {
 	if f.Cassettes == nil {
 		return f.forward(ctx, x, ups, out)
 	}
-	rec := f.Cassettes.Record(&x.cass.req, x.fx.Clock.Now())
-	x.cass.recorder = rec // the relay taps the upstream's answer, not our own errors
-	done := false
+	x.cass.recorder = f.Cassettes.Record(&x.cass.req, x.fx.Clock.Now()) // the relay taps the upstream's answer
 	defer func() {
-		if !done { // an abort unwinds through here
-			rec.Discard("the connection was aborted")
+		if !x.cass.committed { // an abort unwinds through here too
+			x.cass.recorder.Discard("the connection was aborted")
 		}
 	}()
-	err = f.forward(ctx, x, ups, out)
-	done = true
-	switch {
-	case err != nil:
-		rec.Discard(discardReason(ctx, err))
-	case !x.cass.relayed:
-		rec.Discard("the upstream did not answer")
-	case !x.out.Ended():
-		rec.Discard("the response did not reach its end")
-	default:
-		if file, cerr := rec.Commit(); cerr != nil && !errors.Is(cerr, cassette.ErrIncomplete) {
-			f.Log.Warn().Err(cerr).Msg("a recording could not be stored")
-		} else if cerr == nil {
-			f.Log.Debug().Str("file", file).Str("path", x.tgt.path).Msg("recorded")
-		}
+	err := f.forward(ctx, x, ups, out)
+	if !x.cass.committed {
+		x.cass.recorder.Discard(discardReason(ctx, x, err))
+		x.cass.committed = true // discarded: nothing left to do
 	}
 	return err
 }
 
-func discardReason(ctx context.Context, err error) string {
+// commit stores the recording once the upstream's answer has ended.
+func (f *Front) commit(x *exchange) {
+	x.cass.committed = true
+	file, err := x.cass.recorder.Commit()
 	switch {
+	case err == nil:
+		f.Log.Debug().Str("file", file).Str("path", x.tgt.path).Msg("recorded")
+	case !errors.Is(err, cassette.ErrIncomplete):
+		f.Log.Warn().Err(err).Msg("a recording could not be stored")
+	}
+}
+
+func discardReason(ctx context.Context, x *exchange, err error) string {
+	switch {
+	case !x.cass.relayed:
+		return "the upstream did not answer"
 	case ctx.Err() != nil:
 		return "the client went away"
 	case errors.Is(err, faults.ErrCut):
 		return "a fault cut the response short"
+	case err != nil:
+		return "the response failed: " + err.Error()
 	}
-	return "the response failed: " + err.Error()
+	return "the response did not reach its end"
 }
