@@ -174,3 +174,45 @@ func strs(v any) []string {
 	}
 	return s
 }
+
+// The endpoints the other tests do not reach: clearing the journal per
+// scope, purging the cache, explaining a replay miss, and what a wrong
+// call gets.
+func TestAdminRemainingEndpoints(t *testing.T) {
+	dir := t.TempDir()
+	tape := "  - name: tape\n    match: {model: \"tape-*\"}\n    action: replay\n  - name: rest\n"
+	config := strings.Replace(adminRules, "  - name: rest\n", tape, 1) + "cache: {dir: " + dir + "}\n"
+	proxyAddr, adminAddr, _ := startServe(t, writeConfig(t, config))
+	proxyCall(t, proxyAddr, map[string]string{"X-Llmsim-Scope": "keep"})
+	proxyCall(t, proxyAddr, map[string]string{"X-Llmsim-Scope": "drop"})
+	if status, _ := adminCall(t, adminAddr, "DELETE", "/api/v1/requests?scope=drop", ""); status != http.StatusNoContent {
+		t.Fatalf("clear a scope: %d", status)
+	}
+	_, v := adminCall(t, adminAddr, "GET", "/api/v1/requests", "")
+	if reqs := field(v, "requests").([]any); len(reqs) != 1 || field(reqs[0], "scope") != "keep" {
+		t.Fatalf("after clearing scope drop: %v", reqs)
+	}
+	if status, _ := adminCall(t, adminAddr, "GET", "/api/v1/requests?since=yesterday", ""); status != http.StatusBadRequest {
+		t.Fatalf("a bad since: %d", status)
+	}
+	status, v := adminCall(t, adminAddr, "POST", "/api/v1/explain",
+		`{"method":"POST","url":"https://api.openai.com/v1/chat/completions","body":{"model":"tape-1","messages":[]}}`)
+	if status != 200 || field(v, "rule") != "tape" || field(v, "host") != "api.openai.com" || field(v, "cassette", "hit") != false ||
+		len(strs(field(v, "cassette", "miss", "differences"))) == 0 {
+		t.Fatalf("explain a replay: %d %v", status, v)
+	}
+	if status, v := adminCall(t, adminAddr, "DELETE", "/api/v1/cache?recordings=true", ""); status != 200 || field(v, "deleted_files") != 0.0 {
+		t.Fatalf("purge: %d %v", status, v)
+	}
+	if status, v := adminCall(t, adminAddr, "GET", "/api/v1/nope", ""); status != http.StatusNotFound || field(v, "error", "message") == nil {
+		t.Fatalf("an unknown endpoint: %d %v", status, v)
+	}
+	resp, err := http.Get("http://" + adminAddr + "/api/v1/cache/export")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/gzip" {
+		t.Fatalf("export: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
