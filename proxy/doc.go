@@ -1,14 +1,22 @@
 // Package proxy is the front every request enters by, and the dispatcher
 // that answers it.
 //
-//	request ─► Front.ServeHTTP
-//	             route: which provider's dialect (prefix, headers, path)
+//	request ─► Front.ServeHTTP (base URL, absolute-form, or decrypted
+//	           from a CONNECT to an intercepted host; other CONNECTs tunnel)
+//	             route: provider and dialect (host, prefix, headers, path)
 //	             read the body (bounded; 413 in the provider's shape)
 //	             identity: canonical hash + occurrence → the call's seed
-//	           ─► source (today: the simulator) ─► wire.Writer ─► client
+//	           ─► dispatch: the rule set's match (toggles applied), the
+//	             rule's faults and the temporary ones rolled, admitters
+//	             (which may answer), then the source:
+//	               simulate   the simulator, behind the model's capacity
+//	               forward    the provider's upstream, relayed event by event
+//	               record     forward, tapped before the faults into a cassette
+//	               replay     a cassette, paced; a miss as the rule says
+//	             through the faults' stages ─► headers ─► wire.Writer ─► client
+//	           ─► completion: fault accounting, then one telemetry record
+//	             (journal, metrics, access line), aborts included
 //
-// For now the front serves base-URL requests (OPENAI_BASE_URL=
-// http://127.0.0.1:8080/v1, ANTHROPIC_BASE_URL=http://127.0.0.1:8080) and
-// hands them to the simulator. Forwarding, interception, rules and faults
-// join this path in later steps without changing its shape.
+// Explain runs the routing and matching of that path without sending
+// anything, for the admin API.
 package proxy
