@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/telemetry"
@@ -40,6 +41,15 @@ type exchange struct {
 
 	cass recording
 
+	// modelRaw is the body's raw "model", found with the identity.
+	modelRaw []byte
+
+	// start is when the request arrived, for its record; clock reads the
+	// time after it from the monotonic clock alone — half the cost of
+	// time.Now, which also reads the wall clock, on every request.
+	start time.Time
+	clock func() time.Time
+
 	// action is the rule's action, as the dispatcher chose it; for the
 	// request's record.
 	action string
@@ -61,6 +71,7 @@ var exchanges = sync.Pool{New: func() any {
 	x := new(exchange)
 	x.fx.Abort = x.abort // bound once: the method value would allocate per request
 	x.onStart = x.started
+	x.clock = x.sinceStart
 	return x
 }}
 
@@ -90,6 +101,7 @@ func (x *exchange) release() {
 	x.out.Reset(nil)
 	x.head = headerStage{}
 	x.countTokens = false
+	x.modelRaw = nil
 	x.action, x.streaming, x.metrics = "", false, nil
 	h := x.cass.header
 	clear(h)
@@ -103,3 +115,6 @@ func (x *exchange) release() {
 	x.body.Reset()
 	exchanges.Put(x)
 }
+
+// sinceStart is the time now, read as the monotonic time since start.
+func (x *exchange) sinceStart() time.Time { return x.start.Add(time.Since(x.start)) }

@@ -116,12 +116,11 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	observed := f.observed()
-	var start time.Time
-	if observed {
-		start = time.Now()
-	}
 	ups := f.upstreams()
 	x := getExchange(w, r)
+	if observed {
+		x.start = time.Now()
+	}
 	x.tgt = targetOf(r, ups)
 	provider, path := x.tgt.dialect, x.tgt.path
 	defer x.release()
@@ -129,7 +128,7 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// Deferred before recoverPanic, so it runs after: it sees the 500
 		// a bug gets, and runs while an abort unwinds.
 		f.watch(x)
-		defer f.account(x, start)
+		defer f.account(x)
 	}
 	sim := f.simulator()
 	defer f.recoverPanic(&x.out, sim, provider)
@@ -140,7 +139,7 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	x.req = simulate.Request{Provider: provider, Method: r.Method, Path: path, Query: r.URL.RawQuery,
 		Header: r.Header, Body: x.body.Bytes()}
-	x.req.Seed, x.req.Exchange = f.identity(r.Method, path, x.req.Body)
+	x.req.Seed, x.req.Exchange, x.modelRaw = f.identity(r.Method, path, x.req.Body)
 	err := f.dispatch(r.Context(), x, sim, ups)
 	if err != nil && !errors.Is(err, faults.ErrCut) && !isClientGone(r.Context(), err) {
 		f.Log.Error().Err(err).Str("path", r.URL.Path).Msg("response failed")
@@ -150,16 +149,17 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // identity derives the call's seed from what the request means — method,
 // path and body without the members in identitySkip — and how many times
 // that request, streamed or not, has been seen; and the exchange, which
-// also tells a streamed call from its unstreamed twin.
-func (f *Front) identity(method, path string, body []byte) (seed, exchange uint64) {
-	h, stream := canon.HashFlag(body, "stream", identitySkip...)
+// also tells a streamed call from its unstreamed twin. The same pass
+// finds the body's raw "model", which matching and the journal read.
+func (f *Front) identity(method, path string, body []byte) (seed, exchange uint64, model []byte) {
+	h, stream, model := canon.HashFields(body, "stream", "model", identitySkip...)
 	h ^= (canon.HashString(method) ^ canon.HashString(path)*31) * 0x9e3779b97f4a7c15
 	key := h
 	if stream {
 		key = ^h
 	}
 	n := f.occ.next(key)
-	return simulate.Seed(f.Seed, h, n), simulate.Seed(f.Seed, key, n)
+	return simulate.Seed(f.Seed, h, n), simulate.Seed(f.Seed, key, n), model
 }
 
 var errBodyTooLarge = errors.New("request body too large")

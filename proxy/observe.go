@@ -23,7 +23,7 @@ func (f *Front) observed() bool { return f.Journal != nil || f.Metrics != nil ||
 // watch has the Writer time the first byte and, for the metrics, report
 // when a response starts.
 func (f *Front) watch(x *exchange) {
-	x.out.TimeFirstByte(time.Now)
+	x.out.TimeFirstByte(x.clock)
 	if f.Metrics != nil {
 		x.metrics = f.Metrics
 		x.out.OnStart(x.onStart)
@@ -43,8 +43,8 @@ func (x *exchange) started() {
 // journal and the access log. ServeHTTP defers it before the panic
 // recovery, so it runs after that has answered, and on an abort too: the
 // record then says the response is incomplete.
-func (f *Front) account(x *exchange, start time.Time) {
-	end := time.Now()
+func (f *Front) account(x *exchange) {
+	start, end := x.start, x.clock()
 	if x.streaming {
 		f.Metrics.StreamEnded()
 	}

@@ -24,6 +24,8 @@ type Request struct {
 
 	model         string
 	modelResolved bool
+	modelRaw      []byte // the body's raw "model", when KnowModel gave it
+	modelKnown    bool
 	provider      uint8 // providerCode(Provider), set by Set.Match
 
 	// The last body path looked up, which the next rule most likely asks
@@ -78,11 +80,19 @@ func (r *Request) Scope() string { return r.Header.Get(ScopeHeader) }
 // Model is the body's "model", "" when absent.
 func (r *Request) Model() string {
 	if !r.modelResolved {
-		r.model, _ = canon.String(r.Body, "model")
+		if r.modelKnown {
+			r.model, _ = canon.Unquote(r.modelRaw)
+		} else {
+			r.model, _ = canon.String(r.Body, "model")
+		}
 		r.modelResolved = true
 	}
 	return r.model
 }
+
+// KnowModel gives the body's raw "model" value (nil: absent), found by a
+// pass the caller made anyway, so Model need not scan the body again.
+func (r *Request) KnowModel(raw []byte) { r.modelRaw, r.modelKnown = raw, true }
 
 // Stream reports whether the body asks for a stream.
 func (r *Request) Stream() bool {

@@ -19,13 +19,23 @@ func Hash(data []byte, skip ...string) uint64 {
 // flag is the literal true, in the same pass: the front needs both a
 // request's identity and its "stream" flag on every request.
 func HashFlag(data []byte, flag string, skip ...string) (h uint64, set bool) {
-	s := scanner{data: data, flag: flag}
+	h, set, _ = HashFields(data, flag, "", skip...)
+	return h, set
+}
+
+// HashFields is HashFlag that also returns the raw JSON value of the
+// top-level member named capture (the last, if it repeats; nil when
+// absent or when data is not JSON), from the same pass: the front needs
+// every request's identity, stream flag and model, and a second scan of
+// the body for the model would cost as much as the first.
+func HashFields(data []byte, flag, capture string, skip ...string) (h uint64, set bool, captured []byte) {
+	s := scanner{data: data, flag: flag, capture: capture}
 	h, ok := s.value(skip)
 	s.space()
 	if !ok || s.pos != len(data) {
-		return finish(fnv(offset64, data) ^ tagRaw), false
+		return finish(fnv(offset64, data) ^ tagRaw), false, nil
 	}
-	return finish(h), s.flagSet
+	return finish(h), s.flagSet, s.captured
 }
 
 // HashString hashes a string as Hash hashes raw bytes that are not JSON,
@@ -80,6 +90,9 @@ type scanner struct {
 
 	flag    string // a top-level member whose literal true is reported
 	flagSet bool
+	// capture names a top-level member whose raw value is kept.
+	capture  string
+	captured []byte
 	depth   int
 }
 
@@ -169,11 +182,15 @@ func (s *scanner) object(skip []string) (uint64, bool) {
 		if s.depth == 0 && s.flag != "" && string(key) == s.flag {
 			s.flagSet = s.pos+4 <= len(s.data) && string(s.data[s.pos:s.pos+4]) == "true"
 		}
+		valueStart := s.pos
 		s.depth++
 		vh, ok := s.value(nil)
 		s.depth--
 		if !ok {
 			return 0, false
+		}
+		if s.depth == 0 && s.capture != "" && string(key) == s.capture {
+			s.captured = s.data[valueStart:s.pos]
 		}
 		if !skipped(key, skip) {
 			sum += finish(kh*prime64 ^ vh)

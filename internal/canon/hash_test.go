@@ -1,6 +1,7 @@
 package canon
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 )
@@ -170,4 +171,27 @@ func TestHashFlag(t *testing.T) {
 			t.Errorf("%s: HashFlag and Hash disagree", c.body)
 		}
 	}
+}
+
+// HashFields agrees with HashFlag on the hash and the flag, and with
+// Lookup on the captured member of any valid JSON object.
+func FuzzHashFields(f *testing.F) {
+	f.Add([]byte(`{"model":"gpt-4o","stream":true,"messages":[{"model":"inner"}]}`), "model")
+	f.Add([]byte(`{"model":"a","model":"b"}`), "model")
+	f.Add([]byte(`{"n":{"model":1}}`), "model")
+	f.Add([]byte(`not json`), "model")
+	f.Fuzz(func(t *testing.T, data []byte, key string) {
+		h, set, captured := HashFields(data, "stream", key, "user")
+		h2, set2 := HashFlag(data, "stream", "user")
+		if h != h2 || set != set2 {
+			t.Fatalf("HashFields (%x, %v) and HashFlag (%x, %v) disagree", h, set, h2, set2)
+		}
+		if key == "" || !json.Valid(data) || bytes.TrimSpace(data)[0] != '{' {
+			return
+		}
+		raw, ok := Lookup(data, key)
+		if ok != (captured != nil) || !bytes.Equal(raw, captured) {
+			t.Fatalf("captured %q, Lookup found %q (%v)", captured, raw, ok)
+		}
+	})
 }
