@@ -93,7 +93,7 @@ type scanner struct {
 	// capture names a top-level member whose raw value is kept.
 	capture  string
 	captured []byte
-	depth   int
+	depth    int
 }
 
 func (s *scanner) space() {
