@@ -72,6 +72,7 @@ type Front struct {
 	caps    capacities
 	occ     occurrences
 	tunnels tunnels
+	life    life
 	logSeq  atomic.Uint64 // requests considered for a sampled access line
 }
 
@@ -141,6 +142,10 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Header: r.Header, Body: x.body.Bytes()}
 	x.req.Seed, x.req.Exchange, x.modelRaw = f.identity(r.Method, path, x.req.Body)
 	err := f.dispatch(r.Context(), x, sim, ups)
+	if draining(r.Context()) {
+		f.endDrained(x, sim, provider)
+		return
+	}
 	if err != nil && !errors.Is(err, faults.ErrCut) && !isClientGone(r.Context(), err) {
 		f.Log.Error().Err(err).Str("path", r.URL.Path).Msg("response failed")
 	}

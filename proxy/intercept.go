@@ -25,11 +25,13 @@ type Interceptor struct {
 	ln     *connListener
 }
 
-// interceptedCtx marks the requests of intercepted connections; one value
-// serves every connection.
-var interceptedCtx = context.WithValue(context.Background(), interceptedKey{}, true)
-
 type interceptedKey struct{}
+
+// baser is a handler with a base context for its requests, as the Front
+// has: the intercepted requests derive from it too.
+type baser interface {
+	BaseContext(net.Listener) context.Context
+}
 
 // intercepted reports whether a request arrived through interception.
 func intercepted(ctx context.Context) bool { return ctx.Value(interceptedKey{}) != nil }
@@ -37,6 +39,12 @@ func intercepted(ctx context.Context) bool { return ctx.Value(interceptedKey{}) 
 // NewInterceptor returns an Interceptor for hosts whose requests go to h.
 // srv supplies the timeouts and error log; its Handler is replaced by h.
 func NewInterceptor(leaves *mitm.Leaves, hosts rules.HostSet, h http.Handler, srv *http.Server) (*Interceptor, error) {
+	base := context.Background()
+	if b, ok := h.(baser); ok {
+		base = b.BaseContext(nil)
+	}
+	// One value marks the requests of every intercepted connection.
+	interceptedCtx := context.WithValue(base, interceptedKey{}, true)
 	s := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: srv.ReadHeaderTimeout,

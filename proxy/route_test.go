@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -52,7 +53,7 @@ providers:
 		t.Fatal(err)
 	}
 	abs := httptest.NewRequest("GET", "http://api.anthropic.com/v1/models", nil)
-	mitm := httptest.NewRequest("POST", "https://api.openai.com/v1/messages", nil).WithContext(interceptedCtx)
+	mitm := httptest.NewRequest("POST", "https://api.openai.com/v1/messages", nil).WithContext(context.WithValue(context.Background(), interceptedKey{}, true))
 	mitm.URL.Scheme, mitm.URL.Host = "", "" // as a server sees an origin-form request
 	other := httptest.NewRequest("POST", "http://llm.internal:8000/v1/messages", nil)
 	groq := httptest.NewRequest("POST", "/groq/v1/chat/completions", nil)
