@@ -2,8 +2,16 @@ package admin
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
+
+	"github.com/llm-simulator/llm-simulator/rules"
 )
+
+func isErrorList(err error) bool {
+	var list rules.ErrorList
+	return errors.As(err, &list)
+}
 
 // ExplainRequest is the request to explain: what the app would send.
 type ExplainRequest struct {
@@ -23,6 +31,18 @@ func (s *Server) registerControl(mux *http.ServeMux) {
 			return
 		}
 		writeJSON(w, http.StatusOK, s.rulesView())
+	})
+	mux.HandleFunc("POST /api/v1/upgrade", func(w http.ResponseWriter, _ *http.Request) {
+		switch err := s.Runtime.Upgrade(); {
+		case err == nil:
+			writeJSON(w, http.StatusOK, map[string]string{"status": "upgraded: the new process serves; this one drains and exits"})
+		case errors.Is(err, ErrUpgradeBusy):
+			writeError(w, http.StatusConflict, "%v", err)
+		case isErrorList(err):
+			writeRefusal(w, "the new process would refuse its config; this one keeps serving", err)
+		default:
+			writeError(w, http.StatusInternalServerError, "the new process failed: %v; this one keeps serving (its log says more)", err)
+		}
 	})
 	mux.HandleFunc("GET /api/v1/config", func(w http.ResponseWriter, _ *http.Request) {
 		v, err := maskedConfig(s.Runtime.Config())

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/llm-simulator/llm-simulator/cassette"
@@ -43,7 +44,15 @@ type Runtime interface {
 	Reset(scope string, all bool)
 	// Explain says what would happen to a request.
 	Explain(r *ExplainRequest) (any, error)
+	// Upgrade starts a new process on the same listeners and returns once
+	// it serves (this one then drains), or why it does not: ErrUpgradeBusy
+	// when one is under way or the last old process has not exited, a
+	// rules.ErrorList when the config is bad.
+	Upgrade() error
 }
+
+// ErrUpgradeBusy marks an upgrade refused for now.
+var ErrUpgradeBusy = errors.New("an upgrade cannot start now")
 
 // Handler is the admin listener's handler.
 func (s *Server) Handler() http.Handler {

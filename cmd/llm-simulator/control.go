@@ -54,6 +54,9 @@ func (r *reloader) Reset(scope string, all bool) {
 	r.log.Info().Str("scope", scope).Bool("all", all).Msg("state reset through the admin API")
 }
 
+// Upgrade implements admin.Runtime.
+func (r *reloader) Upgrade() error { return r.upgrade() }
+
 // Explain implements admin.Runtime.
 func (r *reloader) Explain(req *admin.ExplainRequest) (any, error) {
 	h := http.Header{}

@@ -22,6 +22,7 @@ commands:
   fault add [flags]                   add a temporary fault (fault add -h)
   fault ls | fault rm ID              list or remove temporary faults
   reload                              re-read the config file
+  upgrade                             hand over to a new process on the same listeners (zero downtime)
   config                              the effective config, secrets masked
   requests [--scope S] [--rule R] [--since 30s] [--limit N]
                                       the request journal
@@ -72,6 +73,7 @@ var ctlCommands = map[string]func(c *ctlClient, args []string, stderr io.Writer)
 	"reset":    (*ctlClient).reset,
 	"cache":    (*ctlClient).cache,
 	"explain":  (*ctlClient).explain,
+	"upgrade":  (*ctlClient).upgrade,
 }
 
 func envOr(name, def string) string {

@@ -30,6 +30,7 @@ type reloader struct {
 	ups   *proxy.Upstreams // in force
 
 	// The runtime state the admin API reads and resets.
+	lc       lifecycle
 	overlays *rules.Overlays
 	journal  *telemetry.Journal
 	metrics  *telemetry.Metrics

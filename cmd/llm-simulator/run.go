@@ -23,6 +23,10 @@ type options struct {
 	version     bool
 	offline     bool
 	caDir       string
+	pidFile     string
+	// lifecycle hands the listeners over at an upgrade; nil (serve run
+	// in-process) means plain listeners and no upgrades.
+	lifecycle lifecycle
 }
 
 // errUsage is returned for a bad command line; flag has printed why.
@@ -48,6 +52,9 @@ func run(ctx context.Context, args []string, io stdio) error {
 		fmt.Fprintln(io.out, "llm-simulator", version)
 		return nil
 	}
+	if opts.lifecycle, err = newLifecycle(opts.pidFile); err != nil {
+		return err
+	}
 	return serve(ctx, opts, io, nil)
 }
 
@@ -64,6 +71,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return err
 	})
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.StringVar(&o.pidFile, "pid-file", "", "write the serving process's pid to `file`, rewritten by each upgrade (for systemd's $MAINPID)")
 	addForwardingFlags(fs, o)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: llm-simulator [flags]\n       llm-simulator check FILE\n       llm-simulator ca path|export [--config FILE] [--ca-dir DIR]\n\nflags:\n")

@@ -41,6 +41,7 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 		AccessLog: cfg.Log.Access,
 	}
 	proxySrv := newServer(front, log)
+	proxySrv.BaseContext = front.BaseContext // EndStreams reaches every request
 	if len(*cfg.Intercept.Hosts) > 0 {
 		if front.Intercept, err = newInterceptor(cfg, front, proxySrv); err != nil {
 			return fmt.Errorf("interception: %w", err)
@@ -57,11 +58,16 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 	health := &admin.Health{}
 	adminHandler := rl.adminServer(cfg, health, log).Handler()
 
-	proxyLn, err := net.Listen("tcp", cfg.Listen)
+	lc := o.lifecycle
+	if lc == nil {
+		lc = &plain{pidFile: o.pidFile}
+	}
+	rl.lc = lc
+	proxyLn, err := lc.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("proxy listener: %w", err)
 	}
-	adminLn, err := net.Listen("tcp", cfg.Admin.Listen)
+	adminLn, err := lc.Listen("tcp", cfg.Admin.Listen)
 	if err != nil {
 		proxyLn.Close()
 		return fmt.Errorf("admin listener: %w", err)
@@ -75,18 +81,34 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 	stopReloads := rl.start(ctx, cfg.Reload.Interval.D(), o.config != "" && *cfg.Reload.Watch)
 	defer stopReloads()
 	health.SetReady(true)
+	if err := lc.Ready(); err != nil {
+		log.Error().Err(err).Msg("cannot say ready to the process before this one or write the pid file")
+	}
 	log.Info().Str("listen", proxyLn.Addr().String()).Str("admin", adminLn.Addr().String()).
-		Str("config", source).Int("rules", len(cfg.Rules)).Str("version", version).Msg("ready")
+		Str("config", source).Int("rules", len(cfg.Rules)).Str("version", version).Int("pid", os.Getpid()).Msg("ready")
 	if ready != nil {
 		ready(proxyLn.Addr().String(), adminLn.Addr().String())
 	}
+	stopUSR2 := make(chan struct{})
+	defer close(stopUSR2)
+	rl.onUSR2(stopUSR2)
 
 	select {
 	case <-ctx.Done():
+		lc.Stop()
+	case <-lc.Exit():
+		log.Info().Msg("a new process serves; draining")
 	case err := <-errc:
+		lc.Stop()
 		return fmt.Errorf("server stopped: %w", err)
 	}
 	health.SetReady(false)
+	// No new connection, CONNECTs included, reaches this process from
+	// here on — a successor, if any, accepts them — before the
+	// interception server starts shutting down: a CONNECT accepted after
+	// that would have nowhere to go.
+	_ = proxyLn.Close()
+	_ = adminLn.Close()
 	if front.Intercept != nil {
 		servers = append(servers, front.Intercept.Server())
 	}
@@ -146,18 +168,32 @@ func newServer(h http.Handler, log zerolog.Logger) *http.Server {
 	}
 }
 
-// drain lets in-flight requests and streams finish, up to timeout, then
-// closes what is left.
+// endGrace is how long the responses ended at the drain deadline get to
+// write their last event before their connections are closed.
+const endGrace = 2 * time.Second
+
+// drain stops accepting and lets in-flight requests and streams finish,
+// up to timeout. Then what still runs is ended in the provider's words —
+// a stream with its in-stream error event, an answer not yet begun with a
+// 503 — given endGrace to say so, and only then are connections closed.
+// Tunnels, which http.Server does not track, drain alongside.
 func drain(servers []*http.Server, front *proxy.Front, timeout time.Duration, log zerolog.Logger) error {
 	log.Info().Dur("timeout", timeout).Msg("draining")
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	stopEnding := context.AfterFunc(ctx, func() {
+		log.Warn().Msg("drain timeout reached; ending the responses still running")
+		front.EndStreams()
+	})
+	defer stopEnding()
+	graceCtx, cancelGrace := context.WithTimeout(context.Background(), timeout+endGrace)
+	defer cancelGrace()
 	tunnels := make(chan struct{})
 	go func() { front.DrainTunnels(ctx); close(tunnels) }()
 	defer func() { <-tunnels }()
 	errc := make(chan error, len(servers))
 	for _, s := range servers {
-		go func() { errc <- s.Shutdown(ctx) }()
+		go func() { errc <- s.Shutdown(graceCtx) }()
 	}
 	var late bool
 	for range servers {
@@ -166,7 +202,7 @@ func drain(servers []*http.Server, front *proxy.Front, timeout time.Duration, lo
 		}
 	}
 	if late {
-		log.Warn().Msg("drain timeout reached; closing the connections still open")
+		log.Warn().Msg("closing the connections still open")
 		for _, s := range servers {
 			_ = s.Close()
 		}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cloudflare/tableflip"
+	"github.com/llm-simulator/llm-simulator/admin"
+)
+
+// lifecycle is where the servers' listeners come from and how the process
+// hands them to its successor.
+type lifecycle interface {
+	// Listen opens a listener, or takes the one a predecessor passed on.
+	Listen(network, addr string) (net.Listener, error)
+	// Ready says the process serves: a predecessor may now drain.
+	Ready() error
+	// Upgrade starts a successor and waits until it is ready.
+	Upgrade() error
+	// Exit is closed when a successor has taken over.
+	Exit() <-chan struct{}
+	// Stop refuses upgrades from now on: the process is shutting down.
+	Stop()
+}
+
+// upgradeTimeout bounds how long a successor may take to become ready
+// before it is killed and the upgrade fails; a start takes milliseconds.
+const upgradeTimeout = 30 * time.Second
+
+// newLifecycle is tableflip's upgrader, so every listener is inherited
+// across upgrades; where the platform cannot, plain listeners.
+func newLifecycle(pidFile string) (lifecycle, error) {
+	upg, err := tableflip.New(tableflip.Options{PIDFile: pidFile, UpgradeTimeout: upgradeTimeout})
+	if errors.Is(err, tableflip.ErrNotSupported) {
+		return &plain{pidFile: pidFile}, nil
+	}
+	return upg, err
+}
+
+// plain listens for itself and cannot upgrade: for platforms tableflip
+// does not support, and for serve run in-process by tests (a process may
+// hold one upgrader).
+type plain struct {
+	pidFile string
+	exit    chan struct{} // never closed: no successor takes over
+}
+
+func (*plain) Listen(network, addr string) (net.Listener, error) { return net.Listen(network, addr) }
+
+func (p *plain) Ready() error {
+	if p.pidFile == "" {
+		return nil
+	}
+	return os.WriteFile(p.pidFile, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644)
+}
+
+func (*plain) Upgrade() error { return errors.New("this process was started without upgrade support") }
+
+func (p *plain) Exit() <-chan struct{} { return p.exit }
+
+func (*plain) Stop() {}
+
+// busyReasons are tableflip's refusals that mean "not now", in our words.
+var busyReasons = map[string]string{
+	"upgrade in progress":  "another upgrade is under way",
+	"parent hasn't exited": "the process before this one is still draining; try again once it has exited",
+	"not ready yet":        "this process is not ready yet",
+	"already upgraded":     "this process has already handed over to a new one",
+	"terminating":          "this process is shutting down",
+}
+
+// busyUpgrade says why an upgrade was refused for now, or "".
+func busyUpgrade(err error) string {
+	for s, reason := range busyReasons {
+		if strings.Contains(err.Error(), s) {
+			return reason
+		}
+	}
+	return ""
+}
+
+// upgrade checks the config a successor would load, then starts it; the
+// error says why there is none, marked admin.ErrUpgradeBusy when the
+// answer is "not now".
+func (r *reloader) upgrade() error {
+	if _, _, err := loadConfig(r.opts); err != nil {
+		return err
+	}
+	r.log.Info().Msg("upgrading: starting a new process")
+	err := r.lc.Upgrade()
+	switch {
+	case err == nil:
+		r.log.Info().Msg("the new process is ready; this one drains and exits")
+		return nil
+	case busyUpgrade(err) != "":
+		err = fmt.Errorf("%w: %s", admin.ErrUpgradeBusy, busyUpgrade(err))
+	}
+	r.log.Error().Err(err).Msg("upgrade failed; this process keeps serving")
+	return err
+}
+
+// onUSR2 starts an upgrade on each SIGUSR2 until stop is closed; the
+// outcome is logged.
+func (r *reloader) onUSR2(stop <-chan struct{}) {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGUSR2)
+	go func() {
+		defer signal.Stop(c)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-c:
+				_ = r.upgrade()
+			}
+		}
+	}()
+}
+
