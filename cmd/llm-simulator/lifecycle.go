@@ -123,4 +123,3 @@ func (r *reloader) onUSR2(stop <-chan struct{}) {
 		}
 	}()
 }
-
