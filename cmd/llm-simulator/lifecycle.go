@@ -18,8 +18,9 @@ import (
 // lifecycle is where the servers' listeners come from and how the process
 // hands them to its successor.
 type lifecycle interface {
-	// Listen opens a listener, or takes the one a predecessor passed on.
-	Listen(network, addr string) (net.Listener, error)
+	// Listen opens the listener for role ("proxy", "admin"), or takes the
+	// one a predecessor passed on for it.
+	Listen(role, network, addr string) (net.Listener, error)
 	// Ready says the process serves: a predecessor may now drain.
 	Ready() error
 	// Upgrade starts a successor and waits until it is ready.
@@ -41,7 +42,20 @@ func newLifecycle(pidFile string) (lifecycle, error) {
 	if errors.Is(err, tableflip.ErrNotSupported) {
 		return &plain{pidFile: pidFile}, nil
 	}
-	return upg, err
+	return flip{upg}, err
+}
+
+// flip is tableflip's upgrader with listeners passed on by role.
+type flip struct{ *tableflip.Upgrader }
+
+// Listen implements lifecycle. tableflip names a passed-on listener by
+// its address as asked; two roles both asking for 127.0.0.1:0 would share
+// a name, and the successor would get one of them twice. The role keeps
+// them apart.
+func (f flip) Listen(role, network, addr string) (net.Listener, error) {
+	return f.ListenWithCallback(network, role+" "+addr, func(network, _ string) (net.Listener, error) {
+		return net.Listen(network, addr)
+	})
 }
 
 // plain listens for itself and cannot upgrade: for platforms tableflip
@@ -52,7 +66,7 @@ type plain struct {
 	exit    chan struct{} // never closed: no successor takes over
 }
 
-func (*plain) Listen(network, addr string) (net.Listener, error) { return net.Listen(network, addr) }
+func (*plain) Listen(_, network, addr string) (net.Listener, error) { return net.Listen(network, addr) }
 
 func (p *plain) Ready() error {
 	if p.pidFile == "" {

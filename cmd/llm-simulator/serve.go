@@ -63,11 +63,11 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 		lc = &plain{pidFile: o.pidFile}
 	}
 	rl.lc = lc
-	proxyLn, err := lc.Listen("tcp", cfg.Listen)
+	proxyLn, err := lc.Listen("proxy", "tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("proxy listener: %w", err)
 	}
-	adminLn, err := lc.Listen("tcp", cfg.Admin.Listen)
+	adminLn, err := lc.Listen("admin", "tcp", cfg.Admin.Listen)
 	if err != nil {
 		proxyLn.Close()
 		return fmt.Errorf("admin listener: %w", err)
