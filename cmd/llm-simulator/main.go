@@ -1,12 +1,16 @@
 // Command llm-simulator is a chaos and fault-injection proxy sidecar for
 // LLM APIs, with a simulation core faithful to OpenAI and Anthropic.
 //
-//	llm-simulator [--config FILE] [--listen ADDR] [--admin-listen ADDR] [--seed N]
+//	llm-simulator [--config FILE] [--listen ADDR] [--admin-listen ADDR] [--seed N] [--pid-file FILE] [--offline] [--ca-dir DIR]
 //	llm-simulator check FILE
+//	llm-simulator ca path|export
+//	llm-simulator ctl COMMAND   (the admin API's client: status, rules, fault, requests, cache, explain, upgrade…)
 //	llm-simulator --version
 //
 // With no --config it serves the embedded default config (default.yaml in
 // this folder), which simulates every endpoint with realistic timing.
+// SIGHUP reloads the config, SIGUSR2 upgrades to the binary at the same
+// path without dropping a connection, SIGINT and SIGTERM drain and exit.
 package main
 
 import (
