@@ -57,17 +57,24 @@ type readyLine struct {
 
 // startBinary execs the binary on kernel-chosen loopback ports and waits
 // for its ready line on stderr.
+//
+// Its stderr is a pipe of the test's own rather than exec's StderrPipe,
+// which Wait closes once the process exits: the processes an upgrade
+// starts inherit that stderr and outlive the first, and a Go program
+// whose stderr is a closed pipe dies of SIGPIPE at its next log line.
 func startBinary(t testing.TB, args ...string) (*exec.Cmd, readyLine) {
 	t.Helper()
 	cmd := exec.Command(binary(t), append([]string{"--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"}, args...)...)
-	stderr, err := cmd.StderrPipe()
+	stderr, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
+	cmd.Stderr = w
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	w.Close() // the processes hold the write end
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait(); _ = stderr.Close() })
 	sc := bufio.NewScanner(stderr)
 	for sc.Scan() {
 		var l readyLine

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // The runtime changes made through the admin API — a toggle, a temporary
@@ -67,4 +68,64 @@ func killPidFile(path string) {
 	if pid, err := strconv.Atoi(strings.TrimSpace(string(data))); err == nil && pid > 1 {
 		_ = syscall.Kill(pid, syscall.SIGKILL)
 	}
+}
+
+// BenchmarkUpgrade is an upgrade's hand-over: from the admin call to the
+// answer that the new process serves (it has loaded its config, taken the
+// listeners and said it is ready), and then to the old process's exit.
+func BenchmarkUpgrade(b *testing.B) {
+	dir := b.TempDir()
+	config := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(config, []byte("version: 1\ndrain_timeout: 5s\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	pidFile := filepath.Join(dir, "pid")
+	cmd, ready := startBinary(b, "--config", config, "--pid-file", pidFile, "--ca-dir", filepath.Join(dir, "ca"))
+	b.Cleanup(func() { killPidFile(pidFile) })
+	go func() { _ = cmd.Wait() }() // the first process is ours to reap
+	// A connection per call: the old process closes its idle ones as it
+	// drains, and a POST sent on one would fail.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	var handover, exit time.Duration
+	for b.Loop() {
+		old := readPidB(b, pidFile)
+		start := time.Now()
+		resp, err := client.Post("http://"+ready.Admin+"/api/v1/upgrade", "application/json", nil)
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatalf("upgrade: %v %v", err, resp)
+		}
+		resp.Body.Close()
+		handover += time.Since(start)
+		for alive(old) {
+			time.Sleep(time.Millisecond)
+		}
+		exit += time.Since(start)
+	}
+	b.ReportMetric(float64(handover.Microseconds())/1000/float64(b.N), "ms/handover")
+	b.ReportMetric(float64(exit.Microseconds())/1000/float64(b.N), "ms/old-exit")
+}
+
+func readPidB(b *testing.B, path string) int {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return pid
+}
+
+// alive reports a process that exists and is not a zombie: an old
+// process reparented to an init that does not reap stays a zombie.
+func alive(pid int) bool {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	if i := strings.LastIndexByte(string(data), ')'); i >= 0 && i+2 < len(data) {
+		return data[i+2] != 'Z'
+	}
+	return true
 }
