@@ -22,6 +22,10 @@ import (
 )
 
 func main() {
+	// A log reader that goes away (a pipe closed after an upgrade's first
+	// process exited) must cost log lines, not the proxy: Go otherwise
+	// exits on a write to a broken stdout or stderr.
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], stdio{out: os.Stdout, err: os.Stderr})
 	stop()
