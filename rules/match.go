@@ -24,6 +24,8 @@ type Request struct {
 
 	model         string
 	modelResolved bool
+	scope         string
+	scopeResolved bool
 	modelRaw      []byte // the body's raw "model", when KnowModel gave it
 	modelKnown    bool
 	provider      uint8 // providerCode(Provider), set by Set.Match
@@ -74,8 +76,14 @@ func providerCode(p string) uint8 {
 // the matcher then compares names.
 const otherProvider = 255
 
-// Scope is the request's scope, "" when it has none.
-func (r *Request) Scope() string { return r.Header.Get(ScopeHeader) }
+// Scope is the request's scope, "" when it has none. It is read once: a
+// rule set may hold a rule per scope, each asking.
+func (r *Request) Scope() string {
+	if !r.scopeResolved {
+		r.scope, r.scopeResolved = r.Header.Get(ScopeHeader), true
+	}
+	return r.scope
+}
 
 // Model is the body's "model", "" when absent.
 func (r *Request) Model() string {
