@@ -11,6 +11,19 @@
 // With -sse the body is an event stream, written and flushed one event at
 // a time as the simulator does. It prints "listening on ADDR" when ready.
 //
+// -first and -gap pace a stream as a model would, for the streaming scale
+// and timing benchmarks (bench/scale.sh): the first event -first after the
+// request arrived, then one every -gap on an absolute schedule, so time
+// spent writing does not add up as drift. -head and -tail shape it as the
+// simulator shapes a chat stream: its first two events (the role delta and
+// the first token) go out together, and its last two (the finish reason
+// and [DONE]) right after the last token, hence -head 2 -tail 2. -json
+// answers the requests among them that do not ask for a stream ("stream":
+// true in the body) with another file, so one process serves both:
+//
+//	bare -body stream.txt -headers stream.headers -sse -first 100ms -gap 100ms -head 2 -tail 2 \
+//	    -json chat.json -json-headers chat.headers
+//
 // With -tls it serves HTTPS (h2 or HTTP/1.1 by ALPN, as llm-simulator's
 // interception does) with a self-signed ECDSA P-256 certificate, the key
 // type of the simulator's leaves, generated at start and valid for
@@ -51,6 +64,13 @@ func main() {
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address, to compare profiles")
 	useTLS := flag.Bool("tls", false, "serve HTTPS with a self-signed certificate generated at start")
 	certOut := flag.String("cert", "", "with -tls, write the certificate (PEM) to this file")
+	var p pacing
+	flag.DurationVar(&p.first, "first", 0, "with -sse, wait this long before the first event")
+	flag.DurationVar(&p.gap, "gap", 0, "with -sse, wait this long between events")
+	flag.IntVar(&p.head, "head", 1, "with -gap, how many events go out together first")
+	flag.IntVar(&p.tail, "tail", 0, "with -gap, how many last events go out right after the one before them")
+	jsonFile := flag.String("json", "", "with -sse, answer requests not asking for a stream with this file's body")
+	jsonHeaderFile := flag.String("json-headers", "", "the headers sent with -json's body (curl -D format)")
 	flag.Parse()
 	if *pprofAddr != "" {
 		go func() { log.Println(http.ListenAndServe(*pprofAddr, nil)) }()
@@ -72,9 +92,17 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	fmt.Println("listening on", ln.Addr())
 	var h http.HandlerFunc
-	if *sse {
+	switch {
+	case *sse && (p.first > 0 || p.gap > 0 || *jsonFile != ""):
+		var plain http.HandlerFunc
+		if *jsonFile != "" {
+			if plain, err = jsonHandler(*jsonFile, *jsonHeaderFile); err != nil {
+				log.Fatal(err)
+			}
+		}
+		h = pacedStream(splitEvents(body), header, p, plain)
+	case *sse:
 		events := bytes.SplitAfter(body, []byte("\n\n"))
 		h = func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
@@ -87,16 +115,23 @@ func main() {
 				}
 			}
 		}
-	} else {
-		length := strconv.Itoa(len(body))
-		h = func(w http.ResponseWriter, r *http.Request) {
-			_, _ = io.Copy(io.Discard, r.Body)
-			copyHeader(w.Header(), header)
-			w.Header().Set("Content-Length", length)
-			_, _ = w.Write(body)
-		}
+	default:
+		h = plainHandler(body, header)
 	}
+	fmt.Println("listening on", ln.Addr())
 	log.Fatal(http.Serve(ln, h))
+}
+
+// plainHandler answers every request with body, as JSON of a known
+// length.
+func plainHandler(body []byte, header http.Header) http.HandlerFunc {
+	length := strconv.Itoa(len(body))
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		copyHeader(w.Header(), header)
+		w.Header().Set("Content-Length", length)
+		_, _ = w.Write(body)
+	}
 }
 
 // tlsListener wraps ln in TLS with a fresh self-signed certificate, which
