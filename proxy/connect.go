@@ -26,15 +26,7 @@ func (f *Front) connect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if f.Intercept.Intercepts(host) {
-		conn := f.hijack(w)
-		if conn == nil {
-			return
-		}
-		if _, err := conn.Write(connectEstablished); err != nil {
-			_ = conn.Close()
-			return
-		}
-		f.Intercept.serve(conn, host)
+		f.Intercept.take(w, host, f.hijack)
 		return
 	}
 	if f.upstreams().Deny {
@@ -68,6 +60,9 @@ func (f *Front) hijack(w http.ResponseWriter) net.Conn {
 	if err != nil {
 		http.Error(w, "llm-simulator: cannot take over this connection", http.StatusInternalServerError)
 		return nil
+	}
+	if h, ok := conn.(*heardConn); ok {
+		conn = h.Conn // the drain's watch ends with the server's part; tunnels keep the TCP fast paths
 	}
 	_ = conn.SetDeadline(time.Time{})
 	if n := brw.Reader.Buffered(); n > 0 {

@@ -19,4 +19,9 @@
 //
 // Explain runs the routing and matching of that path without sending
 // anything, for the admin API.
+//
+// A drain shuts each server down only once Conns says no connection can
+// still bring it an HTTP/1 request, the interception server last
+// (Interceptor.Drain) since CONNECTs feed it; EndStreams ends what still
+// runs at the drain's deadline.
 package proxy

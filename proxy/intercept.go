@@ -19,10 +19,12 @@ import (
 // whose handler is the front: decrypted requests take the same path as
 // every other, and the server's timeouts and draining apply to them.
 type Interceptor struct {
-	leaves *mitm.Leaves
-	hosts  atomic.Pointer[rules.HostSet]
-	srv    *http.Server
-	ln     *connListener
+	leaves   *mitm.Leaves
+	hosts    atomic.Pointer[rules.HostSet]
+	srv      *http.Server
+	ln       *connListener
+	conns    Conns       // the server's, and those on their way to it
+	draining atomic.Bool // set by BeginDrain
 }
 
 type interceptedKey struct{}
@@ -45,17 +47,24 @@ func NewInterceptor(leaves *mitm.Leaves, hosts rules.HostSet, h http.Handler, sr
 	}
 	// One value marks the requests of every intercepted connection.
 	interceptedCtx := context.WithValue(base, interceptedKey{}, true)
+	in := &Interceptor{leaves: leaves, ln: newConnListener()}
 	s := &http.Server{
-		Handler:           h,
+		Handler:           closeOnDrain{h, &in.draining},
 		ReadHeaderTimeout: srv.ReadHeaderTimeout,
 		IdleTimeout:       srv.IdleTimeout,
 		ErrorLog:          srv.ErrorLog,
 		BaseContext:       func(net.Listener) context.Context { return interceptedCtx },
+		ConnState:         in.conns.ConnState,
 	}
 	if err := http2.ConfigureServer(s, &http2.Server{MaxConcurrentStreams: 1000, IdleTimeout: srv.IdleTimeout}); err != nil {
 		return nil, err
 	}
-	in := &Interceptor{leaves: leaves, srv: s, ln: newConnListener()}
+	h2 := s.TLSNextProto[http2.NextProtoTLS]
+	s.TLSNextProto[http2.NextProtoTLS] = func(hs *http.Server, c *tls.Conn, h http.Handler) {
+		in.conns.forget(c) // h2 drains by GOAWAY, not by keep-alives
+		h2(hs, c, h)
+	}
+	in.srv = s
 	in.SetHosts(hosts)
 	go func() { _ = s.Serve(in.ln) }()
 	return in, nil
@@ -70,20 +79,15 @@ func (in *Interceptor) Intercepts(host string) bool {
 	return in != nil && in.hosts.Load().Match(host)
 }
 
-// Server is the internal server, for draining alongside the others.
+// Server is the internal server, for closing alongside the others when a
+// drain runs out of time.
 func (in *Interceptor) Server() *http.Server { return in.srv }
+
+// Conns is the tracking of the connections a drain waits for.
+func (in *Interceptor) Conns() *Conns { return &in.conns }
 
 // Leaves is the certificate cache, for its counters.
 func (in *Interceptor) Leaves() *mitm.Leaves { return in.leaves }
-
-// serve terminates TLS on an accepted CONNECT tunnel and hands the
-// connection to the internal server; the handshake runs there.
-func (in *Interceptor) serve(c net.Conn, host string) {
-	tc := tls.Server(c, in.leaves.ServerConfig(rules.HostOnly(host)))
-	if !in.ln.push(tc) {
-		_ = c.Close()
-	}
-}
 
 // connListener is a net.Listener fed by the CONNECT handler rather than
 // by accept(2).

@@ -42,11 +42,21 @@ func newLifecycle(pidFile string) (lifecycle, error) {
 	if errors.Is(err, tableflip.ErrNotSupported) {
 		return &plain{pidFile: pidFile}, nil
 	}
-	return flip{upg}, err
+	if err != nil {
+		return nil, err
+	}
+	f := flip{Upgrader: upg}
+	if upg.HasParent() {
+		f.parent = os.Getppid()
+	}
+	return f, nil
 }
 
 // flip is tableflip's upgrader with listeners passed on by role.
-type flip struct{ *tableflip.Upgrader }
+type flip struct {
+	*tableflip.Upgrader
+	parent int // the predecessor's pid; 0 for a first process
+}
 
 // Listen implements lifecycle. tableflip names a passed-on listener by
 // its address as asked; two roles both asking for 127.0.0.1:0 would share
@@ -56,6 +66,30 @@ func (f flip) Listen(role, network, addr string) (net.Listener, error) {
 	return f.ListenWithCallback(network, role+" "+addr, func(network, _ string) (net.Listener, error) {
 		return net.Listen(network, addr)
 	})
+}
+
+// parentBusy is tableflip's refusal while the predecessor still runs.
+const parentBusy = "parent hasn't exited"
+
+// Upgrade implements lifecycle. tableflip learns that the predecessor has
+// exited from a goroutine reading a pipe, so an upgrade asked for just
+// after the exit can still be refused as if it drained on. The kernel
+// gives this process a new parent as the predecessor exits, before anyone
+// can see it gone: with the parent changed, the refusal is stale, and
+// the upgrade is asked again until tableflip has caught up.
+func (f flip) Upgrade() error {
+	err := f.Upgrader.Upgrade()
+	for deadline := time.Now().Add(time.Second); f.staleRefusal(err) && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+		err = f.Upgrader.Upgrade()
+	}
+	return err
+}
+
+// staleRefusal reports a refusal because the predecessor still runs when
+// it has in fact exited.
+func (f flip) staleRefusal(err error) bool {
+	return err != nil && strings.Contains(err.Error(), parentBusy) && f.parent != 0 && os.Getppid() != f.parent
 }
 
 // plain listens for itself and cannot upgrade: for platforms tableflip
@@ -83,11 +117,11 @@ func (*plain) Stop() {}
 
 // busyReasons are tableflip's refusals that mean "not now", in our words.
 var busyReasons = map[string]string{
-	"upgrade in progress":  "another upgrade is under way",
-	"parent hasn't exited": "the process before this one is still draining; try again once it has exited",
-	"not ready yet":        "this process is not ready yet",
-	"already upgraded":     "this process has already handed over to a new one",
-	"terminating":          "this process is shutting down",
+	"upgrade in progress": "another upgrade is under way",
+	parentBusy:            "the process before this one is still draining; try again once it has exited",
+	"not ready yet":       "this process is not ready yet",
+	"already upgraded":    "this process has already handed over to a new one",
+	"terminating":         "this process is shutting down",
 }
 
 // busyUpgrade says why an upgrade was refused for now, or "".

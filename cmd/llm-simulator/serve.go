@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -43,7 +42,7 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 	proxySrv := newServer(front, log)
 	proxySrv.BaseContext = front.BaseContext // EndStreams reaches every request
 	if len(*cfg.Intercept.Hosts) > 0 {
-		if front.Intercept, err = newInterceptor(cfg, front, proxySrv); err != nil {
+		if front.Intercept, err = newInterceptor(cfg, front, proxySrv.Server); err != nil {
 			return fmt.Errorf("interception: %w", err)
 		}
 	}
@@ -72,12 +71,10 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 		proxyLn.Close()
 		return fmt.Errorf("admin listener: %w", err)
 	}
-	servers := []*http.Server{proxySrv, newServer(adminHandler, log)}
+	adminSrv := newServer(adminHandler, log)
 	errc := make(chan error, 2)
-	for i, ln := range []net.Listener{proxyLn, adminLn} {
-		srv := servers[i]
-		go func() { errc <- srv.Serve(ln) }()
-	}
+	go func() { errc <- proxySrv.Serve(proxySrv.conns.Listener(proxyLn)) }()
+	go func() { errc <- adminSrv.Serve(adminSrv.conns.Listener(adminLn)) }()
 	stopReloads := rl.start(ctx, cfg.Reload.Interval.D(), o.config != "" && *cfg.Reload.Watch)
 	defer stopReloads()
 	health.SetReady(true)
@@ -103,16 +100,14 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 		return fmt.Errorf("server stopped: %w", err)
 	}
 	health.SetReady(false)
-	// No new connection, CONNECTs included, reaches this process from
-	// here on — a successor, if any, accepts them — before the
-	// interception server starts shutting down: a CONNECT accepted after
-	// that would have nowhere to go.
+	// No new connection reaches this process from here on: a successor,
+	// if any, accepts them. Once both Serves have returned, every
+	// connection they accepted is tracked.
 	_ = proxyLn.Close()
 	_ = adminLn.Close()
-	if front.Intercept != nil {
-		servers = append(servers, front.Intercept.Server())
-	}
-	return drain(servers, front, cfg.DrainTimeout.D(), log)
+	<-errc
+	<-errc
+	return drain(proxySrv, adminSrv, front, cfg.DrainTimeout.D(), log)
 }
 
 // newInterceptor sets up HTTPS interception with the config's CA; its
@@ -159,25 +154,40 @@ func (r *reloader) start(ctx context.Context, interval time.Duration, watch bool
 	return cancel
 }
 
-func newServer(h http.Handler, log zerolog.Logger) *http.Server {
-	return &http.Server{
+// server is an http.Server with the tracking of its connections that a
+// drain waits on.
+type server struct {
+	*http.Server
+	conns *proxy.Conns
+}
+
+func newServer(h http.Handler, log zerolog.Logger) server {
+	conns := &proxy.Conns{}
+	return server{&http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          zerologStd(log),
-	}
+		ConnState:         conns.ConnState,
+	}, conns}
 }
 
 // endGrace is how long the responses ended at the drain deadline get to
 // write their last event before their connections are closed.
 const endGrace = 2 * time.Second
 
-// drain stops accepting and lets in-flight requests and streams finish,
-// up to timeout. Then what still runs is ended in the provider's words —
-// a stream with its in-stream error event, an answer not yet begun with a
-// 503 — given endGrace to say so, and only then are connections closed.
-// Tunnels, which http.Server does not track, drain alongside.
-func drain(servers []*http.Server, front *proxy.Front, timeout time.Duration, log zerolog.Logger) error {
+// drain lets in-flight requests and streams finish, up to timeout. Each
+// server's keep-alives go off first, so each connection ends after its
+// request in flight or the first it reads, and a server is shut down only
+// once none is left: http.Server.Shutdown drops, unanswered, a request it
+// reads after it began. The interception server goes last, as the proxy
+// server's CONNECTs hand it connections until that one is done; its h2
+// clients are asked to go away from the start. At the timeout what still
+// runs is ended in the provider's words — a stream with its in-stream
+// error event, an answer not yet begun with a 503 — given endGrace to say
+// so, and only then are connections closed. Tunnels, which http.Server
+// does not track, drain alongside.
+func drain(proxySrv, adminSrv server, front *proxy.Front, timeout time.Duration, log zerolog.Logger) error {
 	log.Info().Dur("timeout", timeout).Msg("draining")
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -191,22 +201,56 @@ func drain(servers []*http.Server, front *proxy.Front, timeout time.Duration, lo
 	tunnels := make(chan struct{})
 	go func() { front.DrainTunnels(ctx); close(tunnels) }()
 	defer func() { <-tunnels }()
-	errc := make(chan error, len(servers))
-	for _, s := range servers {
-		go func() { errc <- s.Shutdown(graceCtx) }()
+	in := front.Intercept
+	if in != nil {
+		in.BeginDrain()
 	}
+	errc := make(chan error, 2)
+	go func() {
+		err := quiesce(graceCtx, proxySrv)
+		if in != nil {
+			err = errors.Join(err, in.Drain(graceCtx))
+		}
+		errc <- err
+	}()
+	go func() { errc <- quiesce(graceCtx, adminSrv) }()
 	var late bool
-	for range servers {
+	for range 2 {
 		if err := <-errc; errors.Is(err, context.DeadlineExceeded) {
 			late = true
 		}
 	}
 	if late {
-		log.Warn().Msg("closing the connections still open")
-		for _, s := range servers {
-			_ = s.Close()
-		}
+		closeLeft(proxySrv, adminSrv, in, log)
 	}
 	log.Info().Msg("stopped")
 	return nil
+}
+
+// closeLeft closes the connections a drain that ran out of time still
+// waited for, saying how many each server had.
+func closeLeft(proxySrv, adminSrv server, in *proxy.Interceptor, log zerolog.Logger) {
+	left := func(c *proxy.Conns) int {
+		open, coming := c.Left()
+		return open + coming
+	}
+	ev := log.Warn().Int("proxy_left", left(proxySrv.conns)).Int("admin_left", left(adminSrv.conns))
+	if in != nil {
+		ev = ev.Int("intercept_left", left(in.Conns()))
+	}
+	ev.Msg("closing the connections still open")
+	_ = proxySrv.Close()
+	_ = adminSrv.Close()
+	if in != nil {
+		_ = in.Server().Close()
+	}
+}
+
+// quiesce shuts s down once no connection is left to bring it a request.
+func quiesce(ctx context.Context, s server) error {
+	s.conns.EndKeepAlives(s.Server)
+	if err := s.conns.Wait(ctx); err != nil {
+		return err
+	}
+	return s.Shutdown(ctx)
 }

@@ -1,0 +1,76 @@
+package proxy
+
+import (
+	"context"
+	"crypto/tls"
+	"net"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/llm-simulator/llm-simulator/rules"
+)
+
+// take answers a CONNECT to an intercepted host: it takes the client's
+// connection over and hands it, TLS still to be done, to the
+// interception server. The connection is counted from before the
+// hijack, when the proxy server stops tracking it, until the interception
+// server's tracking takes over: a drain does not shut that server down
+// while one is on its way.
+func (in *Interceptor) take(w http.ResponseWriter, host string, hijack func(http.ResponseWriter) net.Conn) {
+	in.conns.expect()
+	conn := hijack(w)
+	if conn == nil {
+		in.conns.arrived(nil)
+		return
+	}
+	if _, err := conn.Write(connectEstablished); err != nil {
+		_ = conn.Close()
+		in.conns.arrived(nil)
+		return
+	}
+	tc := tls.Server(conn, in.leaves.ServerConfig(rules.HostOnly(host)))
+	in.conns.arrived(tc)
+	if !in.ln.push(tc) { // the drain ran out of time
+		in.conns.forget(tc)
+		_ = conn.Close()
+	}
+}
+
+// BeginDrain starts draining the interception server: each HTTP/1.1
+// connection ends after its request in flight, and every response asks
+// an h2 client to go away (see closeOnDrain).
+func (in *Interceptor) BeginDrain() {
+	in.draining.Store(true)
+	in.conns.EndKeepAlives(in.srv)
+}
+
+// Drain waits until no intercepted connection may still bring an HTTP/1
+// request — call it once the proxy server can take no more CONNECTs —
+// and then shuts the server down: a GOAWAY to each h2 connection, and a
+// wait for them to end, or for ctx to.
+func (in *Interceptor) Drain(ctx context.Context) error {
+	in.BeginDrain()
+	if err := in.conns.Wait(ctx); err != nil {
+		return err
+	}
+	return in.srv.Shutdown(ctx)
+}
+
+// closeOnDrain marks every response Connection: close once the drain has
+// begun: HTTP/1.1 closes the connection after it, and h2 takes it as a
+// handler's request for a graceful GOAWAY. A busy h2 client so moves to
+// the new process at its next response, though the server is only shut
+// down once no CONNECT can hand it another connection (Drain); and a
+// connection whose TLS handshake was under way when Shutdown sent its
+// GOAWAYs, which would never be told, is told by its first response.
+type closeOnDrain struct {
+	h        http.Handler
+	draining *atomic.Bool
+}
+
+func (c closeOnDrain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if c.draining.Load() {
+		w.Header().Set("Connection", "close")
+	}
+	c.h.ServeHTTP(w, r)
+}
