@@ -7,7 +7,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 ARGS    ?=
 
-.PHONY: build run test bench lint fmt
+.PHONY: build run test bench bench-scale lint fmt
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/llm-simulator
@@ -30,6 +30,11 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	bench/run.sh
 	bench/forward.sh
+
+# Streams at scale (about 7 minutes; 18,000 open streams per server):
+# memory per open stream and timing accuracy against bare (BENCHMARKS.md).
+bench-scale:
+	bench/scale.sh
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
