@@ -58,7 +58,8 @@ const (
 // fails, no stream is cut, every old process is gone within the drain
 // timeout, and the last one exits on SIGTERM as promptly.
 //
-// It takes about 20 s and bounds itself to 3 minutes; run it alone with
+// It takes 10 to 15 s (with -race) and bounds itself to 3 minutes; run
+// it alone with
 //
 //	go test -race -run TestUpgradesUnderLoad -timeout 5m ./cmd/llm-simulator
 func TestUpgradesUnderLoad(t *testing.T) {
