@@ -100,12 +100,19 @@ func (f *fleet) note(pid int) {
 	f.seen = append(f.seen, pid)
 }
 
-// killAll kills every process of the fleet still running — checking that
-// a pid is still our binary, not a stranger that reused the number.
+// killAll kills every process of the fleet still running — the pid file
+// names the newest even when the test did not read it — checking that a
+// pid is still our binary, not a stranger that reused the number.
 func (f *fleet) killAll() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for _, pid := range f.seen {
+	pids := f.seen
+	if data, err := os.ReadFile(f.pidFile); err == nil {
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(data))); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	for _, pid := range pids {
 		if exe, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe"); err == nil && exe == f.bin {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
