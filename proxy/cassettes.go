@@ -37,6 +37,7 @@ type recording struct {
 	recorder  *cassette.Recorder // set while recording
 	relayed   bool               // the upstream answered and the relay ran
 	committed bool               // the recording was committed or discarded
+	terminal  bool               // the stream's terminal event reached the client
 }
 
 // decideSource turns the action into a source, looking the request up in

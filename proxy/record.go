@@ -15,18 +15,26 @@ import (
 // answer ends, before the end goes on to the client: a client that calls
 // again as soon as it has its answer finds the recording there.
 type recordTap struct {
-	next wire.Sink
-	f    *Front
-	x    *exchange
+	next    wire.Sink
+	f       *Front
+	x       *exchange
+	framing wire.Stream // from the head
 }
 
 func (t *recordTap) Send(ev wire.Event) error {
 	c := &t.x.cass
 	c.recorder.Observe(ev, t.x.fx.Clock.Now())
-	if ev.Kind == wire.End {
+	switch {
+	case ev.Kind == wire.Head:
+		t.framing = ev.Stream
+	case ev.Kind == wire.End:
 		t.f.commit(t.x)
 	}
-	return t.next.Send(ev)
+	err := t.next.Send(ev)
+	if err == nil && t.framing.Terminal(ev) {
+		c.terminal = true
+	}
+	return err
 }
 
 // forwardAndRecord forwards the request and records the answer. Only an
@@ -45,6 +53,12 @@ func (f *Front) forwardAndRecord(ctx context.Context, x *exchange, ups *Upstream
 		}
 	}()
 	err := f.forward(ctx, x, ups, out)
+	if !x.cass.committed && x.cass.terminal && ctx.Err() != nil {
+		// The client had the stream's terminal event and left before the
+		// upstream's end of body: a whole answer, as SDKs read it.
+		x.cass.recorder.Observe(wire.Event{Kind: wire.End}, x.fx.Clock.Now())
+		f.commit(x)
+	}
 	if !x.cass.committed {
 		x.cass.recorder.Discard(discardReason(ctx, x, err))
 		x.cass.committed = true // discarded: nothing left to do
