@@ -18,30 +18,7 @@ import (
 // once it is done.
 func TestQuiesceAnswersAFirstRequestThatComesLate(t *testing.T) {
 	conns := Conns{Patience: 20 * time.Millisecond}
-	accepted := make(chan struct{}, 1)
-	srv := &http.Server{
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "answered") }),
-		ConnState: func(c net.Conn, s http.ConnState) {
-			conns.ConnState(c, s)
-			if s == http.StateNew {
-				accepted <- struct{}{}
-			}
-		},
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(conns.Listener(ln)) }()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	<-accepted
-	ln.Close()
-	<-served // the listener is closed and the connection tracked
+	srv, c := trackedConn(t, &conns, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "answered") }))
 	if _, err := io.WriteString(c, "GET / HTTP/1.1\r\n"); err != nil {
 		t.Fatal(err)
 	}
@@ -99,30 +76,7 @@ func waitHeard(t *testing.T, conns *Conns) {
 // than holding the drain to its deadline.
 func TestQuiesceClosesSilentConnections(t *testing.T) {
 	conns := Conns{Patience: 50 * time.Millisecond}
-	accepted := make(chan struct{}, 1)
-	srv := &http.Server{
-		Handler: http.NotFoundHandler(),
-		ConnState: func(c net.Conn, s http.ConnState) {
-			conns.ConnState(c, s)
-			if s == http.StateNew {
-				accepted <- struct{}{}
-			}
-		},
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(conns.Listener(ln)) }()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	<-accepted
-	ln.Close()
-	<-served
+	srv, c := trackedConn(t, &conns, http.NotFoundHandler())
 
 	start := time.Now()
 	conns.EndKeepAlives(srv)
@@ -186,4 +140,36 @@ func TestInterceptedH2ClientsAreToldToGoAway(t *testing.T) {
 	if _, reused := post(`{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}`); reused {
 		t.Fatal("the next request went on the connection that was asked to go away")
 	}
+}
+
+// trackedConn serves h with conns tracking its connections, opens one
+// connection that has sent nothing yet, and closes the listener once the
+// server has accepted and tracked it.
+func trackedConn(t *testing.T, conns *Conns, h http.Handler) (*http.Server, net.Conn) {
+	t.Helper()
+	accepted := make(chan struct{}, 1)
+	srv := &http.Server{
+		Handler: h,
+		ConnState: func(c net.Conn, s http.ConnState) {
+			conns.ConnState(c, s)
+			if s == http.StateNew {
+				accepted <- struct{}{}
+			}
+		},
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(conns.Listener(ln)) }()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	<-accepted
+	ln.Close()
+	<-served // the listener is closed and the connection tracked
+	return srv, c
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/llm-simulator/llm-simulator/internal/clock"
 	"io"
 	"net"
 	"net/http"
@@ -209,13 +210,5 @@ func (s *eventScanner) count(p []byte) int {
 	return n
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+// sleep waits d or until ctx ends, as the server's real clock does.
+func sleep(ctx context.Context, d time.Duration) error { return clock.Real{}.Sleep(ctx, d) }
