@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"os"
 	"testing"
+
+	"go.uber.org/goleak"
 )
 
 // TestMain points the user config directory, where the interception CA
 // is created on first run, at a temporary one: tests, and the binaries
-// they start, never write to the real user's.
+// they start, never write to the real user's. A goroutine the tests leave
+// running fails the run, as goleak.VerifyTestMain would.
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "llm-simulator-test-config-")
 	if err != nil {
@@ -17,6 +20,12 @@ func TestMain(m *testing.M) {
 	}
 	os.Setenv("XDG_CONFIG_HOME", dir)
 	code := m.Run()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: errors on successful test run: %v\n", err)
+			code = 1
+		}
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
