@@ -49,7 +49,7 @@ func (f *Front) connect(w http.ResponseWriter, r *http.Request) {
 		_ = upstream.Close()
 		return
 	}
-	f.tunnels.run(conn, upstream)
+	f.tunnels.run(conn, upstream, f.TunnelIdleTimeout)
 }
 
 // hijack takes the client's connection over, keeping any bytes the client

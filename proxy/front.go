@@ -35,6 +35,14 @@ type Front struct {
 	// MaxBody is the largest request body read; a larger one gets the
 	// provider's 413. Zero means 32 MiB.
 	MaxBody int64
+	// ReadBodyTimeout bounds reading a request's body once its headers
+	// are in, so that a client sending it a byte a minute cannot hold a
+	// connection for good; it gets the provider's 400. Zero means no
+	// bound.
+	ReadBodyTimeout time.Duration
+	// TunnelIdleTimeout closes a blind CONNECT tunnel in which no byte has
+	// moved either way for this long. Zero means never.
+	TunnelIdleTimeout time.Duration
 	// Log receives errors and, when AccessLog is set, one line per
 	// request. The zero Logger discards.
 	Log zerolog.Logger
@@ -134,7 +142,7 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sim := f.simulator()
 	defer f.recoverPanic(&x.out, sim, provider)
 
-	if err := f.readBody(x, r.Body); err != nil {
+	if err := f.readBody(x, r); err != nil {
 		f.refuseBody(r.Context(), &x.out, sim, provider, err)
 		return
 	}
@@ -169,12 +177,21 @@ func (f *Front) identity(method, path string, body []byte) (seed, exchange uint6
 
 var errBodyTooLarge = errors.New("request body too large")
 
-func (f *Front) readBody(x *exchange, body io.Reader) error {
+func (f *Front) readBody(x *exchange, r *http.Request) error {
 	limit := f.MaxBody
 	if limit <= 0 {
 		limit = 32 << 20
 	}
-	x.lim = io.LimitedReader{R: body, N: limit + 1}
+	if f.ReadBodyTimeout > 0 && r.ContentLength != 0 { // a bodiless request costs no deadline
+		// The deadline is lifted once the body is in: left on, it would
+		// end the connection's background read, and with it the
+		// request's context, in the middle of a long stream.
+		rc := http.NewResponseController(x.w)
+		if rc.SetReadDeadline(time.Now().Add(f.ReadBodyTimeout)) == nil {
+			defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
+		}
+	}
+	x.lim = io.LimitedReader{R: r.Body, N: limit + 1}
 	n, err := x.body.ReadFrom(&x.lim)
 	x.lim.R = nil
 	if err != nil {

@@ -39,7 +39,8 @@ type baser interface {
 func intercepted(ctx context.Context) bool { return ctx.Value(interceptedKey{}) != nil }
 
 // NewInterceptor returns an Interceptor for hosts whose requests go to h.
-// srv supplies the timeouts and error log; its Handler is replaced by h.
+// srv supplies the timeouts, header limit and error log; its Handler is
+// replaced by h.
 func NewInterceptor(leaves *mitm.Leaves, hosts rules.HostSet, h http.Handler, srv *http.Server) (*Interceptor, error) {
 	base := context.Background()
 	if b, ok := h.(baser); ok {
@@ -52,6 +53,7 @@ func NewInterceptor(leaves *mitm.Leaves, hosts rules.HostSet, h http.Handler, sr
 		Handler:           closeOnDrain{h, &in.draining},
 		ReadHeaderTimeout: srv.ReadHeaderTimeout,
 		IdleTimeout:       srv.IdleTimeout,
+		MaxHeaderBytes:    srv.MaxHeaderBytes,
 		ErrorLog:          srv.ErrorLog,
 		BaseContext:       func(net.Listener) context.Context { return interceptedCtx },
 		ConnState:         in.conns.ConnState,

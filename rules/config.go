@@ -32,6 +32,8 @@ type Config struct {
 	Journal JournalConfig `yaml:"journal"`
 	// Runtime tunes the Go runtime.
 	Runtime RuntimeConfig `yaml:"runtime"`
+	// Server holds the timeouts and limits of the proxy and admin servers.
+	Server ServerConfig `yaml:"server"`
 	// Reload says how the file is watched for changes.
 	Reload ReloadConfig `yaml:"reload"`
 	// Simulate is the simulation model.
@@ -176,6 +178,13 @@ func (c *Config) applyDefaults() {
 	}
 	if c.MaxRequestBody == 0 {
 		c.MaxRequestBody = DefaultMaxRequestBody
+	}
+	c.Server.ReadHeaderTimeout = Duration(orDefault(c.Server.ReadHeaderTimeout.D(), DefaultReadHeaderTimeout))
+	c.Server.ReadBodyTimeout = Duration(orDefault(c.Server.ReadBodyTimeout.D(), DefaultReadBodyTimeout))
+	c.Server.IdleTimeout = Duration(orDefault(c.Server.IdleTimeout.D(), DefaultIdleTimeout))
+	c.Server.TunnelIdleTimeout = Duration(orDefault(c.Server.TunnelIdleTimeout.D(), DefaultTunnelIdleTimeout))
+	if c.Server.MaxHeaderBytes == 0 {
+		c.Server.MaxHeaderBytes = DefaultMaxHeaderBytes
 	}
 	if c.Log.Level == "" {
 		c.Log.Level = "info"

@@ -34,12 +34,14 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 	}
 	tuneRuntime(cfg.Runtime)
 	front := &proxy.Front{
-		Seed:      uint64(cfg.Seed),
-		MaxBody:   int64(cfg.MaxRequestBody),
-		Log:       log.With().Str("component", "proxy").Logger(),
-		AccessLog: cfg.Log.Access,
+		Seed:              uint64(cfg.Seed),
+		MaxBody:           int64(cfg.MaxRequestBody),
+		ReadBodyTimeout:   cfg.Server.ReadBodyTimeout.D(),
+		TunnelIdleTimeout: cfg.Server.TunnelIdleTimeout.D(),
+		Log:               log.With().Str("component", "proxy").Logger(),
+		AccessLog:         cfg.Log.Access,
 	}
-	proxySrv := newServer(front, log)
+	proxySrv := newServer(front, cfg.Server, log)
 	proxySrv.BaseContext = front.BaseContext // EndStreams reaches every request
 	if len(*cfg.Intercept.Hosts) > 0 {
 		if front.Intercept, err = newInterceptor(cfg, front, proxySrv.Server); err != nil {
@@ -71,7 +73,7 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 		proxyLn.Close()
 		return fmt.Errorf("admin listener: %w", err)
 	}
-	adminSrv := newServer(adminHandler, log)
+	adminSrv := newServer(adminHandler, cfg.Server, log)
 	errc := make(chan error, 2)
 	go func() { errc <- proxySrv.Serve(proxySrv.conns.Listener(proxyLn)) }()
 	go func() { errc <- adminSrv.Serve(adminSrv.conns.Listener(adminLn)) }()
@@ -161,12 +163,16 @@ type server struct {
 	conns *proxy.Conns
 }
 
-func newServer(h http.Handler, log zerolog.Logger) server {
+// newServer applies the config's server section. It sets no ReadTimeout:
+// that deadline would stay on the connection while a stream is written
+// and cancel it; the body's own deadline is the Front's ReadBodyTimeout.
+func newServer(h http.Handler, sc rules.ServerConfig, log zerolog.Logger) server {
 	conns := &proxy.Conns{}
 	return server{&http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: sc.ReadHeaderTimeout.D(),
+		IdleTimeout:       sc.IdleTimeout.D(),
+		MaxHeaderBytes:    int(sc.MaxHeaderBytes),
 		ErrorLog:          zerologStd(log),
 		ConnState:         conns.ConnState,
 	}, conns}

@@ -1,0 +1,38 @@
+package rules
+
+import "time"
+
+// ServerConfig bounds what a client can hold of the proxy and admin
+// servers — a connection that sends its headers a byte at a time, a body
+// that never ends, an idle keep-alive or tunnel — so that a misbehaving
+// client costs a connection for a bounded time, never the process. There
+// is no write timeout: a simulated stream may rightly last many minutes.
+// Like the listen addresses, these take effect at the next start or
+// upgrade, not at a reload.
+type ServerConfig struct {
+	// ReadHeaderTimeout bounds reading a request's headers (slow-header
+	// clients are cut off after it). Default 30s.
+	ReadHeaderTimeout Duration `yaml:"read_header_timeout"`
+	// ReadBodyTimeout bounds reading a request's body once its headers
+	// are in; a client still sending when it passes gets the provider's
+	// 400 and the connection is closed. Default 2m.
+	ReadBodyTimeout Duration `yaml:"read_body_timeout"`
+	// IdleTimeout closes a keep-alive connection (HTTP/1.1 or h2, plain or
+	// intercepted) that has carried no request for this long. Default 2m.
+	IdleTimeout Duration `yaml:"idle_timeout"`
+	// TunnelIdleTimeout closes a blind CONNECT tunnel in which no byte has
+	// moved either way for this long. Default 10m.
+	TunnelIdleTimeout Duration `yaml:"tunnel_idle_timeout"`
+	// MaxHeaderBytes bounds a request's header block; a larger one gets
+	// 431 and the connection is closed. Default 1MiB.
+	MaxHeaderBytes Size `yaml:"max_header_bytes"`
+}
+
+// The server defaults.
+const (
+	DefaultReadHeaderTimeout = 30 * time.Second
+	DefaultReadBodyTimeout   = 2 * time.Minute
+	DefaultIdleTimeout       = 2 * time.Minute
+	DefaultTunnelIdleTimeout = 10 * time.Minute
+	DefaultMaxHeaderBytes    = 1 << 20
+)
