@@ -41,7 +41,8 @@ func (s *Store) QueueDepth() int {
 // refusing is the one worth watching. A fault's requests limit is
 // reported when it has one, else its tokens, input tokens or output
 // tokens limit, in that order. Rate limits no request has reached yet
-// have no buckets and are absent.
+// have no buckets and are absent, as are those partitioned by key whose
+// every key's buckets have filled again and been forgotten.
 func (s *Store) RateLimitRemaining() map[string]float64 {
 	out := map[string]float64{}
 	s.mu.RLock()

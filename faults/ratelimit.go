@@ -25,7 +25,10 @@ type RateLimit struct {
 	OutputTokensPerMinute int
 	// Key partitions the limits: "" per rule and scope, "api_key" per API
 	// key, "header:NAME" per value of a request header. Keys and values
-	// are kept only as digests, so no secret sits in state.
+	// are kept only as digests, so no secret sits in state, and a key's
+	// buckets are forgotten once they are full again and none of its
+	// requests is in flight, so an app that sends endless keys does not
+	// grow the store without end.
 	Key string
 
 	// in keeps the buckets: a RateLimit not bound by NewInstance has
@@ -64,9 +67,13 @@ func (r *RateLimit) Admit(_ context.Context, x *Exchange, out wire.Sink) (bool, 
 	if r.in == nil {
 		return false, nil
 	}
-	st := r.state(x)
 	p := int64(max(0, x.PromptTokens))
+	st := r.state(x)
 	v := st.admit(x.Clock.Now(), [nLimits]int64{1, p, p, 0})
+	for v.stale { // the store forgot that state as this request found it
+		st = r.state(x)
+		v = st.admit(x.Clock.Now(), [nLimits]int64{1, p, p, 0})
+	}
 	if x.ResponseHeader == nil {
 		x.ResponseHeader = http.Header{}
 	}
@@ -90,6 +97,7 @@ func (r *RateLimit) state(x *Exchange) *rateState {
 	create := func() any {
 		st := newRateState(r.limits())
 		st.clock = x.Clock
+		st.expires = r.Key != ""
 		return st
 	}
 	return r.in.State(x, partKey(r.Key, x.Header), create).(*rateState)

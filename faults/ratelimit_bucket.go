@@ -81,8 +81,18 @@ const (
 
 // rateState is the buckets of one rule, scope and key.
 type rateState struct {
-	mu sync.Mutex // guards b: a request is admitted by all buckets at once or by none
+	mu sync.Mutex // guards b, inflight and retired: a request is admitted by all buckets at once or by none
 	b  [nLimits]bucket
+	// inflight counts the requests admitted whose completion tokens are
+	// not settled yet: the state cannot be forgotten under them.
+	inflight int
+	// retired is set when the store forgets the state; a request that
+	// found it just before takes the store's new one instead.
+	retired bool
+	// expires lets the store forget the state once it is idle: set for
+	// the states of one API key or header value, of which an app may
+	// send without end.
+	expires bool
 	// clock is the time of the requests that made the state, so that the
 	// admin API reads the buckets at the time they are filled by.
 	clock clock.Clock
@@ -108,6 +118,7 @@ type verdict struct {
 	now     time.Time
 	view    [nLimits]limitView
 	refused int           // the limit that refused the request, or -1
+	stale   bool          // the state was retired: nothing was taken, ask the store again
 	wait    time.Duration // until the refusing limit holds the request
 	need    int64         // what the request asked of the refusing limit
 	// tooLarge: the request asks more than the limit holds when full, so
@@ -121,6 +132,9 @@ type verdict struct {
 func (s *rateState) admit(now time.Time, need [nLimits]int64) verdict {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.retired {
+		return verdict{stale: true}
+	}
 	v := verdict{now: now, refused: -1}
 	for i := range s.b {
 		b := &s.b[i]
@@ -143,6 +157,9 @@ func (s *rateState) admit(now time.Time, need [nLimits]int64) verdict {
 		}
 		v.view[i] = limitView{limit: b.limit, remaining: b.remaining(now), reset: b.debt(now)}
 	}
+	if v.refused < 0 {
+		s.inflight++
+	}
 	return v
 }
 
@@ -151,9 +168,33 @@ func (s *rateState) admit(now time.Time, need [nLimits]int64) verdict {
 func (s *rateState) settle(now time.Time, completion int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.inflight--
 	for _, i := range [...]int{limTokens, limOutput} {
 		if s.b[i].limit > 0 {
 			s.b[i].take(now, completion)
 		}
 	}
+}
+
+// retire marks the state retired and reports true when it may be
+// forgotten: it expires, no admitted request is still to settle, and
+// every bucket is full again — a state then indistinguishable from the
+// fresh one the next request of its key would create.
+func (s *rateState) retire() bool {
+	if !s.expires || s.clock == nil {
+		return false
+	}
+	now := s.clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inflight > 0 {
+		return false
+	}
+	for i := range s.b {
+		if s.b[i].limit > 0 && s.b[i].debt(now) > 0 {
+			return false
+		}
+	}
+	s.retired = true
+	return true
 }

@@ -11,8 +11,11 @@ import (
 // outlives rule sets: a reload that keeps a rule's name and a fault's
 // config keeps its state.
 type Store struct {
-	mu    sync.RWMutex // guards state and owned
+	mu    sync.RWMutex // guards state, owned and sweepAt
 	state map[stateKey]any
+	// sweepAt is the size at which the next new state first sweeps out
+	// the expired ones.
+	sweepAt int
 	// owned are the fault-identity prefixes whose owner (the admin
 	// overlays' temporary faults) adds and drops them itself: Retain, which
 	// knows only the rule set, leaves them alone.
@@ -28,7 +31,7 @@ type stateKey struct {
 }
 
 // NewStore returns an empty Store.
-func NewStore() *Store { return &Store{state: map[stateKey]any{}} }
+func NewStore() *Store { return &Store{state: map[stateKey]any{}, sweepAt: minSweep} }
 
 // get returns the state under k, creating it with create on first use.
 func (s *Store) get(k stateKey, create func() any) any {
@@ -43,9 +46,35 @@ func (s *Store) get(k stateKey, create func() any) any {
 	if v, ok := s.state[k]; ok {
 		return v
 	}
+	if len(s.state) >= s.sweepAt {
+		s.sweepLocked()
+	}
 	v = create()
 	s.state[k] = v
 	return v
+}
+
+// expiring is state that can be forgotten once idle, such as a rate
+// limit's buckets for one API key: retire reports whether it is, and if
+// so marks it so a request that holds it already looks it up again.
+type expiring interface {
+	retire() bool
+}
+
+// minSweep is the fewest states at which a sweep runs.
+const minSweep = 1024
+
+// sweepLocked forgets the expired states, then sets the next sweep at
+// twice the states left: a sweep's cost is paid for by the states
+// created since the last, and the store holds at most about twice the
+// states still live. s.mu held for writing.
+func (s *Store) sweepLocked() {
+	for k, v := range s.state {
+		if e, ok := v.(expiring); ok && e.retire() {
+			delete(s.state, k)
+		}
+	}
+	s.sweepAt = max(minSweep, 2*len(s.state))
 }
 
 // Retain drops the state of every fault identity keep refuses: after a
