@@ -182,5 +182,6 @@ func (c *Config) RuleSet(store *faults.Store, origin string, now time.Time) *Set
 		m.enabled = r.Enabled
 		s.matchers = append(s.matchers, m)
 	}
+	s.index = buildIndex(s.matchers)
 	return s
 }

@@ -23,6 +23,10 @@ type Set struct {
 	// matching walks them all, and a contiguous slice keeps that walk in
 	// cache. Their enabled flags are the rules' with the toggles applied.
 	matchers []matcher
+	// index narrows the rules a request can match; nil for a set too
+	// small to gain from one. Toggles leave it as it is: Match still
+	// checks each candidate's enabled flag.
+	index *ruleIndex
 	// overlays are the admin API's runtime changes this set was put in
 	// force with; nil: none.
 	overlays *Overlays
@@ -73,6 +77,14 @@ type ToolCall struct {
 // default action.
 func (s *Set) Match(r *Request) *Rule {
 	r.provider = providerCode(r.Provider)
+	if s.index != nil {
+		return s.matchIndexed(r)
+	}
+	return s.matchEach(r)
+}
+
+// matchEach is Match trying every rule in turn.
+func (s *Set) matchEach(r *Request) *Rule {
 	for i := range s.matchers {
 		m := &s.matchers[i]
 		// Most rules are turned away by these tests, made here in the loop
