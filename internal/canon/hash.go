@@ -84,6 +84,12 @@ func finish(h uint64) uint64 {
 	return h
 }
 
+// maxDepth is the deepest nesting the scanner follows, encoding/json's
+// own limit: the scanner recurses, and a request body of "[" a few
+// million times deep would overflow the stack — a fatal error no recover
+// catches, which took the whole process down.
+const maxDepth = 10000
+
 type scanner struct {
 	data []byte
 	pos  int
@@ -113,6 +119,8 @@ func (s *scanner) value(skip []string) (uint64, bool) {
 		return 0, false
 	}
 	switch c := s.data[s.pos]; {
+	case (c == '{' || c == '[') && s.depth >= maxDepth:
+		return 0, false // hashed as raw bytes; the decoder refuses it
 	case c == '{':
 		return s.object(skip)
 	case c == '[':
