@@ -34,6 +34,12 @@ func (f *Front) connect(w http.ResponseWriter, r *http.Request) {
 			http.StatusForbidden)
 		return
 	}
+	if _, port, err := net.SplitHostPort(host); err != nil || port == "" {
+		// The client's mistake, not an unreachable upstream: a 400, not
+		// the 502 the dial's "missing port" would have given.
+		http.Error(w, fmt.Sprintf("llm-simulator: CONNECT needs a host:port target, not %q", host), http.StatusBadRequest)
+		return
+	}
 	upstream, err := net.DialTimeout("tcp", host, tunnelDialTimeout)
 	if err != nil {
 		http.Error(w, fmt.Sprintf("llm-simulator: cannot reach %s: %v", host, err), http.StatusBadGateway)
