@@ -179,7 +179,9 @@ func TestDrillBackpressureQueue(t *testing.T) {
 	got := make([]answer, 6)
 	var wg sync.WaitGroup
 	for i := range got {
-		wg.Go(func() { got[i] = post(t, ready.Listen, "/v1/chat/completions", "burst", chatBody(fmt.Sprint("call ", i), false)) })
+		wg.Go(func() {
+			got[i] = post(t, ready.Listen, "/v1/chat/completions", "burst", chatBody(fmt.Sprint("call ", i), false))
+		})
 	}
 	wg.Wait()
 	var served, refused []time.Duration
