@@ -177,7 +177,7 @@ func (f *Front) identity(method, path string, body []byte) (seed, exchange uint6
 
 var errBodyTooLarge = errors.New("request body too large")
 
-func (f *Front) readBody(x *exchange, r *http.Request) error {
+func (f *Front) readBody(x *exchange, r *http.Request) (err error) {
 	limit := f.MaxBody
 	if limit <= 0 {
 		limit = 32 << 20
@@ -185,10 +185,17 @@ func (f *Front) readBody(x *exchange, r *http.Request) error {
 	if f.ReadBodyTimeout > 0 && r.ContentLength != 0 { // a bodiless request costs no deadline
 		// The deadline is lifted once the body is in: left on, it would
 		// end the connection's background read, and with it the
-		// request's context, in the middle of a long stream.
+		// request's context, in the middle of a long stream. After a
+		// failed read it stays, so that net/http's attempt to read the
+		// rest of the body (to keep the connection) fails at once and
+		// the connection closes after the 400, rather than wait for good.
 		rc := http.NewResponseController(x.w)
 		if rc.SetReadDeadline(time.Now().Add(f.ReadBodyTimeout)) == nil {
-			defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
+			defer func() {
+				if err == nil {
+					_ = rc.SetReadDeadline(time.Time{})
+				}
+			}()
 		}
 	}
 	x.lim = io.LimitedReader{R: r.Body, N: limit + 1}
