@@ -52,10 +52,22 @@ func (l ErrorList) sorted() ErrorList {
 type errs struct {
 	file string
 	list ErrorList
+	// lines is the file's line count, when known: yaml.v3 puts the empty
+	// node of a file holding only "---" on a line after the last, and an
+	// error must point at a line the user's editor shows.
+	lines int
+}
+
+// line is a position's line, kept within the file.
+func (e *errs) line(l int) int {
+	if e.lines > 0 && l > e.lines {
+		return e.lines
+	}
+	return l
 }
 
 func (e *errs) at(n *yaml.Node, format string, args ...any) {
-	e.list = append(e.list, &Error{File: e.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
+	e.list = append(e.list, &Error{File: e.file, Line: e.line(n.Line), Col: n.Column, Msg: fmt.Sprintf(format, args...)})
 }
 
 // Custom unmarshalers report through yaml.v3, which collects the strings
@@ -98,12 +110,12 @@ func (e *errs) add(s string) {
 	if m := ownPos.FindStringSubmatch(s); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		col, _ := strconv.Atoi(m[2])
-		e.list = append(e.list, &Error{File: e.file, Line: line, Col: col, Msg: s[len(m[0]):]})
+		e.list = append(e.list, &Error{File: e.file, Line: e.line(line), Col: col, Msg: s[len(m[0]):]})
 		return
 	}
 	if m := yamlPos.FindStringSubmatch(s); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		e.list = append(e.list, &Error{File: e.file, Line: line, Msg: s[len(m[0]):]})
+		e.list = append(e.list, &Error{File: e.file, Line: e.line(line), Msg: s[len(m[0]):]})
 		return
 	}
 	e.list = append(e.list, &Error{File: e.file, Msg: strings.TrimPrefix(s, "yaml: ")})

@@ -43,7 +43,7 @@ func Load(path string, opts Options) (*Config, error) {
 // Parse validates data as a config file named name. The error, if any, is
 // an ErrorList holding every problem found.
 func Parse(name string, data []byte, opts Options) (*Config, error) {
-	e := &errs{file: name}
+	e := &errs{file: name, lines: lineCount(data)}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
@@ -82,6 +82,12 @@ func Parse(name string, data []byte, opts Options) (*Config, error) {
 	}
 	cfg.Warnings.sorted()
 	return &cfg, nil
+}
+
+// lineCount is the number of lines in data as YAML counts them: a line
+// ends with LF, CRLF or a lone CR.
+func lineCount(data []byte) int {
+	return bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) - bytes.Count(data, []byte("\r\n")) + 1
 }
 
 // validate checks what the schema cannot: the version, value ranges and
