@@ -34,7 +34,7 @@ func TestDrillsPassCheck(t *testing.T) {
 		if err != nil || !strings.Contains(string(out), ": ok (") {
 			t.Errorf("check %s: %v\n%s", name, err, out)
 		}
-		if !strings.HasPrefix(string(readFile(t, filepath.Join(drillsDir, name))), "# Drill") {
+		if !strings.HasPrefix(string(mustRead(t, filepath.Join(drillsDir, name))), "# Drill") {
 			t.Errorf("%s does not open with its '# Drill…' comment block", name)
 		}
 	}
@@ -49,7 +49,7 @@ func TestDrillOpenAI429Storm(t *testing.T) {
 
 	refused := 0
 	for i := range 20 {
-		a := post(t, ready.Listen, "/v1/chat/completions", "raw", chatBody(fmt.Sprint("call ", i), false))
+		a := postJSON(t, ready.Listen, "/v1/chat/completions", "raw", chatBody(fmt.Sprint("call ", i), false))
 		switch a.status {
 		case 200:
 		case 429:
@@ -69,11 +69,11 @@ func TestDrillOpenAI429Storm(t *testing.T) {
 	c := openai.NewClient(option.WithBaseURL("http://"+ready.Listen+"/v1"), option.WithAPIKey("sk-test"),
 		option.WithHeader("X-Llmsim-Scope", "sdk"), option.WithMaxRetries(8))
 	for i := range 5 {
-		if _, err := c.Chat.Completions.New(t.Context(), chatParams(fmt.Sprint("sdk call ", i))); err != nil {
+		if _, err := c.Chat.Completions.New(t.Context(), sdkChat(fmt.Sprint("sdk call ", i))); err != nil {
 			t.Fatalf("call %d failed despite 8 retries: %v", i, err)
 		}
 	}
-	js := journal(t, ready.Admin, "sdk", 6)
+	js := journalOf(t, ready.Admin, "sdk", 6)
 	retried := 0
 	for _, j := range js {
 		if j.Status == 429 && j.Retry["retry-after-ms"] != "20" {
@@ -84,7 +84,7 @@ func TestDrillOpenAI429Storm(t *testing.T) {
 		}
 	}
 	if len(js) <= 5 || retried != len(js)-5 {
-		t.Fatalf("5 calls took %d requests, %d of them retries: %v", len(js), retried, statuses(js))
+		t.Fatalf("5 calls took %d requests, %d of them retries: %v", len(js), retried, journalStatuses(js))
 	}
 }
 
@@ -96,7 +96,7 @@ func TestDrillAnthropicOverloaded(t *testing.T) {
 		_, ready := runDrill(t, dir, "anthropic-overloaded.yaml", nil)
 		overloaded := 0
 		for i := range 20 {
-			a := post(t, ready.Listen, "/v1/messages", "raw", messageBody(fmt.Sprint("call ", i), false))
+			a := postJSON(t, ready.Listen, "/v1/messages", "raw", messageBody(fmt.Sprint("call ", i), false))
 			switch a.status {
 			case 200:
 			case 529:
@@ -112,7 +112,7 @@ func TestDrillAnthropicOverloaded(t *testing.T) {
 			t.Fatalf("%d of 20 calls overloaded; the drill overloads about 70%%", overloaded)
 		}
 		// OpenAI traffic is not touched.
-		if a := post(t, ready.Listen, "/v1/chat/completions", "raw", chatBody("hi", false)); a.status != 200 {
+		if a := postJSON(t, ready.Listen, "/v1/chat/completions", "raw", chatBody("hi", false)); a.status != 200 {
 			t.Fatalf("an OpenAI call got %d", a.status)
 		}
 	})
@@ -121,13 +121,13 @@ func TestDrillAnthropicOverloaded(t *testing.T) {
 		_, ready := runDrill(t, dir, "anthropic-overloaded.yaml", map[string]string{"LLMSIM_OVERLOAD_PROBABILITY": "1"})
 		c := anthropic.NewClient(aoption.WithoutEnvironmentDefaults(), aoption.WithBaseURL("http://"+ready.Listen),
 			aoption.WithAPIKey("sk-ant-test"), aoption.WithHeader("X-Llmsim-Scope", "sdk"))
-		_, err := c.Messages.New(t.Context(), messageParams("claude-sonnet-5-5"))
+		_, err := c.Messages.New(t.Context(), sdkMessage("claude-sonnet-5-5"))
 		var apiErr *anthropic.Error
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != 529 || !strings.Contains(apiErr.RawJSON(), `"overloaded_error"`) {
 			t.Fatalf("the app got %v, want the SDK's 529 overloaded_error", err)
 		}
-		js := journal(t, ready.Admin, "sdk", 3)
-		if !slices.Equal(statuses(js), []int{529, 529, 529}) || js[2].Retry["x-stainless-retry-count"] != "2" {
+		js := journalOf(t, ready.Admin, "sdk", 3)
+		if !slices.Equal(journalStatuses(js), []int{529, 529, 529}) || js[2].Retry["x-stainless-retry-count"] != "2" {
 			t.Fatalf("the SDK's default retries: %+v", js)
 		}
 	})
@@ -144,27 +144,27 @@ func TestDrillScriptedRecovery(t *testing.T) {
 	}
 
 	c := client("default-retries", 2)
-	_, err := c.Chat.Completions.New(t.Context(), chatParams("hello"))
+	_, err := c.Chat.Completions.New(t.Context(), sdkChat("hello"))
 	var apiErr *openai.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || apiErr.Type != "server_error" {
 		t.Fatalf("with 2 retries the app got %v, want the third 500", err)
 	}
-	if _, err := c.Chat.Completions.New(t.Context(), chatParams("hello")); err != nil {
+	if _, err := c.Chat.Completions.New(t.Context(), sdkChat("hello")); err != nil {
 		t.Fatalf("the fourth call in the scope: %v", err)
 	}
 
 	enough := client("enough-retries", 3)
-	if _, err := enough.Chat.Completions.New(t.Context(), chatParams("hello")); err != nil {
+	if _, err := enough.Chat.Completions.New(t.Context(), sdkChat("hello")); err != nil {
 		t.Fatalf("with 3 retries the app got %v", err)
 	}
-	js := journal(t, ready.Admin, "enough-retries", 4)
-	if !slices.Equal(statuses(js), []int{500, 500, 500, 200}) || js[3].Retry["x-stainless-retry-count"] != "3" {
+	js := journalOf(t, ready.Admin, "enough-retries", 4)
+	if !slices.Equal(journalStatuses(js), []int{500, 500, 500, 200}) || js[3].Retry["x-stainless-retry-count"] != "3" {
 		t.Fatalf("journal: %+v", js)
 	}
 
 	// Anthropic's side of the same drill: its own error object.
 	for i, want := range []int{500, 500, 500, 200, 200} {
-		a := post(t, ready.Listen, "/v1/messages", "anthropic", messageBody("hello", false))
+		a := postJSON(t, ready.Listen, "/v1/messages", "anthropic", messageBody("hello", false))
 		if a.status != want {
 			t.Fatalf("Anthropic call %d: %d, want %d: %s", i+1, a.status, want, a.body)
 		}

@@ -49,17 +49,17 @@ func runDrill(t *testing.T, dir, name string, env map[string]string) (*exec.Cmd,
 	return startBinary(t, "--config", filepath.Join(dir, name), "--ca-dir", filepath.Join(dir, "ca"))
 }
 
-// answer is one HTTP exchange as an app sees it.
-type answer struct {
+// exchange is one HTTP exchange as an app sees it.
+type exchange struct {
 	status int
 	header http.Header
 	body   []byte
 	took   time.Duration
 }
 
-// errorBody decodes either provider's error object: OpenAI's
+// providerError decodes either provider's error object: OpenAI's
 // {"error":{…}} and Anthropic's {"type":"error","error":{…},"request_id"}.
-type errorBody struct {
+type providerError struct {
 	Type  string `json:"type"`
 	Error struct {
 		Message string `json:"message"`
@@ -69,9 +69,9 @@ type errorBody struct {
 	RequestID string `json:"request_id"`
 }
 
-func (a answer) errorBody(t *testing.T) errorBody {
+func (a exchange) errorBody(t *testing.T) providerError {
 	t.Helper()
-	var e errorBody
+	var e providerError
 	if err := json.Unmarshal(a.body, &e); err != nil || e.Error.Message == "" {
 		t.Fatalf("status %d: the body is not a provider error object: %s", a.status, a.body)
 	}
@@ -89,13 +89,23 @@ func messageBody(prompt string, stream bool) string {
 	return fmt.Sprintf(`{"model":"claude-sonnet-5-5","stream":%t,"max_tokens":60,"messages":[{"role":"user","content":%q}]}`, stream, prompt)
 }
 
-// post sends body to the proxy by base URL (path /v1/chat/completions or
+// postJSON sends body to the proxy by base URL (path /v1/chat/completions or
 // /v1/messages), in scope, and reads the whole answer.
-func post(t *testing.T, listen, path, scope, body string) answer {
+func postJSON(t *testing.T, listen, path, scope, body string) exchange {
 	t.Helper()
-	req, err := http.NewRequest("POST", "http://"+listen+path, strings.NewReader(body))
+	a, err := tryPostJSON(listen, path, scope, body)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return a
+}
+
+// tryPostJSON is postJSON for a goroutine other than the test's, which may not
+// call t.Fatal.
+func tryPostJSON(listen, path, scope, body string) (exchange, error) {
+	req, err := http.NewRequest("POST", "http://"+listen+path, strings.NewReader(body))
+	if err != nil {
+		return exchange{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Llmsim-Scope", scope)
@@ -105,14 +115,14 @@ func post(t *testing.T, listen, path, scope, body string) answer {
 	start := time.Now()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return exchange{}, err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("%s: reading the body: %v", path, err)
+		return exchange{}, fmt.Errorf("%s: reading the body: %w", path, err)
 	}
-	return answer{resp.StatusCode, resp.Header, data, time.Since(start)}
+	return exchange{resp.StatusCode, resp.Header, data, time.Since(start)}, nil
 }
 
 // journalEntry is one request as the admin journal reports it.
@@ -126,11 +136,11 @@ type journalEntry struct {
 	Retry    map[string]string `json:"retry"`
 }
 
-// journal waits until the admin journal holds at least n requests of
+// journalOf waits until the admin journal holds at least n requests of
 // scope, then returns them oldest first. A request is journaled when its
 // handler ends, a moment after the client has read the answer, so the
 // last one may need that moment.
-func journal(t *testing.T, admin, scope string, n int) []journalEntry {
+func journalOf(t *testing.T, admin, scope string, n int) []journalEntry {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -151,8 +161,8 @@ func journal(t *testing.T, admin, scope string, n int) []journalEntry {
 	}
 }
 
-// statuses lists the journal's statuses, in order.
-func statuses(js []journalEntry) []int {
+// journalStatuses lists the journal's statuses, in order.
+func journalStatuses(js []journalEntry) []int {
 	out := make([]int, len(js))
 	for i, j := range js {
 		out[i] = j.Status
@@ -160,19 +170,19 @@ func statuses(js []journalEntry) []int {
 	return out
 }
 
-// chatParams is an SDK chat request for prompt.
-func chatParams(prompt string) openai.ChatCompletionNewParams {
+// sdkChat is an SDK chat request for prompt.
+func sdkChat(prompt string) openai.ChatCompletionNewParams {
 	return openai.ChatCompletionNewParams{Model: "gpt-4o-mini",
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(prompt)}}
 }
 
-// messageParams is an SDK messages request for model.
-func messageParams(model string) anthropic.MessageNewParams {
+// sdkMessage is an SDK messages request for model.
+func sdkMessage(model string) anthropic.MessageNewParams {
 	return anthropic.MessageNewParams{Model: anthropic.Model(model), MaxTokens: 60,
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("Hello"))}}
 }
 
-func readFile(t *testing.T, path string) []byte {
+func mustRead(t *testing.T, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -29,7 +29,7 @@ func TestDrillSlowFirstToken(t *testing.T) {
 		option.WithMaxRetries(0), option.WithHeader("X-Llmsim-Scope", "patient"))
 
 	start := time.Now()
-	stream := oc.Chat.Completions.NewStreaming(t.Context(), chatParams("hello"))
+	stream := oc.Chat.Completions.NewStreaming(t.Context(), sdkChat("hello"))
 	var first, last time.Duration
 	chunks := 0
 	for stream.Next() {
@@ -53,7 +53,7 @@ func TestDrillSlowFirstToken(t *testing.T) {
 	// Anthropic's message_start comes at once, as the API sends it; the
 	// first content block waits.
 	start = time.Now()
-	ms := ac.Messages.NewStreaming(t.Context(), messageParams("claude-sonnet-5-5"))
+	ms := ac.Messages.NewStreaming(t.Context(), sdkMessage("claude-sonnet-5-5"))
 	var content time.Duration
 	for ms.Next() {
 		if ms.Current().Type == "content_block_start" && content == 0 {
@@ -70,12 +70,12 @@ func TestDrillSlowFirstToken(t *testing.T) {
 	// The resilient app's first-token deadline, shorter than the TTFT.
 	ctx, cancel := context.WithTimeout(t.Context(), ttft/4)
 	defer cancel()
-	impatient := oc.Chat.Completions.NewStreaming(ctx, chatParams("hello"), option.WithHeader("X-Llmsim-Scope", "impatient"))
+	impatient := oc.Chat.Completions.NewStreaming(ctx, sdkChat("hello"), option.WithHeader("X-Llmsim-Scope", "impatient"))
 	if impatient.Next() || !errors.Is(impatient.Err(), context.DeadlineExceeded) {
 		t.Fatalf("a first-token deadline of %v: next %v, error %v", ttft/4, impatient.Current(), impatient.Err())
 	}
 	_ = impatient.Close()
-	if js := journal(t, ready.Admin, "impatient", 1); len(js) != 1 || js[0].Complete {
+	if js := journalOf(t, ready.Admin, "impatient", 1); len(js) != 1 || js[0].Complete {
 		t.Fatalf("the abandoned call in the journal: %+v", js)
 	}
 }
@@ -87,13 +87,13 @@ func TestDrillStreamCutMidAnswer(t *testing.T) {
 	dir := drillDir(t, "stream-cut-mid-answer.yaml")
 	_, ready := runDrill(t, dir, "stream-cut-mid-answer.yaml", nil)
 
-	raw := post(t, ready.Listen, "/v1/chat/completions", "raw", chatBody("tell me a story", true))
+	raw := postJSON(t, ready.Listen, "/v1/chat/completions", "raw", chatBody("tell me a story", true))
 	if raw.status != 200 || bytes.Count(raw.body, []byte("data: ")) != 12 || bytes.Contains(raw.body, []byte("[DONE]")) {
 		t.Fatalf("status %d, want 12 events and no [DONE]:\n%s", raw.status, raw.body)
 	}
 
 	oc := openai.NewClient(option.WithBaseURL("http://"+ready.Listen+"/v1"), option.WithAPIKey("sk-test"), option.WithMaxRetries(0))
-	stream := oc.Chat.Completions.NewStreaming(t.Context(), chatParams("tell me a story"))
+	stream := oc.Chat.Completions.NewStreaming(t.Context(), sdkChat("tell me a story"))
 	var acc openai.ChatCompletionAccumulator
 	for stream.Next() {
 		acc.AddChunk(stream.Current())
@@ -104,14 +104,14 @@ func TestDrillStreamCutMidAnswer(t *testing.T) {
 	if len(acc.Choices) != 1 || acc.Choices[0].Message.Content == "" || acc.Choices[0].FinishReason != "" {
 		t.Fatalf("accumulated %+v: want some text and no finish_reason", acc.Choices)
 	}
-	whole, err := oc.Chat.Completions.New(t.Context(), chatParams("tell me a story"))
+	whole, err := oc.Chat.Completions.New(t.Context(), sdkChat("tell me a story"))
 	if err != nil || whole.Choices[0].FinishReason != "stop" {
 		t.Fatalf("the unstreamed call: %v, %+v", err, whole)
 	}
 
 	ac := anthropic.NewClient(aoption.WithoutEnvironmentDefaults(), aoption.WithBaseURL("http://"+ready.Listen),
 		aoption.WithAPIKey("sk-ant-test"), aoption.WithMaxRetries(0))
-	ms := ac.Messages.NewStreaming(t.Context(), messageParams("claude-sonnet-5-5"))
+	ms := ac.Messages.NewStreaming(t.Context(), sdkMessage("claude-sonnet-5-5"))
 	var msg anthropic.Message
 	events := 0
 	for ms.Next() {
@@ -123,7 +123,7 @@ func TestDrillStreamCutMidAnswer(t *testing.T) {
 	if err := ms.Err(); err != nil || events == 0 || msg.StopReason != "" || len(msg.Content) == 0 {
 		t.Fatalf("%d events, stop_reason %q, error %v: want some, none, none", events, msg.StopReason, err)
 	}
-	raw = post(t, ready.Listen, "/v1/messages", "raw", messageBody("tell me a story", true))
+	raw = postJSON(t, ready.Listen, "/v1/messages", "raw", messageBody("tell me a story", true))
 	if raw.status != 200 || bytes.Count(raw.body, []byte("event: ")) != 12 || bytes.Contains(raw.body, []byte("message_stop")) {
 		t.Fatalf("status %d, want 12 events and no message_stop:\n%s", raw.status, raw.body)
 	}
@@ -145,7 +145,7 @@ func TestDrillTPMRateLimit(t *testing.T) {
 		t.Run(c.path, func(t *testing.T) {
 			prev := tpm + 1
 			for i := range 30 {
-				a := post(t, ready.Listen, c.path, c.path, c.body(fmt.Sprint("call ", i), false))
+				a := postJSON(t, ready.Listen, c.path, c.path, c.body(fmt.Sprint("call ", i), false))
 				if a.status == 429 {
 					e := a.errorBody(t)
 					if i < 2 || e.Error.Type != c.errType || a.header.Get("Retry-After") == "" {
@@ -176,14 +176,18 @@ func TestDrillBackpressureQueue(t *testing.T) {
 	_, ready := runDrill(t, dir, "backpressure-queue.yaml", map[string]string{
 		"LLMSIM_MAX_CONCURRENCY": "2", "LLMSIM_QUEUE": "2", "LLMSIM_ANSWER_TIME": answerTime.String()})
 
-	got := make([]answer, 6)
+	got := make([]exchange, 6)
+	errs := make([]error, len(got))
 	var wg sync.WaitGroup
 	for i := range got {
 		wg.Go(func() {
-			got[i] = post(t, ready.Listen, "/v1/chat/completions", "burst", chatBody(fmt.Sprint("call ", i), false))
+			got[i], errs[i] = tryPostJSON(ready.Listen, "/v1/chat/completions", "burst", chatBody(fmt.Sprint("call ", i), false))
 		})
 	}
 	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
 	var served, refused []time.Duration
 	for _, a := range got {
 		switch a.status {
