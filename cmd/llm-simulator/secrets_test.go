@@ -25,6 +25,7 @@ providers:
   openai: {upstream: "UPSTREAM", ca_file: ./upstream-ca.pem}
   anthropic: {upstream: "UPSTREAM", ca_file: ./upstream-ca.pem}
 cache: {dir: ./cassettes}
+intercept: {ca_dir: ./ca}
 simulate:
   ttft: {dist: constant, value: 0s}
   itl: {dist: constant, value: 0s}
@@ -78,6 +79,7 @@ func findSecret(text string) string {
 // error fault, a rate limit by key, a cut stream — appear in no answer
 // (body or header), no log line at debug level, no metric, no cassette
 // and no admin response: the journal with bodies, the config, explain.
+// The interception CA's key is 0600 and never logged either.
 func TestSecretsGoNowhere(t *testing.T) {
 	up := httptest.NewTLSServer(&proxy.Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Seed: 3})
 	defer up.Close()
@@ -203,4 +205,24 @@ func TestSecretsGoNowhere(t *testing.T) {
 		}
 	}
 	b.checkNoPanic(t)
+	checkCAKey(t, filepath.Join(dir, "ca", "ca-key.pem"), log+seen.String())
+}
+
+// checkCAKey fails unless the interception CA's key, created at the
+// start, is readable by its owner alone and no line of it is in text.
+func checkCAKey(t *testing.T, path, text string) {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatalf("the CA key was not created: %v", err)
+	}
+	if mode := info.Mode().Perm(); mode != 0o600 {
+		t.Errorf("the CA key is mode %v, want 0600", mode)
+	}
+	key, _ := os.ReadFile(path)
+	for _, line := range strings.Split(string(key), "\n") {
+		if len(line) >= 16 && !strings.HasPrefix(line, "-----") && strings.Contains(text, line) {
+			t.Errorf("a line of the CA key was logged or answered: %s", line)
+		}
+	}
 }
