@@ -3,6 +3,7 @@ package simulate
 import (
 	"context"
 	"encoding/json"
+	"sync"
 
 	"github.com/llm-simulator/llm-simulator/wire"
 )
@@ -53,7 +54,7 @@ func (cc *chatCall) streamOut(ctx context.Context, out wire.Sink, pace *pacer) e
 		return err
 	}
 	for i := range cc.choices {
-		if err := cc.send(out, cc.opening(i)); err != nil {
+		if err := cc.sendOpening(out, i); err != nil {
 			return err
 		}
 	}
@@ -130,23 +131,81 @@ func (cc *chatCall) opening(i int) chunkChoice {
 	return chunkChoice{Index: i, Delta: d}
 }
 
-// tokenTemplate is the chunk of one text token, with holes for the
-// choice index, the token and (when on) the obfuscation padding. Without
-// a template (logprobs asked for) every chunk is encoded.
+// tokenTemplate is the chunk of one text token with this call's fields
+// in place and holes left for the choice index, the token and (when on)
+// the obfuscation padding. Without a template (logprobs asked for) every
+// chunk is encoded.
 func (cc *chatCall) tokenTemplate() *eventTemplate {
 	if cc.logprobs >= 0 {
 		return nil
 	}
-	chunk := cc.chunkBase()
-	chunk.Choices = []chunkChoice{{Index: holeInt, Delta: chatDelta{Content: holeStringJSON}}}
-	if cc.obfuscate {
-		chunk.Obfuscation = holeString
-	}
-	t, ok := newEventTemplate(&chunk)
-	if !ok {
+	tpl := chunkTemplates[b2i(cc.usage)][b2i(cc.obfuscate)].token()
+	if tpl == nil {
 		return nil
 	}
-	return &t
+	bound := cc.fillChunk(tpl.start(nil)).rest()
+	return &bound
+}
+
+// sendOpening sends choice i's opening delta, from a template when it is
+// text.
+func (cc *chatCall) sendOpening(out wire.Sink, i int) error {
+	tpl := chunkTemplates[b2i(cc.usage)][b2i(cc.obfuscate)].opening()
+	if len(cc.choices[i].calls) > 0 || tpl == nil {
+		return cc.send(out, cc.opening(i))
+	}
+	f := cc.fillChunk(tpl.start(cc.buf)).int(i)
+	if cc.obfuscate {
+		f = f.padding(cc.c.ids.r)
+	}
+	cc.buf = f.buf
+	return out.Send(wire.Event{Kind: wire.SSE, Data: f.buf})
+}
+
+// fillChunk fills the holes every chunk template opens with.
+func (cc *chatCall) fillChunk(f templateFiller) templateFiller {
+	return f.str(cc.id).int(int(cc.created)).str(cc.p.model).str(cc.tier).str(fingerprint(cc.p.model))
+}
+
+// chunkTemplates are the templates of the chunks every text stream sends,
+// by include_usage and obfuscation, built once: encoding them per stream
+// costs CPU and, as the JSON encoder runs on a 9 KiB frame, doubles the
+// stack of every goroutine that waits out a stream (BenchmarkOpenStreams).
+var chunkTemplates = [2][2]chunkTemplateSet{
+	{newChunkTemplateSet(false, false), newChunkTemplateSet(false, true)},
+	{newChunkTemplateSet(true, false), newChunkTemplateSet(true, true)},
+}
+
+// chunkTemplateSet holds a stream's chunk templates: holes for the id,
+// created, model, service tier and fingerprint, then the choice index,
+// then the token (token only), then the padding when obfuscation is on.
+type chunkTemplateSet struct {
+	opening, token func() *eventTemplate
+}
+
+func newChunkTemplateSet(usage, obfuscate bool) chunkTemplateSet {
+	build := func(delta chatDelta) func() *eventTemplate {
+		return sync.OnceValue(func() *eventTemplate {
+			chunk := chatChunk{ID: holeString, Object: "chat.completion.chunk", Created: holeInt, Model: holeString,
+				ServiceTier: holeString, SystemFingerprint: holeString,
+				Choices: []chunkChoice{{Index: holeInt, Delta: delta}}}
+			if usage {
+				chunk.Usage = jsonNull
+			}
+			if obfuscate {
+				chunk.Obfuscation = holeString
+			}
+			t, ok := newEventTemplate(&chunk)
+			if !ok {
+				return nil
+			}
+			return &t
+		})
+	}
+	return chunkTemplateSet{
+		opening: build(chatDelta{Role: "assistant", Content: jsonEmptyString, Refusal: jsonNull}),
+		token:   build(chatDelta{Content: holeStringJSON}),
+	}
 }
 
 // sendUnit sends choice i's unit number step, if it has one.
@@ -187,4 +246,11 @@ func (cc *chatCall) unit(i, step int) (chunkChoice, bool) {
 		step -= len(call.pieces)
 	}
 	return chunkChoice{}, false
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -74,6 +74,12 @@ func (f templateFiller) int(v int) templateFiller {
 	return f
 }
 
+// rest is the template with the holes filled so far in place: what a
+// call binds once to fill per event.
+func (f templateFiller) rest() eventTemplate {
+	return eventTemplate{parts: append([][]byte{f.buf}, f.t.parts[f.i:]...)}
+}
+
 // padding fills a string hole with obfuscation padding (see appendPadding).
 func (f templateFiller) padding(r *rand.Rand) templateFiller {
 	f.buf = append(appendPadding(append(f.buf, '"'), r), '"')

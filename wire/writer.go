@@ -33,6 +33,7 @@ type Writer struct {
 	flushChunks bool
 	wroteHeader bool
 	ended       bool
+	flushed     bool // rw has been flushed once: its header is out
 
 	events int   // SSE events written
 	bytes  int64 // body bytes written
@@ -68,6 +69,14 @@ func (w *Writer) Reset(rw http.ResponseWriter) {
 }
 
 func (w *Writer) flush() error {
+	if !w.flushed {
+		w.flushed = true
+		return flushOnFreshStack(w.flushNow)
+	}
+	return w.flushNow()
+}
+
+func (w *Writer) flushNow() error {
 	switch {
 	case w.fe != nil:
 		return w.fe.FlushError()
