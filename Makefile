@@ -6,8 +6,9 @@ BIN     := bin/llm-simulator
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 ARGS    ?=
+FUZZTIME ?= 3s
 
-.PHONY: build run test bench bench-scale lint fmt
+.PHONY: build run test fuzz bench bench-scale lint fmt
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/llm-simulator
@@ -17,10 +18,18 @@ build:
 run:
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/llm-simulator $(ARGS)
 
-# The whole suite, with the race detector. CI runs exactly this.
+# The whole suite, with the race detector (goleak checks each package for
+# goroutines left behind), then every fuzz target for a few seconds.
+# CI runs exactly this.
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 30m ./...
+	GO=$(GO) FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
+
+# Each native fuzz target for FUZZTIME (3s) in turn, about 2 minutes in
+# all; make fuzz FUZZTIME=1m to dig deeper.
+fuzz:
+	GO=$(GO) FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 # Go benchmarks beside the code, then the load benchmark against a bare
 # server, then forwarding and interception against other proxies
