@@ -140,6 +140,22 @@ func TestBadInputOnTheWire(t *testing.T) {
 		stillServes(t, base)
 	})
 
+	t.Run("silent after an intercepted CONNECT", func(t *testing.T) {
+		// The interception server's TLS handshake is bounded by
+		// read_header_timeout too: a client that opens the tunnel and
+		// never says hello does not hold it.
+		c := dialRaw(t, addr)
+		_, _ = io.WriteString(c, "CONNECT api.openai.com:443 HTTP/1.1\r\nHost: api.openai.com:443\r\n\r\n")
+		br := bufio.NewReader(c)
+		resp, err := http.ReadResponse(br, &http.Request{Method: "CONNECT"})
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("CONNECT: %v %v", resp, err)
+		}
+		if took, _ := closedWithin(t, c, 10*time.Second); took > 8*time.Second {
+			t.Fatalf("a silent intercepted connection was closed after %v", took)
+		}
+	})
+
 	t.Run("slow body", func(t *testing.T) {
 		c := dialRaw(t, addr)
 		body := goodBody["openai"]
