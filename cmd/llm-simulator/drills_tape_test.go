@@ -54,9 +54,9 @@ func upstreamsAreLocal(t *testing.T, admin string) {
 		t.Fatalf("GET /api/v1/config: %d %v", status, cfg)
 	}
 	for name := range providers {
-		u, err := url.Parse(field(providers, name, "upstream").(string))
-		if err != nil || u.Hostname() != "127.0.0.1" {
-			t.Fatalf("provider %s forwards to %v; the test stops before any request", name, field(providers, name, "upstream"))
+		upstream, _ := field(providers, name, "upstream").(string)
+		if u, err := url.Parse(upstream); err != nil || u.Hostname() != "127.0.0.1" {
+			t.Fatalf("provider %s forwards to %q; the test stops before any request", name, upstream)
 		}
 	}
 }
