@@ -64,7 +64,7 @@ func (mc *messagesCall) streamOut(ctx context.Context, out wire.Sink, pace *pace
 	if len(mc.ch.thinking) > 0 {
 		empty := ""
 		bs.hidden = mc.p.thinkingOmitted
-		if err := bs.block(contentBlock{Type: "thinking", Thinking: &empty, Signature: &empty}, mc.ch.thinking,
+		if err := bs.block(contentBlock{Type: "thinking", Thinking: &empty, Signature: &empty}, piecesOf(mc.ch.thinking),
 			func(s *string) blockDelta { return blockDelta{Type: "thinking_delta", Thinking: s} }); err != nil {
 			return err
 		}
@@ -96,7 +96,7 @@ func (mc *messagesCall) streamAnswer(bs *blockStream) error {
 	}
 	for _, call := range mc.ch.calls {
 		start := contentBlock{Type: "tool_use", ID: call.id, Name: call.name, Input: json.RawMessage(`{}`)}
-		if err := bs.block(start, call.pieces,
+		if err := bs.block(start, piecesOf(call.pieces),
 			func(s *string) blockDelta { return blockDelta{Type: "input_json_delta", PartialJSON: s} }); err != nil {
 			return err
 		}
@@ -118,7 +118,7 @@ type blockStream struct {
 	hidden bool
 }
 
-func (bs *blockStream) block(start contentBlock, pieces []string, delta func(*string) blockDelta) error {
+func (bs *blockStream) block(start contentBlock, pieces textPieces, delta func(*string) blockDelta) error {
 	idx := bs.index
 	bs.index++
 	if err := bs.mc.send(bs.out, anthropicEvent{Type: "content_block_start", Index: &idx, ContentBlock: &start}); err != nil {
@@ -131,7 +131,8 @@ func (bs *blockStream) block(start contentBlock, pieces []string, delta func(*st
 	}
 	hole := holeString
 	tpl, ok := newEventTemplate(&anthropicEvent{Type: "content_block_delta", Index: &idx, Delta: delta(&hole)})
-	for _, p := range pieces {
+	for k := range pieces.len() {
+		p := pieces.at(k)
 		if bs.pieces > 0 {
 			if err := bs.pace.gap(bs.ctx); err != nil {
 				return err

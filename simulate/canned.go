@@ -39,9 +39,9 @@ var finishByName = map[string]finish{
 // script says otherwise.
 func (p *prompt) planCanned(ch *choice, c *Canned, newID func() string, provider string) {
 	if c.Text != nil {
-		ch.text = splitTokens(*c.Text)
+		ch.text = piecesOf(splitTokens(*c.Text))
 	}
-	tokens := len(ch.text)
+	tokens := ch.text.len()
 	for _, call := range c.ToolCalls {
 		args := call.Arguments
 		if args == "" {

@@ -37,7 +37,7 @@ func newLogprobs(seed uint64, choice, first int, pieces []string, top int) *logp
 		alt := chosen
 		for j := 1; j < top; j++ {
 			alt -= 0.5 + r.ExpFloat64()
-			w := loremForms.plain[r.IntN(len(loremWords))]
+			w := loremTable[loremPlain+uint16(r.IntN(len(loremWords)))]
 			tl.TopLogprobs = append(tl.TopLogprobs, topLogprob{w, round4(alt), byteList(w)})
 		}
 		lp.Content[k] = tl

@@ -111,6 +111,7 @@ type chatCall struct {
 	logprobs  int // -1: none; else top_logprobs
 
 	buf       []byte // the event being built, reused: Send copies it out
+	bufHead   int    // how much of buf each token event keeps (tokenTemplate)
 	reqBuf    chatRequest
 	promptBuf prompt
 	oneChoice [1]choice
@@ -156,6 +157,9 @@ func serveChat(ctx context.Context, c *Call, out wire.Sink) error {
 	}
 	pace := newPacer(c, m)
 	if cc.stream {
+		// The plan holds all the stream needs: the decoded messages need
+		// not live as long as it does.
+		req.Messages = nil
 		return cc.streamOut(ctx, out, pace)
 	}
 	if err := pace.whole(ctx, p.data.PromptTokens, maxUnits(choices)); err != nil {
@@ -222,7 +226,7 @@ func (cc *chatCall) completion() *chatCompletion {
 			msg.Content = &text
 		}
 		resp.Choices[i] = chatChoice{Index: i, Message: msg, FinishReason: ch.finish.openAI(),
-			Logprobs: cc.choiceLogprobs(i, ch.text)}
+			Logprobs: cc.choiceLogprobs(i, ch.text.strings())}
 	}
 	return resp
 }

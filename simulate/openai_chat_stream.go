@@ -131,20 +131,21 @@ func (cc *chatCall) opening(i int) chunkChoice {
 	return chunkChoice{Index: i, Delta: d}
 }
 
-// tokenTemplate is the chunk of one text token with this call's fields
-// in place and holes left for the choice index, the token and (when on)
-// the obfuscation padding. Without a template (logprobs asked for) every
-// chunk is encoded.
+// tokenTemplate is the chunk of one text token, its holes for this call's
+// fields filled once into cc.buf, where each token's event is built after
+// them: the holes left are the choice index, the token and (when on) the
+// obfuscation padding. Without a template (logprobs asked for) every chunk
+// is encoded.
 func (cc *chatCall) tokenTemplate() *eventTemplate {
 	if cc.logprobs >= 0 {
 		return nil
 	}
 	tpl := chunkTemplates[b2i(cc.usage)][b2i(cc.obfuscate)].token()
-	if tpl == nil {
-		return nil
+	if tpl != nil {
+		cc.buf = cc.fillChunk(tpl.start(cc.buf)).buf
+		cc.bufHead = len(cc.buf)
 	}
-	bound := cc.fillChunk(tpl.start(nil)).rest()
-	return &bound
+	return tpl
 }
 
 // sendOpening sends choice i's opening delta, from a template when it is
@@ -161,6 +162,9 @@ func (cc *chatCall) sendOpening(out wire.Sink, i int) error {
 	cc.buf = f.buf
 	return out.Send(wire.Event{Kind: wire.SSE, Data: f.buf})
 }
+
+// chunkHeadHoles is how many holes fillChunk fills.
+const chunkHeadHoles = 5
 
 // fillChunk fills the holes every chunk template opens with.
 func (cc *chatCall) fillChunk(f templateFiller) templateFiller {
@@ -211,8 +215,8 @@ func newChunkTemplateSet(usage, obfuscate bool) chunkTemplateSet {
 // sendUnit sends choice i's unit number step, if it has one.
 func (cc *chatCall) sendUnit(out wire.Sink, tpl *eventTemplate, i, step int) error {
 	ch := &cc.choices[i]
-	if step < len(ch.text) && tpl != nil {
-		f := tpl.start(cc.buf).int(i).str(ch.text[step])
+	if step < ch.text.len() && tpl != nil {
+		f := tpl.resume(cc.buf[:cc.bufHead], chunkHeadHoles).int(i).str(ch.text.at(step))
 		if cc.obfuscate {
 			f = f.padding(cc.c.ids.r)
 		}
@@ -229,14 +233,14 @@ func (cc *chatCall) sendUnit(out wire.Sink, tpl *eventTemplate, i, step int) err
 // unit is the chunk carrying choice i's unit number step, if it has one.
 func (cc *chatCall) unit(i, step int) (chunkChoice, bool) {
 	ch := &cc.choices[i]
-	if step < len(ch.text) {
-		c := chunkChoice{Index: i, Delta: chatDelta{Content: appendJSONString(nil, ch.text[step])}}
+	if step < ch.text.len() {
+		c := chunkChoice{Index: i, Delta: chatDelta{Content: appendJSONString(nil, ch.text.at(step))}}
 		if cc.logprobs >= 0 {
-			c.Logprobs = newLogprobs(cc.c.Seed, i, step, ch.text[step:step+1], cc.logprobs)
+			c.Logprobs = newLogprobs(cc.c.Seed, i, step, ch.text.slice(step, step+1).strings(), cc.logprobs)
 		}
 		return c, true
 	}
-	step -= len(ch.text)
+	step -= ch.text.len()
 	for _, call := range ch.calls {
 		if step < len(call.pieces) {
 			d := chatDelta{ToolCalls: []toolCallOut{{Index: new(int),

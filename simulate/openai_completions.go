@@ -172,7 +172,7 @@ func serveCompletions(ctx context.Context, c *Call, out wire.Sink) error {
 		reason := lc.choices[i].finish.openAI()
 		text := lc.echo[i] + lc.choices[i].content()
 		resp.Choices = append(resp.Choices, completionChoice{Text: text, Index: i, FinishReason: &reason,
-			Logprobs: lc.logprobs(i, 0, lc.choices[i].text, len(lc.echo[i]))})
+			Logprobs: lc.logprobs(i, 0, lc.choices[i].text.strings(), len(lc.echo[i]))})
 	}
 	return sendJSON(out, func(n int) wire.Event { return openAIHead(c, wire.NotStream, n) }, resp)
 }
@@ -283,9 +283,9 @@ func (lc *legacyCall) streamOut(ctx context.Context, out wire.Sink, pace *pacer)
 			}
 		}
 		for i := range lc.choices {
-			if text := lc.choices[i].text; step < len(text) {
-				off := len(lc.echo[i]) + len(strings.Join(text[:step], ""))
-				if err := send(completionChoice{Text: text[step], Index: i, Logprobs: lc.logprobs(i, step, text[step:step+1], off)}); err != nil {
+			if text := lc.choices[i].text; step < text.len() {
+				off := len(lc.echo[i]) + text.slice(0, step).bytes()
+				if err := send(completionChoice{Text: text.at(step), Index: i, Logprobs: lc.logprobs(i, step, text.slice(step, step+1).strings(), off)}); err != nil {
 					return err
 				}
 			}

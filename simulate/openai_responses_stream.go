@@ -39,11 +39,12 @@ func (s *responsesStream) send(ev responsesEvent) error {
 // deltas sends one delta event per piece, each paced after the first of
 // the response, from a template of ev with holes for the sequence number
 // and the delta.
-func (s *responsesStream) deltas(ctx context.Context, pace *pacer, first *bool, ev responsesEvent, pieces []string) error {
+func (s *responsesStream) deltas(ctx context.Context, pace *pacer, first *bool, ev responsesEvent, pieces textPieces) error {
 	hole := holeString
 	ev.SequenceNumber, ev.Delta = holeInt, &hole
 	tpl, ok := newEventTemplate(&ev)
-	for _, p := range pieces {
+	for k := range pieces.len() {
+		p := pieces.at(k)
 		if !*first {
 			if err := pace.gap(ctx); err != nil {
 				return err
@@ -142,7 +143,7 @@ func (rc *responsesCall) streamCalls(ctx context.Context, s *responsesStream, pa
 			return err
 		}
 		delta := responsesEvent{Type: "response.function_call_arguments.delta", ItemID: rc.fcIDs[i], OutputIndex: &idx}
-		if err := s.deltas(ctx, pace, &first, delta, call.pieces); err != nil {
+		if err := s.deltas(ctx, pace, &first, delta, piecesOf(call.pieces)); err != nil {
 			return err
 		}
 		args := call.args

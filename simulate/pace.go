@@ -3,6 +3,8 @@ package simulate
 import (
 	"context"
 	"time"
+
+	"github.com/llm-simulator/llm-simulator/internal/clock"
 )
 
 // pacer spends a call's time: the time to first token (plus prefill), then
@@ -18,9 +20,13 @@ type pacer struct {
 	// zero gap after it is due too, without reading the clock — the
 	// common case of a zero-latency load test, one read per token saved.
 	late bool
+	// sleeper waits out every gap on one timer.
+	sleeper clock.Sleeper
 }
 
-func newPacer(c *Call, m *Model) *pacer { return &pacer{c: c, m: m, next: c.Start} }
+func newPacer(c *Call, m *Model) *pacer {
+	return &pacer{c: c, m: m, next: c.Start, sleeper: clock.Sleeper{Clock: c.Clock}}
+}
 
 // first waits until the first token is due.
 func (p *pacer) first(ctx context.Context, promptTokens int) error {
@@ -56,7 +62,7 @@ func (p *pacer) wait(ctx context.Context) error {
 	if p.late {
 		return ctx.Err()
 	}
-	return p.c.Clock.Sleep(ctx, d)
+	return p.sleeper.Sleep(ctx, d)
 }
 
 func nanos(v float64) time.Duration {

@@ -70,7 +70,7 @@ type plannedCall struct {
 // thinking pieces, the text pieces and each call's argument pieces.
 type choice struct {
 	thinking []string
-	text     []string
+	text     textPieces
 	calls    []plannedCall
 	finish   finish
 	stopSeq  string // the stop sequence that ended the text
@@ -78,14 +78,14 @@ type choice struct {
 }
 
 func (ch *choice) units() int {
-	n := len(ch.thinking) + len(ch.text)
+	n := len(ch.thinking) + ch.text.len()
 	for _, c := range ch.calls {
 		n += len(c.pieces)
 	}
 	return n
 }
 
-func (ch *choice) content() string { return strings.Join(ch.text, "") }
+func (ch *choice) content() string { return ch.text.join() }
 
 // errBadSchema marks a tool or output schema that cannot be satisfied; the
 // caller reports it as the provider's 400.
@@ -125,7 +125,7 @@ func (p *prompt) planOne(ch *choice, m *Model, r *rand.Rand, newID func() string
 	}
 	budget := p.maxTokens
 	if p.thinkingBudget > 0 {
-		ch.thinking = lorem(r, min(draw(m.OutputTokens, r), p.thinkingBudget))
+		ch.thinking = lorem(r, min(draw(m.OutputTokens, r), p.thinkingBudget)).strings()
 		if budget >= 0 {
 			budget = max(budget-len(ch.thinking), 0)
 		}
@@ -133,26 +133,30 @@ func (p *prompt) planOne(ch *choice, m *Model, r *rand.Rand, newID func() string
 	if tool := p.pickTool(m, r); tool != nil {
 		return p.planCall(ch, tool, r, newID, budget)
 	}
-	var pieces []string
+	var text textPieces
 	if p.schema != nil {
 		js, err := schemagen.Generate(p.schema, r, schemagen.Options{Words: loremWords})
 		if err != nil {
 			return &errBadSchema{err: err}
 		}
-		pieces = splitTokens(string(js))
+		text = piecesOf(splitTokens(string(js)))
 	} else {
-		pieces = m.Text.pieces(&p.data, r, draw(m.OutputTokens, r))
+		text = m.Text.pieces(&p.data, r, draw(m.OutputTokens, r))
 	}
-	used := len(pieces)
-	pieces, ch.stopSeq, used = cutAtStop(pieces, p.stop, used)
+	used := text.len()
+	if len(p.stop) > 0 {
+		var cut []string
+		cut, ch.stopSeq, used = cutAtStop(text.strings(), p.stop, used)
+		text = piecesOf(cut)
+	}
 	if ch.stopSeq != "" {
 		ch.finish = finishStopSequence
 	}
-	if budget >= 0 && len(pieces) > budget {
-		pieces, used = pieces[:budget], budget
+	if budget >= 0 && text.len() > budget {
+		text, used = text.slice(0, budget), budget
 		ch.finish, ch.stopSeq = finishLength, ""
 	}
-	ch.text = pieces
+	ch.text = text
 	ch.tokens = len(ch.thinking) + used
 	return nil
 }

@@ -74,10 +74,11 @@ func (f templateFiller) int(v int) templateFiller {
 	return f
 }
 
-// rest is the template with the holes filled so far in place: what a
-// call binds once to fill per event.
-func (f templateFiller) rest() eventTemplate {
-	return eventTemplate{parts: append([][]byte{f.buf}, f.t.parts[f.i:]...)}
+// resume goes on filling after filled holes, which buf holds with the
+// literal after the last of them: a call fills the holes its events share
+// once, and each event from there.
+func (t *eventTemplate) resume(buf []byte, filled int) templateFiller {
+	return templateFiller{t: t, buf: buf, i: filled + 1}
 }
 
 // padding fills a string hole with obfuscation padding (see appendPadding).

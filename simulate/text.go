@@ -45,21 +45,21 @@ type TemplateData struct {
 
 // pieces returns the answer's token pieces. want is the drawn length, used
 // by Lorem; the other modes are as long as their text.
-func (t *Text) pieces(d *TemplateData, r *rand.Rand, want int) []string {
+func (t *Text) pieces(d *TemplateData, r *rand.Rand, want int) textPieces {
 	switch t.Mode {
 	case Echo:
-		return splitTokens(d.LastUserMessage)
+		return piecesOf(splitTokens(d.LastUserMessage))
 	case Fixed:
-		return splitTokens(t.Fixed)
+		return piecesOf(splitTokens(t.Fixed))
 	case Template:
 		var b strings.Builder
 		if t.Template != nil && t.Template.Execute(&b, d) == nil {
-			return splitTokens(b.String())
+			return piecesOf(splitTokens(b.String()))
 		}
 		// A template that fails on this request's data answers with
 		// nothing rather than failing the call: the data, not the
 		// request, is at fault, and config loading already parsed it.
-		return nil
+		return textPieces{}
 	}
 	return lorem(r, want)
 }
@@ -83,22 +83,36 @@ func shortWords(list string) []string {
 	return out
 }
 
-// loremForms holds each word ready as it appears in text, so generating an
-// answer allocates nothing per token.
-var loremForms = func() (f struct{ first, cap, plain []string }) {
-	for _, w := range loremWords {
-		c := strings.ToUpper(w[:1]) + w[1:]
-		f.first = append(f.first, c)
-		f.cap = append(f.cap, " "+c)
-		f.plain = append(f.plain, " "+w)
+// loremTable holds each word ready as it appears in text — first in the
+// answer, first in a sentence, within one — then the comma and the full
+// stop, so generating an answer allocates nothing per token and holds
+// each as an index (textPieces).
+var loremTable = func() (t []string) {
+	for _, form := range []func(w string) string{
+		func(w string) string { return strings.ToUpper(w[:1]) + w[1:] },
+		func(w string) string { return " " + strings.ToUpper(w[:1]) + w[1:] },
+		func(w string) string { return " " + w },
+	} {
+		for _, w := range loremWords {
+			t = append(t, form(w))
+		}
 	}
-	return f
+	return append(t, ",", ".")
 }()
+
+// Where each form starts in loremTable.
+var (
+	loremFirst = uint16(0)
+	loremCap   = uint16(len(loremWords))
+	loremPlain = uint16(2 * len(loremWords))
+	loremComma = uint16(3 * len(loremWords))
+	loremStop  = loremComma + 1
+)
 
 // lorem returns n token pieces of lorem-ipsum sentences. Sentence lengths
 // are bounded so that the last one ends with its full stop exactly at n.
-func lorem(r *rand.Rand, n int) []string {
-	out := make([]string, 0, n)
+func lorem(r *rand.Rand, n int) textPieces {
+	out := make([]uint16, 0, n)
 	for len(out) < n {
 		left := n - len(out)
 		k := min(5+r.IntN(10), max(left-1, 1)) // slots before the full stop
@@ -106,21 +120,21 @@ func lorem(r *rand.Rand, n int) []string {
 			k = left - 1 // never leave a single token for a sentence
 		}
 		for w := 0; w < k; w++ {
-			i := r.IntN(len(loremWords))
+			i := uint16(r.IntN(len(loremWords)))
 			switch {
 			case len(out) == 0:
-				out = append(out, loremForms.first[i])
+				out = append(out, loremFirst+i)
 			case w == 0:
-				out = append(out, loremForms.cap[i])
-			case w > 2 && w < k-1 && out[len(out)-1] != "," && r.IntN(10) == 0:
-				out = append(out, ",")
+				out = append(out, loremCap+i)
+			case w > 2 && w < k-1 && out[len(out)-1] != loremComma && r.IntN(10) == 0:
+				out = append(out, loremComma)
 			default:
-				out = append(out, loremForms.plain[i])
+				out = append(out, loremPlain+i)
 			}
 		}
 		if len(out) < n {
-			out = append(out, ".")
+			out = append(out, loremStop)
 		}
 	}
-	return out
+	return textPieces{ids: out}
 }

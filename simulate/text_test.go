@@ -10,10 +10,10 @@ import (
 func TestLoremIsExactlyAsLongAsAsked(t *testing.T) {
 	for n := 1; n < 200; n++ {
 		p := lorem(rand.New(rand.NewPCG(uint64(n), 9)), n)
-		if len(p) != n {
-			t.Fatalf("lorem(%d) gave %d pieces", n, len(p))
+		if p.len() != n {
+			t.Fatalf("lorem(%d) gave %d pieces", n, p.len())
 		}
-		text := strings.Join(p, "")
+		text := p.join()
 		if n >= 2 && !strings.HasSuffix(text, ".") {
 			t.Errorf("lorem(%d) = %q does not end a sentence", n, text)
 		}
@@ -30,10 +30,10 @@ func TestLoremIsDeterministic(t *testing.T) {
 	a := lorem(rand.New(rand.NewPCG(1, 2)), 50)
 	b := lorem(rand.New(rand.NewPCG(1, 2)), 50)
 	c := lorem(rand.New(rand.NewPCG(1, 3)), 50)
-	if strings.Join(a, "") != strings.Join(b, "") {
+	if a.join() != b.join() {
 		t.Fatal("same seed, different text")
 	}
-	if strings.Join(a, "") == strings.Join(c, "") {
+	if a.join() == c.join() {
 		t.Fatal("different seeds, same text")
 	}
 }
@@ -50,7 +50,7 @@ func TestTextModes(t *testing.T) {
 		{Text{Mode: Template, Template: tpl}, "m1 heard ping pong in 2"},
 	}
 	for _, c := range cases {
-		if got := strings.Join(c.text.pieces(d, nil, 99), ""); got != c.want {
+		if got := c.text.pieces(d, nil, 99).join(); got != c.want {
 			t.Errorf("mode %d: %q, want %q", c.text.Mode, got, c.want)
 		}
 	}

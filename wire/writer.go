@@ -139,6 +139,9 @@ func (w *Writer) writeHeader() {
 			w.onStart()
 		}
 		w.rw.WriteHeader(w.status)
+		// No Head can follow: let the one in force go with its headers,
+		// which a long stream would otherwise keep.
+		w.head0 = nil
 	}
 }
 

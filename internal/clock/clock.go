@@ -36,6 +36,37 @@ func (Real) Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// Sleeper sleeps on its Clock again and again, as a stream does between
+// events. On the Real clock it keeps one timer for all its sleeps, reset
+// each time, where Clock.Sleep makes one per call: a stream's events then
+// allocate nothing, and the collector has no timer per event to sweep
+// (BenchmarkSleeper). Its zero value with Clock set is ready. When Sleep
+// returns, its timer has fired or been stopped: nothing is left to stop.
+// A Sleeper is not safe for concurrent use.
+type Sleeper struct {
+	Clock Clock
+	t     *time.Timer
+}
+
+// Sleep is Clock.Sleep.
+func (s *Sleeper) Sleep(ctx context.Context, d time.Duration) error {
+	if _, real := s.Clock.(Real); !real || d <= 0 {
+		return s.Clock.Sleep(ctx, d)
+	}
+	if s.t == nil {
+		s.t = time.NewTimer(d)
+	} else {
+		s.t.Reset(d) // timers since Go 1.23: no stale tick to drain
+	}
+	select {
+	case <-s.t.C:
+		return nil
+	case <-ctx.Done():
+		s.t.Stop()
+		return ctx.Err()
+	}
+}
+
 // Manual is a Clock whose time moves only when something sleeps on it or
 // a test advances it: Sleep advances it by d at once and records d. It
 // lets a test check the waits asked for without spending them.
