@@ -18,7 +18,8 @@ var fuzzEndpoints = []struct{ provider, method, path string }{
 }
 
 // FuzzRequestDecoding throws arbitrary bodies at every endpoint: each must
-// be answered with a 200 or a provider-shaped 4xx, never a panic or a 5xx.
+// be answered with a well-formed 200 or a 4xx with the endpoint's
+// provider's error object, never a panic or a 5xx.
 func FuzzRequestDecoding(f *testing.F) {
 	for _, c := range goldenCases {
 		if c.body != "" {
@@ -36,13 +37,30 @@ func FuzzRequestDecoding(f *testing.F) {
 		case rec.Code == 200:
 			checkWellFormed(t, rec.Header().Get("Content-Type"), rec.Body.Bytes())
 		case rec.Code >= 400 && rec.Code < 500:
-			if !json.Valid(rec.Body.Bytes()) {
-				t.Fatalf("%d with a body that is not JSON: %s", rec.Code, rec.Body)
-			}
+			checkErrorShape(t, ep.provider, rec.Body.Bytes())
 		default:
 			t.Fatalf("status %d for %s %s: %s", rec.Code, ep.path, body, rec.Body)
 		}
 	})
+}
+
+// checkErrorShape asserts body is provider's error object: OpenAI's
+// {"error":{"message","type",…}}, Anthropic's {"type":"error","error":{"type","message"}}.
+func checkErrorShape(t *testing.T, provider string, body []byte) {
+	t.Helper()
+	var e struct {
+		Type  *string `json:"type"`
+		Error *struct {
+			Type    *string `json:"type"`
+			Message *string `json:"message"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(body, &e); err != nil || e.Error == nil || e.Error.Type == nil || e.Error.Message == nil {
+		t.Fatalf("%s error without error.type and error.message: %s", provider, body)
+	}
+	if anthropic := e.Type != nil && *e.Type == "error"; anthropic != (provider == "anthropic") {
+		t.Fatalf("a %s endpoint answered with this error: %s", provider, body)
+	}
 }
 
 // checkWellFormed asserts a 200 body is JSON, or SSE whose data is JSON.
