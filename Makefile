@@ -31,14 +31,14 @@ test:
 fuzz:
 	GO=$(GO) FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
-# Go benchmarks beside the code, then the load benchmark against a bare
-# server, then forwarding and interception against other proxies
+# Go benchmarks beside the code, then the load benchmarks — against a
+# bare server, and forwarding and interception against other proxies
 # (installs wrk and hey if missing, toxiproxy-server into a temporary
-# directory if it is not on PATH).
+# directory if it is not on PATH) — ending with one summary table of
+# every mode against its baseline and target (bench/table.sh).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
-	bench/run.sh
-	bench/forward.sh
+	bench/table.sh
 
 # Streams at scale (about 7 minutes; 18,000 open streams per server):
 # memory per open stream and timing accuracy against bare (BENCHMARKS.md).

@@ -178,15 +178,25 @@ profile() {
 # The table. A mode's row shows the medians of its rounds, and its errors
 # summed over them; FILE holds one timed line per round.
 header() { printf '%-42s %9s %9s %9s  %-18s %8s  %s\n' mode RPS p50 p99 errors cpu/req ratio; }
-row() { # NAME FILE [NOTE]
-  local rps p50 p99 errs cpu
-  rps=$(awk '{print $1}' "$2" | median); p50=$(awk '{print $2}' "$2" | median)
-  p99=$(awk '{print $3}' "$2" | median)
+# medians FILE sets rps, p50, p99, errs and cpu from a mode's rounds.
+medians() {
+  rps=$(awk '{print $1}' "$1" | median); p50=$(awk '{print $2}' "$1" | median)
+  p99=$(awk '{print $3}' "$1" | median)
   cpu=-
-  if grep -qv ' -$' "$2"; then cpu=$(awk '{print $6}' "$2" | median | awk '{printf "%.0fus", $1}'); fi
+  if grep -qv ' -$' "$1"; then cpu=$(awk '{print $6}' "$1" | median | awk '{printf "%.0fus", $1}'); fi
   errs=$(awk '{n += $4; s += $5} END {
-    e = (n ? n " non-2xx" : ""); if (s) e = e (n ? ", " : "") s " socket"; print (e == "" ? "0" : e) }' "$2")
+    e = (n ? n " non-2xx" : ""); if (s) e = e (n ? ", " : "") s " socket"; print (e == "" ? "0" : e) }' "$1")
+}
+
+row() { # NAME FILE [NOTE]
+  medians "$2"
   printf '%-42s %9.0f %7.2fms %7.2fms  %-18s %8s  %s\n' "$1" "$rps" "$p50" "$p99" "$errs" "$cpu" "${3:+($3)}"
+}
+
+# trow NAME FILE PID [RATIO TARGET] adds a mode to the summary table.
+trow() {
+  medians "$2"
+  table_row "$1" "$(printf '%.0f RPS' "$rps")" "$(printf '%.2f ms' "$p50")" "$(printf '%.2f ms' "$p99")" "$errs" "$3" "${4:-}" "${5:-}"
 }
 
 # ratio A B is the median of the per-round RPS ratios of the modes whose
@@ -232,6 +242,15 @@ done
 if [ -n "${PROFILE:-}" ]; then profile "$fwd_admin" "${url[llmsim]}" "$script"; fi
 
 header
+trow "forward: direct to upstream" "$work/fw.direct" "${proc[direct]}"
+trow "forward: httputil.ReverseProxy" "$work/fw.revproxy" "${proc[revproxy]}"
+if [ -n "$toxi" ]; then
+  trow "forward: Toxiproxy (TCP, no toxics)" "$work/fw.toxi" "${proc[toxi]}"
+  trow "forward: llm-simulator" "$work/fw.llmsim" "${proc[llmsim]}" \
+    "$(ratio fw.llmsim fw.revproxy) ReverseProxy, $(ratio fw.llmsim fw.toxi) Toxiproxy" ">= 1x each"
+else
+  trow "forward: llm-simulator" "$work/fw.llmsim" "${proc[llmsim]}" "$(ratio fw.llmsim fw.revproxy) ReverseProxy (no Toxiproxy: $toxi_missing)" ">= 1x each"
+fi
 row "forward: direct to upstream" "$work/fw.direct"
 row "forward: httputil.ReverseProxy" "$work/fw.revproxy" "$(ratio fw.revproxy fw.direct) direct"
 if [ -n "$toxi" ]; then
@@ -255,6 +274,8 @@ fixed="@ $((FIXED_CONNS * RATE)) RPS fixed"
 row "forward: direct $fixed" "$work/fr.direct"
 row "forward: ReverseProxy $fixed" "$work/fr.revproxy" "p99 $(added fr.revproxy fr.direct) ms vs direct"
 row "forward: llm-simulator $fixed" "$work/fr.llmsim" "p99 $(added fr.llmsim fr.direct) ms vs direct"
+trow "forward: direct $fixed" "$work/fr.direct" "${proc[direct]}"
+trow "forward: llm-simulator $fixed" "$work/fr.llmsim" "${proc[llmsim]}" "p99 $(added fr.llmsim fr.direct) ms added" "< 1 ms added"
 
 # ---- 3. interception -----------------------------------------------------------
 # hey has no CA flag and, it turns out, does not verify certificates
@@ -278,6 +299,10 @@ row "MITM keep-alive: bare Go TLS server" "$work/mi.bare.keepalive"
 row "MITM keep-alive: llm-simulator" "$work/mi.llmsim.keepalive" "$(ratio mi.llmsim.keepalive mi.bare.keepalive) bare TLS"
 row "MITM new conn/req: bare Go TLS server" "$work/mi.bare.newconn"
 row "MITM new conn/req: llm-simulator" "$work/mi.llmsim.newconn" "$(ratio mi.llmsim.newconn mi.bare.newconn) bare TLS"
+trow "MITM keep-alive: bare Go TLS server" "$work/mi.bare.keepalive" "$bare_tls_pid"
+trow "MITM keep-alive: llm-simulator" "$work/mi.llmsim.keepalive" "$mitm_pid" "$(ratio mi.llmsim.keepalive mi.bare.keepalive)" ">= 0.8x"
+trow "MITM new conn/req: bare Go TLS server" "$work/mi.bare.newconn" "$bare_tls_pid"
+trow "MITM new conn/req: llm-simulator" "$work/mi.llmsim.newconn" "$mitm_pid" "$(ratio mi.llmsim.newconn mi.bare.newconn)" ">= 0.8x"
 
 echo "($(nproc) cores; forward: wrk -t$THREADS -c$CONNS -d$DURATION; fixed rate: hey -c$FIXED_CONNS -q$RATE -z$DURATION;" \
   "MITM: hey -c$CONNS -z$DURATION, closed loop; $ROUNDS interleaved rounds, medians; cpu/req: the proxy's," \

@@ -59,3 +59,21 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 # ms turns wrk's latencies (850.12us, 1.20ms, 1.02s) into milliseconds.
 ms() { awk '{v=$1; if (v ~ /us$/) v=v/1000; else if (v ~ /ms$/) v=v+0; else if (v ~ /s$/) v=v*1000; print v}'; }
+
+# peak_rss PID is the process's peak resident memory so far (VmHWM), in
+# MiB; "-" without a process.
+peak_rss() {
+  if [ -n "${1:-}" ] && [ -r "/proc/$1/status" ]; then
+    awk '/^VmHWM/ {printf "%.0f MiB", $2 / 1024}' "/proc/$1/status"
+  else
+    echo -
+  fi
+}
+
+# table_row MODE THROUGHPUT P50 P99 ERRORS PID RATIO TARGET adds a row to
+# the summary table make bench prints (bench/table.sh), when $BENCH_TABLE
+# names its file; PID's peak RSS fills the RSS column.
+table_row() {
+  [ -n "${BENCH_TABLE:-}" ] || return 0
+  printf '%s|%s|%s|%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "$(echo $5)" "$(peak_rss "${6:-}")" "${7:-}" "${8:-}" >>"$BENCH_TABLE"
+}

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Load benchmark: llm-simulator against a bare net/http server answering
 # the same bytes (body and headers, captured from the simulator), driven by
-# wrk in the same run, so the ratio is fair on a
-# shared machine. Prints one table: mode, RPS (and events/s for streams),
-# p50, p99, errors, and the ratio to the baseline, as medians of
-# interleaved rounds.
+# wrk in the same run, so the ratio is fair on a shared machine; then 100
+# rules (the last firing a zero latency) against none, replay hits against
+# simulated answers, and chat latency at a fixed rate (hey -q). Prints one
+# table: mode, RPS (and events/s for streams), p50, p99, errors, and the
+# ratio to the baseline, as medians of interleaved rounds; with
+# $BENCH_TABLE set it also adds its rows to make bench's summary
+# (bench/table.sh).
 #
 #   bench/run.sh                        # 5 rounds of 5 s per side, 64 connections
 #   ROUNDS=9 DURATION=10s CONNS=128 bench/run.sh
@@ -32,7 +35,7 @@ start_sim() { # [CONFIG]
   "$work/llm-simulator" --config "${1:-bench/config.yaml}" --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 \
     >/dev/null 2>"$log" &
   sim_log=$log
-  pids+=($!)
+  pids+=($!); sim_pid=$!
   sim=$(wait_for "$log" 's/.*"listen":"\([^"]*\)".*/\1/p')
 }
 
@@ -40,12 +43,12 @@ start_sim() { # [CONFIG]
 start_bare() {
   local out="$work/bare.$RANDOM"
   "$work/bare" -listen 127.0.0.1:0 -body "$1" "${@:2}" >"$out" 2>&1 &
-  pids+=($!)
+  pids+=($!); bare_pid=$!
   bare=$(wait_for "$out" 's/^listening on //p')
 }
 
-start_sim bench/config-fault.yaml; sim_rule=$sim
-start_sim
+start_sim bench/config-100-rules.yaml; sim_rules=$sim; pid_rules=$sim_pid
+start_sim; pid_sim=$sim_pid
 chat='{"model":"gpt-4o","messages":[{"role":"system","content":"You are helpful."},{"role":"user","content":"Tell me a joke about proxies."}]}'
 stream='{"model":"bench-stream","stream":true,"messages":[{"role":"user","content":"Tell me a joke about proxies."}]}'
 curl -s -D "$work/chat.headers" "http://$sim/v1/chat/completions" -d "$chat" >"$work/chat.json"
@@ -53,22 +56,24 @@ curl -s -D "$work/stream.headers" "http://$sim/v1/chat/completions" -d "$stream"
 events=$(grep -c '^data: ' "$work/stream.txt")
 # The replaying simulator records each request from the simulating one on
 # its first call, then replays it.
-BENCH_UPSTREAM="http://$sim" BENCH_CASSETTES="$work/cassettes" start_sim bench/config-replay.yaml; sim_replay=$sim
+BENCH_UPSTREAM="http://$sim" BENCH_CASSETTES="$work/cassettes" start_sim bench/config-replay.yaml; sim_replay=$sim; pid_replay=$sim_pid
 for body in "$chat" "$stream"; do
   curl -s -o /dev/null "http://$sim_replay/v1/chat/completions" -d "$body"
 done
 recorded=$(find "$work/cassettes" -name '*.json' | wc -l)
 [ "$recorded" -eq 2 ] || { echo "replay: $recorded recordings, want 2" >&2; cat "$sim_log" >&2; exit 1; }
-start_bare "$work/chat.json" -headers "$work/chat.headers"; bare_chat=$bare
-start_bare "$work/stream.txt" -headers "$work/stream.headers" -sse; bare_stream=$bare
+start_bare "$work/chat.json" -headers "$work/chat.headers"; bare_chat=$bare; pid_bare_chat=$bare_pid
+start_bare "$work/stream.txt" -headers "$work/stream.headers" -sse; bare_stream=$bare; pid_bare_stream=$bare_pid
 
 # Each pair is measured ROUNDS times, alternating baseline and simulator,
 # and the medians are reported: on a shared machine a single run can be
 # off by half, but interleaving makes the noise hit both sides alike.
 
-# pair NAME URL_BASE URL_SIM SCRIPT → prints two rows (baseline, simulator)
+# pair NAME URL_BASE URL_SIM SCRIPT PID_BASE PID_SIM TARGET [EVENTS] →
+# prints two rows (baseline, simulator) and adds them to the summary
+# table, as events/s when EVENTS (per response) is given.
 pair() {
-  local name=$1 base=$2 simurl=$3 script=$4
+  local name=$1 base=$2 simurl=$3 script=$4 pid_base=$5 pid_sim=$6 target=$7 per=${8:-}
   : >"$work/b" ; : >"$work/s"
   for _ in $(seq "$ROUNDS"); do
     measure "$base" "$script" >>"$work/b"
@@ -88,6 +93,11 @@ pair() {
   errs_s=$(awk '{ $1=$2=$3=""; print }' "$work/s" | sort -u | tr '\n' ' ')
   row "${pair_labels[0]}, $name" "$b_rps" "$(cat "$work/b.2")ms" "$(cat "$work/b.3")ms" "$errs_b"
   row "${pair_labels[1]}, $name" "$s_rps" "$(cat "$work/s.2")ms" "$(cat "$work/s.3")ms" "$errs_s" "$ratio"
+  local unit=" RPS" b_rate=$b_rps s_rate=$s_rps
+  if [ -n "$per" ]; then unit=" events/s"; b_rate=$(awk -v r="$b_rps" -v e="$per" 'BEGIN {print r * e}'); s_rate=$(awk -v r="$s_rps" -v e="$per" 'BEGIN {print r * e}'); fi
+  table_row "${pair_labels[0]}, $name" "$(printf '%.0f' "$b_rate")$unit" "$(cat "$work/b.2") ms" "$(cat "$work/b.3") ms" "$errs_b" "$pid_base"
+  table_row "${pair_labels[1]}, $name" "$(printf '%.0f' "$s_rate")$unit" "$(cat "$work/s.2") ms" "$(cat "$work/s.3") ms" "$errs_s" "$pid_sim" \
+    "$(awk -v x="$ratio" 'BEGIN {printf "%.2fx", x}')" "$target"
 }
 
 pair_labels=("bare net/http" "llm-simulator")
@@ -97,19 +107,19 @@ row() { # name rps p50 p99 errs [ratio]
   [ -n "${6:-}" ] && r=$(awk -v x="$6" 'BEGIN {printf "(ratio %.2fx)", x}')
   printf '%-40s %12.0f %10s %10s  %s %s\n' "$1" "$2" "$3" "$4" "$5" "$r"
 }
-pair "chat JSON" "http://$bare_chat/" "http://$sim/v1/chat/completions" "$(lua "$chat")"
-pair "stream ($events ev)" "http://$bare_stream/" "http://$sim/v1/chat/completions" "$(lua "$stream")"
+pair "chat JSON" "http://$bare_chat/" "http://$sim/v1/chat/completions" "$(lua "$chat")" "$pid_bare_chat" "$pid_sim" ">= 0.8x"
+pair "stream ($events ev)" "http://$bare_stream/" "http://$sim/v1/chat/completions" "$(lua "$stream")" "$pid_bare_stream" "$pid_sim" ">= 0.8x" "$events"
 awk -v a="$s_rps" -v b="$b_rps" -v e="$events" -v r="$ratio" 'BEGIN {printf "events/s (median): llm-simulator %.0f, bare %.0f, ratio %.2fx\n", a*e, b*e, r}'
 
-# The rule and fault machinery: the same binary with a rule that takes
-# every request and fires a zero latency, against no rules at all.
-pair_labels=("llm-simulator, no rules" "llm-simulator, rule + fault")
-pair "chat JSON" "http://$sim/v1/chat/completions" "http://$sim_rule/v1/chat/completions" "$(lua "$chat")"
+# The rule and fault machinery: the same binary with 100 rules, the last
+# of which takes every request and fires a zero latency, against none.
+pair_labels=("llm-simulator, no rules" "llm-simulator, 100 rules + fault")
+pair "chat JSON" "http://$sim/v1/chat/completions" "http://$sim_rules/v1/chat/completions" "$(lua "$chat")" "$pid_sim" "$pid_rules" ">= 0.9x"
 
 # Replay hits against simulated answers of the same requests.
 pair_labels=("llm-simulator, simulate" "llm-simulator, replay hit")
-pair "chat JSON" "http://$sim/v1/chat/completions" "http://$sim_replay/v1/chat/completions" "$(lua "$chat")"
-pair "stream ($events ev)" "http://$sim/v1/chat/completions" "http://$sim_replay/v1/chat/completions" "$(lua "$stream")"
+pair "chat JSON" "http://$sim/v1/chat/completions" "http://$sim_replay/v1/chat/completions" "$(lua "$chat")" "$pid_sim" "$pid_replay" ">= 1x"
+pair "stream ($events ev)" "http://$sim/v1/chat/completions" "http://$sim_replay/v1/chat/completions" "$(lua "$stream")" "$pid_sim" "$pid_replay" ">= 1x" "$events"
 
 # Latency at a fixed rate below saturation: a saturated closed-loop
 # generator measures its own queueing, not the server's tail.
@@ -126,6 +136,10 @@ for side in lb ls; do
   for col in 1 2 3; do awk -v c=$col '{print $c}' "$work/$side" | median >"$work/$side.$col"; done
 done
 printf '%-40s %12.0f %8.2fms %8.2fms\n' "bare net/http, chat @ fixed rate" "$(cat "$work/lb.3")" "$(cat "$work/lb.1")" "$(cat "$work/lb.2")"
-printf '%-40s %12.0f %8.2fms %8.2fms  (p99 ratio %.2fx)\n' "llm-simulator, chat @ fixed rate" "$(cat "$work/ls.3")" "$(cat "$work/ls.1")" "$(cat "$work/ls.2")" \
-  "$(awk -v a="$(cat "$work/ls.2")" -v b="$(cat "$work/lb.2")" 'BEGIN {print a/b}')"
+p99_ratio=$(awk -v a="$(cat "$work/ls.2")" -v b="$(cat "$work/lb.2")" 'BEGIN {print a/b}')
+printf '%-40s %12.0f %8.2fms %8.2fms  (p99 ratio %.2fx)\n' "llm-simulator, chat @ fixed rate" "$(cat "$work/ls.3")" "$(cat "$work/ls.1")" "$(cat "$work/ls.2")" "$p99_ratio"
+fixed="chat @ $((CONNS * RATE)) RPS fixed"
+table_row "bare net/http, $fixed" "$(cat "$work/lb.3") RPS" "$(cat "$work/lb.1") ms" "$(cat "$work/lb.2") ms" "" "$pid_bare_chat"
+table_row "llm-simulator, $fixed" "$(cat "$work/ls.3") RPS" "$(cat "$work/ls.1") ms" "$(cat "$work/ls.2") ms" "" "$pid_sim" \
+  "p99 $(awk -v x="$p99_ratio" 'BEGIN {printf "%.2fx", x}')" "p99 <= 1.2x and < 10 ms"
 echo "($(nproc) cores; wrk -t$THREADS -c$CONNS -d$DURATION; fixed rate: hey -c$CONNS -q$RATE; $ROUNDS interleaved rounds, medians; $(date -u +%F))"
