@@ -8,7 +8,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 ARGS    ?=
 FUZZTIME ?= 3s
 
-.PHONY: build run test fuzz bench bench-scale lint fmt
+.PHONY: build run test fuzz bench bench-scale bench-soak lint fmt
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/llm-simulator
@@ -44,6 +44,11 @@ bench:
 # memory per open stream and timing accuracy against bare (BENCHMARKS.md).
 bench-scale:
 	bench/scale.sh
+
+# Ten minutes of mixed traffic with faults, reloads and admin changes;
+# fails if resident memory or goroutines grow (DURATION=2m for less).
+bench-soak:
+	bench/soak.sh
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

@@ -20,7 +20,9 @@
 //	base Set (file, or WithRules from the API) ─► Live.Store
 //	   ─► set in force: the matchers copied with the toggles applied
 //	      (rebuilt when the base or a toggle changes; Match costs the same)
-//	request ─► Set.Match ─► the rule's faults ─► Overlays.FaultsFor: the
+//	request ─► Set.Match (from 16 rules on, through an index that
+//	      narrows the rules to try by provider, path, scope, model,
+//	      headers and exact body values) ─► the rule's faults ─► Overlays.FaultsFor: the
 //	      temporary faults that hold for it, whichever rule took it
 //
 // Toggles and temporary faults outlive any set, and a process through the
