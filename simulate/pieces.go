@@ -63,6 +63,7 @@ func (p textPieces) join() string {
 		return strings.Join(p.strs, "")
 	}
 	var b strings.Builder
+	b.Grow(p.bytes())
 	for _, id := range p.ids {
 		b.WriteString(loremTable[id])
 	}
