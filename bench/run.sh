@@ -19,6 +19,7 @@ CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-5}
 RATE=${RATE:-150} # per connection, for the fixed-rate latency rows
+WARMUP=${WARMUP:-2s} # per side before each pair's rounds
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
@@ -75,6 +76,10 @@ start_bare "$work/stream.txt" -headers "$work/stream.headers" -sse; bare_stream=
 pair() {
   local name=$1 base=$2 simurl=$3 script=$4 pid_base=$5 pid_sim=$6 target=$7 per=${8:-}
   : >"$work/b" ; : >"$work/s"
+  # One short run per side first, not counted, so that no round pays for
+  # pools, connections and the heap reaching their working size.
+  DURATION=$WARMUP measure "$base" "$script" >/dev/null
+  DURATION=$WARMUP measure "$simurl" "$script" >/dev/null
   for _ in $(seq "$ROUNDS"); do
     measure "$base" "$script" >>"$work/b"
     measure "$simurl" "$script" >>"$work/s"

@@ -26,8 +26,10 @@ const openStreams = 500
 // waits between events — the figure that decides how many a process can
 // hold (BENCHMARKS.md, streams at scale) — for the front, as users run it
 // (journal and metrics on), beside a bare net/http handler that paces the
-// same events with one timer per stream. Each iteration opens openStreams
-// chat streams whose tokens come 5 s apart, reads every stream's first
+// same events with one timer per stream; front-anthropic and
+// front-responses are the Messages and Responses streams of the same
+// answer. Each iteration opens openStreams streams whose tokens come 5 s
+// apart, reads every stream's first
 // event, collects garbage (which is also when the runtime shrinks idle
 // stacks) and reports the growth of the stack and heap in use per stream.
 // The client is one goroutine writing and reading raw connections, so it
@@ -36,17 +38,30 @@ func BenchmarkOpenStreams(b *testing.B) {
 	model := simulate.InstantModel()
 	model.ITL = dist.Constant{V: float64(5 * time.Second)}
 	model.OutputTokens = dist.Constant{V: 100}
-	b.Run("bare", func(b *testing.B) { benchOpenStreams(b, http.HandlerFunc(bareSlowStream)) })
-	b.Run("front", func(b *testing.B) {
-		benchOpenStreams(b, observed(&Front{Sim: simulate.New(simulate.Config{Default: model}), Seed: 42}))
-	})
+	front := func() http.Handler {
+		return observed(&Front{Sim: simulate.New(simulate.Config{Default: model}), Seed: 42})
+	}
+	b.Run("bare", func(b *testing.B) { benchOpenStreams(b, http.HandlerFunc(bareSlowStream), "/v1/chat/completions", benchStream) })
+	b.Run("front", func(b *testing.B) { benchOpenStreams(b, front(), "/v1/chat/completions", benchStream) })
+	b.Run("front-anthropic", func(b *testing.B) { benchOpenStreams(b, front(), "/v1/messages", benchMessagesStream) })
+	b.Run("front-responses", func(b *testing.B) { benchOpenStreams(b, front(), "/v1/responses", benchResponsesStream) })
 }
 
-func benchOpenStreams(b *testing.B, h http.Handler) {
+// The other streaming APIs' requests, for BenchmarkOpenStreams.
+const (
+	benchMessagesStream  = `{"model":"claude-sonnet-4-5","max_tokens":1024,"stream":true,"messages":[{"role":"user","content":"Tell me a joke about proxies."}]}`
+	benchResponsesStream = `{"model":"gpt-4o","stream":true,"input":"Tell me a joke about proxies."}`
+)
+
+func benchOpenStreams(b *testing.B, h http.Handler, path, body string) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	request := fmt.Sprintf("POST /v1/chat/completions HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
-		srv.Listener.Addr(), len(benchStream), benchStream)
+	version := "" // the header that routes a request to Anthropic
+	if path == "/v1/messages" {
+		version = "Anthropic-Version: 2023-06-01\r\n"
+	}
+	request := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n%sContent-Length: %d\r\n\r\n%s",
+		path, srv.Listener.Addr(), version, len(body), body)
 	// A first round, not counted, makes what a process sets up once
 	// (encoders compiled, the journal's ring, pools) part of the baseline:
 	// at 18,000 streams it is nothing a stream.

@@ -118,8 +118,7 @@ func serveMessages(ctx context.Context, c *Call, out wire.Sink) error {
 // message is the response; final says whether it is the finished message
 // or the empty one message_start carries.
 func (mc *messagesCall) message(final bool) *message {
-	m := &message{ID: mc.id, Type: "message", Role: "assistant", Model: mc.p.model, Content: []contentBlock{},
-		Usage: mc.usage(1)}
+	m := startMessage(mc.id, mc.p.model, mc.usage(1))
 	if !final {
 		return m
 	}
@@ -136,12 +135,23 @@ func (mc *messagesCall) message(final bool) *message {
 // usage is the message's usage with output tokens so far; thinking counts
 // only once the answer is complete.
 func (mc *messagesCall) usage(output int) anthropicUsage {
-	u := anthropicUsage{InputTokens: mc.p.data.PromptTokens, OutputTokens: output, ServiceTier: "standard",
-		InferenceGeo: "global", Speed: "standard"}
+	thinking := 0
 	if output == mc.ch.tokens {
-		u.OutputTokensDetails.ThinkingTokens = len(mc.ch.thinking)
+		thinking = len(mc.ch.thinking)
 	}
+	return newAnthropicUsage(mc.p.data.PromptTokens, output, thinking)
+}
+
+func newAnthropicUsage(input, output, thinking int) anthropicUsage {
+	u := anthropicUsage{InputTokens: input, OutputTokens: output, ServiceTier: "standard",
+		InferenceGeo: "global", Speed: "standard"}
+	u.OutputTokensDetails.ThinkingTokens = thinking
 	return u
+}
+
+// startMessage is the message as message_start shows it: no content yet.
+func startMessage(id, model string, u anthropicUsage) *message {
+	return &message{ID: id, Type: "message", Role: "assistant", Model: model, Content: []contentBlock{}, Usage: u}
 }
 
 // blocks are the finished content blocks: thinking, then text or tool use.

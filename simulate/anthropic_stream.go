@@ -54,7 +54,7 @@ func (mc *messagesCall) streamOut(ctx context.Context, out wire.Sink, pace *pace
 	if err := sendHead(out, anthropicHead(mc.c, wire.Anthropic, 0)); err != nil {
 		return err
 	}
-	if err := mc.send(out, anthropicEvent{Type: "message_start", Message: mc.message(false)}); err != nil {
+	if err := mc.sendStart(out); err != nil {
 		return err
 	}
 	if err := pace.first(ctx, mc.p.data.PromptTokens); err != nil {
@@ -121,16 +121,15 @@ type blockStream struct {
 func (bs *blockStream) block(start contentBlock, pieces textPieces, delta func(*string) blockDelta) error {
 	idx := bs.index
 	bs.index++
-	if err := bs.mc.send(bs.out, anthropicEvent{Type: "content_block_start", Index: &idx, ContentBlock: &start}); err != nil {
+	if err := bs.sendStart(idx, &start); err != nil {
 		return err
 	}
 	if idx == 0 {
-		if err := bs.mc.send(bs.out, anthropicEvent{Type: "ping"}); err != nil {
+		if err := bs.out.Send(wire.Event{Kind: wire.SSE, Name: "ping", Data: pingEvent()}); err != nil {
 			return err
 		}
 	}
-	hole := holeString
-	tpl, ok := newEventTemplate(&anthropicEvent{Type: "content_block_delta", Index: &idx, Delta: delta(&hole)})
+	tpl := blockDeltaTemplate(delta)
 	for k := range pieces.len() {
 		p := pieces.at(k)
 		if bs.pieces > 0 {
@@ -142,7 +141,7 @@ func (bs *blockStream) block(start contentBlock, pieces textPieces, delta func(*
 		if bs.hidden {
 			continue
 		}
-		if err := bs.delta(&tpl, ok, idx, p, delta); err != nil {
+		if err := bs.delta(tpl, idx, p, delta); err != nil {
 			return err
 		}
 	}
@@ -165,12 +164,31 @@ func (bs *blockStream) encodedDelta(idx int, piece string, delta func(*string) b
 }
 
 // delta sends one content_block_delta, from the template when there is one.
-func (bs *blockStream) delta(tpl *eventTemplate, ok bool, idx int, piece string, delta func(*string) blockDelta) error {
-	if !ok {
+func (bs *blockStream) delta(tpl *eventTemplate, idx int, piece string, delta func(*string) blockDelta) error {
+	if tpl == nil {
 		return bs.encodedDelta(idx, piece, delta)
 	}
-	buf := scratchPool.Get().(*[]byte)
-	defer scratchPool.Put(buf)
-	*buf = tpl.start(*buf).str(piece).buf
-	return bs.out.Send(wire.Event{Kind: wire.SSE, Name: "content_block_delta", Data: *buf})
+	return sendFilled(bs.out, "content_block_delta", func(b []byte) []byte { return tpl.start(b).int(idx).str(piece).buf })
+}
+
+// sendStart sends a block's content_block_start, from its template when
+// it has one.
+func (bs *blockStream) sendStart(idx int, start *contentBlock) error {
+	tpl := blockStartTemplate(start)
+	if tpl == nil {
+		return bs.mc.send(bs.out, anthropicEvent{Type: "content_block_start", Index: &idx, ContentBlock: start})
+	}
+	return sendFilled(bs.out, "content_block_start", func(b []byte) []byte { return tpl.start(b).int(idx).buf })
+}
+
+// sendStart sends message_start from its template.
+func (mc *messagesCall) sendStart(out wire.Sink) error {
+	tpl := messageStartTemplate()
+	if tpl == nil {
+		return mc.send(out, anthropicEvent{Type: "message_start", Message: mc.message(false)})
+	}
+	u := mc.usage(1)
+	return sendFilled(out, "message_start", func(b []byte) []byte {
+		return tpl.start(b).str(mc.id).str(mc.p.model).int(u.InputTokens).int(u.OutputTokens).int(u.OutputTokensDetails.ThinkingTokens).buf
+	})
 }
