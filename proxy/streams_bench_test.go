@@ -41,7 +41,9 @@ func BenchmarkOpenStreams(b *testing.B) {
 	front := func() http.Handler {
 		return observed(&Front{Sim: simulate.New(simulate.Config{Default: model}), Seed: 42})
 	}
-	b.Run("bare", func(b *testing.B) { benchOpenStreams(b, http.HandlerFunc(bareSlowStream), "/v1/chat/completions", benchStream) })
+	b.Run("bare", func(b *testing.B) {
+		benchOpenStreams(b, http.HandlerFunc(bareSlowStream), "/v1/chat/completions", benchStream)
+	})
 	b.Run("front", func(b *testing.B) { benchOpenStreams(b, front(), "/v1/chat/completions", benchStream) })
 	b.Run("front-anthropic", func(b *testing.B) { benchOpenStreams(b, front(), "/v1/messages", benchMessagesStream) })
 	b.Run("front-responses", func(b *testing.B) { benchOpenStreams(b, front(), "/v1/responses", benchResponsesStream) })
