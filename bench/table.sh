@@ -21,14 +21,23 @@ bench/forward.sh
 echo
 
 # Memory per open stream, bare net/http beside the front in one process.
-streams=$(go test -run '^$' -bench 'OpenStreams' -benchtime 4x ./proxy | awk '
-  /^BenchmarkOpenStreams\/bare/ { for (i = 1; i <= NF; i++) if ($(i+1) == "B/stream") bare = $i }
-  /^BenchmarkOpenStreams\/front/ { for (i = 1; i <= NF; i++) if ($(i+1) == "B/stream") front = $i }
-  END { printf "%.0f %.0f\n", bare, front }')
-read -r bare front <<<"$streams"
-printf '%s|%s|||||%s|%s\n' "bare net/http, open stream (500, 5 s ITL)" "$((bare / 1024)).$(((bare % 1024) * 10 / 1024)) KiB/stream" "" "" >>"$BENCH_TABLE"
-printf '%s|%s|||||%s|%s\n' "llm-simulator, open stream (500, 5 s ITL)" "$((front / 1024)).$(((front % 1024) * 10 / 1024)) KiB/stream" \
-  "$(awk -v a="$front" -v b="$bare" 'BEGIN {printf "%.2fx", a / b}')" "<= 1.2x" >>"$BENCH_TABLE"
+go test -run '^$' -bench 'OpenStreams' -benchtime 4x ./proxy | awk '
+  /^BenchmarkOpenStreams\// {
+    name = $1; sub(/^BenchmarkOpenStreams\//, "", name); sub(/-[0-9]+$/, "", name)
+    for (i = 1; i <= NF; i++) if ($(i+1) == "B/stream") v[name] = $i
+  }
+  END {
+    label["bare"] = "bare net/http, open chat stream"
+    label["front"] = "llm-simulator, open chat stream"
+    label["front-anthropic"] = "llm-simulator, open Messages stream"
+    label["front-responses"] = "llm-simulator, open Responses stream"
+    n = split("bare front front-anthropic front-responses", order, " ")
+    for (k = 1; k <= n; k++) {
+      m = order[k]; if (!(m in v)) continue
+      ratio = (m == "bare" ? "" : sprintf("%.2fx", v[m] / v["bare"]))
+      printf "%s (500, 5 s ITL)|%.1f KiB/stream|||||%s|%s\n", label[m], v[m] / 1024, ratio, (m == "bare" ? "" : "<= 1.2x")
+    }
+  }' >>"$BENCH_TABLE"
 
 echo "## Summary ($(date -u +%F), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(go env GOVERSION), $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
 echo
