@@ -89,10 +89,9 @@ func (f finish) openAI() string {
 // nothing keeps one after serveChat returns.
 var chatCalls = sync.Pool{New: func() any { return new(chatCall) }}
 
-// release zeroes cc, keeping its event buffer, and pools it.
+// release zeroes cc and pools it.
 func (cc *chatCall) release() {
-	buf := cc.buf[:0]
-	*cc = chatCall{buf: buf}
+	*cc = chatCall{}
 	chatCalls.Put(cc)
 }
 
@@ -108,10 +107,9 @@ type chatCall struct {
 	stream    bool
 	usage     bool // stream_options.include_usage
 	obfuscate bool
-	logprobs  int // -1: none; else top_logprobs
+	logprobs  int    // -1: none; else top_logprobs
+	tokenHead []byte // a token chunk up to the choice index (tokenTemplate)
 
-	buf       []byte // the event being built, reused: Send copies it out
-	bufHead   int    // how much of buf each token event keeps (tokenTemplate)
 	reqBuf    chatRequest
 	promptBuf prompt
 	oneChoice [1]choice

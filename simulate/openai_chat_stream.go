@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"sync"
@@ -131,19 +132,16 @@ func (cc *chatCall) opening(i int) chunkChoice {
 	return chunkChoice{Index: i, Delta: d}
 }
 
-// tokenTemplate is the chunk of one text token, its holes for this call's
-// fields filled once into cc.buf, where each token's event is built after
-// them: the holes left are the choice index, the token and (when on) the
-// obfuscation padding. Without a template (logprobs asked for) every chunk
-// is encoded.
+// tokenTemplate is the chunk of one text token; its holes for the call's
+// fields are filled once into cc.tokenHead, the rest per token. Without a
+// template (logprobs asked for) every chunk is encoded.
 func (cc *chatCall) tokenTemplate() *eventTemplate {
 	if cc.logprobs >= 0 {
 		return nil
 	}
 	tpl := chunkTemplates[b2i(cc.usage)][b2i(cc.obfuscate)].token()
 	if tpl != nil {
-		cc.buf = cc.fillChunk(tpl.start(cc.buf)).buf
-		cc.bufHead = len(cc.buf)
+		cc.tokenHead = bytes.Clone(cc.fillChunk(tpl.start(nil)).buf)
 	}
 	return tpl
 }
@@ -155,12 +153,13 @@ func (cc *chatCall) sendOpening(out wire.Sink, i int) error {
 	if len(cc.choices[i].calls) > 0 || tpl == nil {
 		return cc.send(out, cc.opening(i))
 	}
-	f := cc.fillChunk(tpl.start(cc.buf)).int(i)
-	if cc.obfuscate {
-		f = f.padding(cc.c.ids.r)
-	}
-	cc.buf = f.buf
-	return out.Send(wire.Event{Kind: wire.SSE, Data: f.buf})
+	return sendFilled(out, "", func(b []byte) []byte {
+		f := cc.fillChunk(tpl.start(b)).int(i)
+		if cc.obfuscate {
+			f = f.padding(cc.c.ids.r)
+		}
+		return f.buf
+	})
 }
 
 // chunkHeadHoles is how many holes fillChunk fills.
@@ -216,12 +215,15 @@ func newChunkTemplateSet(usage, obfuscate bool) chunkTemplateSet {
 func (cc *chatCall) sendUnit(out wire.Sink, tpl *eventTemplate, i, step int) error {
 	ch := &cc.choices[i]
 	if step < ch.text.len() && tpl != nil {
-		f := tpl.resume(cc.buf[:cc.bufHead], chunkHeadHoles).int(i).str(ch.text.at(step))
-		if cc.obfuscate {
-			f = f.padding(cc.c.ids.r)
-		}
-		cc.buf = f.buf
-		return out.Send(wire.Event{Kind: wire.SSE, Data: f.buf})
+		// Built in a pooled buffer: a buffer kept per call would stay
+		// with every open stream (BenchmarkOpenStreams).
+		return sendFilled(out, "", func(b []byte) []byte {
+			f := tpl.resume(append(b[:0], cc.tokenHead...), chunkHeadHoles).int(i).str(ch.text.at(step))
+			if cc.obfuscate {
+				f = f.padding(cc.c.ids.r)
+			}
+			return f.buf
+		})
 	}
 	c, ok := cc.unit(i, step)
 	if !ok {

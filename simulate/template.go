@@ -74,9 +74,9 @@ func (f templateFiller) int(v int) templateFiller {
 	return f
 }
 
-// resume goes on filling after filled holes, which buf holds with the
-// literal after the last of them: a call fills the holes its events share
-// once, and each event from there.
+// resume goes on filling after the first filled holes, which buf holds
+// with the literal after the last of them: a call fills the holes its
+// events share once, and each event from there.
 func (t *eventTemplate) resume(buf []byte, filled int) templateFiller {
 	return templateFiller{t: t, buf: buf, i: filled + 1}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -38,8 +39,6 @@ type Writer struct {
 	events int   // SSE events written
 	bytes  int64 // body bytes written
 
-	buf []byte // SSE framing, reused across events and Resets
-
 	// Set by TimeFirstByte and OnStart for one response; Reset clears them.
 	now       func() time.Time
 	onStart   func()
@@ -56,7 +55,7 @@ func NewWriter(rw http.ResponseWriter) *Writer {
 // Reset makes w a fresh Writer on rw, so a front can reuse Writers; a nil
 // rw only drops the reference to the last one.
 func (w *Writer) Reset(rw http.ResponseWriter) {
-	*w = Writer{rw: rw, status: http.StatusOK, buf: w.buf[:0]}
+	*w = Writer{rw: rw, status: http.StatusOK}
 	switch f := rw.(type) {
 	case nil:
 	case interface{ FlushError() error }:
@@ -159,14 +158,21 @@ func (w *Writer) OnStart(f func()) { w.onStart = f }
 // first event. Zero before then, or when TimeFirstByte was not called.
 func (w *Writer) FirstByte() time.Time { return w.firstByte }
 
+// sseBufs hold SSE framing while an event is written; net/http copies it.
+var sseBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
 func (w *Writer) sse(ev Event) error {
 	w.writeHeader()
 	var err error
 	if ev.Raw != nil {
 		err = w.write(ev.Raw)
 	} else {
-		w.buf = AppendSSE(w.buf[:0], ev.Name, ev.Data)
-		err = w.write(w.buf)
+		// A pooled buffer, not one per Writer: an open stream between
+		// events then holds none (BenchmarkOpenStreams).
+		buf := sseBufs.Get().(*[]byte)
+		*buf = AppendSSE((*buf)[:0], ev.Name, ev.Data)
+		err = w.write(*buf)
+		sseBufs.Put(buf)
 	}
 	if err != nil {
 		return err
