@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -198,6 +199,9 @@ func (f *Front) readBody(x *exchange, r *http.Request) (err error) {
 			}()
 		}
 	}
+	if cl := r.ContentLength; cl > 0 && cl <= limit {
+		return readKnownLength(&x.body, r.Body, int(cl))
+	}
 	x.lim = io.LimitedReader{R: r.Body, N: limit + 1}
 	n, err := x.body.ReadFrom(&x.lim)
 	x.lim.R = nil
@@ -208,6 +212,18 @@ func (f *Front) readBody(x *exchange, r *http.Request) (err error) {
 		return errBodyTooLarge
 	}
 	return nil
+}
+
+// readKnownLength reads a body of a declared length into exactly that
+// much room: ReadFrom keeps 512 bytes spare, which an open stream holds
+// for its whole life (BenchmarkOpenStreams). net/http ends the body at its
+// Content-Length.
+func readKnownLength(dst *bytes.Buffer, body io.Reader, n int) error {
+	dst.Grow(n)
+	b := dst.AvailableBuffer()[:n]
+	m, err := io.ReadFull(body, b)
+	dst.Write(b[:m])
+	return err
 }
 
 func (f *Front) refuseBody(ctx context.Context, out wire.Sink, sim *simulate.Simulator, provider string, err error) {
