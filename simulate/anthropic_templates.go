@@ -3,8 +3,6 @@ package simulate
 import (
 	"bytes"
 	"sync"
-
-	"github.com/llm-simulator/llm-simulator/wire"
 )
 
 // The events a Messages stream opens with, as templates built once per
@@ -36,25 +34,6 @@ var pingEvent = sync.OnceValue(func() []byte {
 	return bytes.Clone(enc.bytes())
 })
 
-func templateOf(v any) *eventTemplate {
-	t, ok := newEventTemplate(v)
-	if !ok {
-		return nil
-	}
-	return &t
-}
-
-// cachedTemplate returns the template cached under key, building it once;
-// the keys are a handful of fixed type names.
-func cachedTemplate(cache *sync.Map, key string, build func() *eventTemplate) *eventTemplate {
-	if t, ok := cache.Load(key); ok {
-		return t.(*eventTemplate)
-	}
-	t := build()
-	cache.Store(key, t)
-	return t
-}
-
 // blockStartTemplate is start's template, or nil when start carries the
 // call's own fields (a tool call's id and name) and is encoded instead.
 func blockStartTemplate(start *contentBlock) *eventTemplate {
@@ -74,12 +53,4 @@ func blockDeltaTemplate(delta func(*string) blockDelta) *eventTemplate {
 		idx := holeInt
 		return templateOf(&anthropicEvent{Type: "content_block_delta", Index: &idx, Delta: d})
 	})
-}
-
-// sendFilled sends an event built in a pooled buffer by fill.
-func sendFilled(out wire.Sink, name string, fill func([]byte) []byte) error {
-	buf := scratchPool.Get().(*[]byte)
-	defer scratchPool.Put(buf)
-	*buf = fill(*buf)
-	return out.Send(wire.Event{Kind: wire.SSE, Name: name, Data: *buf})
 }

@@ -104,9 +104,15 @@ func (cc *chatCall) chunk() chatChunk {
 // chunkBase is a chunk without padding: drawing none keeps the random
 // stream the same whether or not a template is used.
 func (cc *chatCall) chunkBase() chatChunk {
-	ch := chatChunk{ID: cc.id, Object: "chat.completion.chunk", Created: cc.created, Model: cc.p.model,
-		ServiceTier: cc.tier, SystemFingerprint: fingerprint(cc.p.model)}
-	if cc.usage {
+	return newChatChunk(cc.id, cc.created, cc.p.model, cc.tier, fingerprint(cc.p.model), cc.usage)
+}
+
+// newChatChunk is a chunk with its call's fields and no choice yet; the
+// templates are made from it too, so they cannot drift from it.
+func newChatChunk(id string, created int64, model, tier, fp string, usage bool) chatChunk {
+	ch := chatChunk{ID: id, Object: "chat.completion.chunk", Created: created, Model: model,
+		ServiceTier: tier, SystemFingerprint: fp}
+	if usage {
 		ch.Usage = jsonNull
 	}
 	return ch
@@ -189,20 +195,12 @@ type chunkTemplateSet struct {
 func newChunkTemplateSet(usage, obfuscate bool) chunkTemplateSet {
 	build := func(delta chatDelta) func() *eventTemplate {
 		return sync.OnceValue(func() *eventTemplate {
-			chunk := chatChunk{ID: holeString, Object: "chat.completion.chunk", Created: holeInt, Model: holeString,
-				ServiceTier: holeString, SystemFingerprint: holeString,
-				Choices: []chunkChoice{{Index: holeInt, Delta: delta}}}
-			if usage {
-				chunk.Usage = jsonNull
-			}
+			chunk := newChatChunk(holeString, holeInt, holeString, holeString, holeString, usage)
+			chunk.Choices = []chunkChoice{{Index: holeInt, Delta: delta}}
 			if obfuscate {
 				chunk.Obfuscation = holeString
 			}
-			t, ok := newEventTemplate(&chunk)
-			if !ok {
-				return nil
-			}
-			return &t
+			return templateOf(&chunk)
 		})
 	}
 	return chunkTemplateSet{
