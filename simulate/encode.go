@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	gojson "github.com/goccy/go-json"
+
+	"github.com/llm-simulator/llm-simulator/wire"
 )
 
 // jsonEncoder encodes into a pooled buffer: response bodies and events are
@@ -103,3 +105,17 @@ func appendJSONString(dst []byte, s string) []byte {
 }
 
 const utf8RuneSelf = utf8.RuneSelf
+
+// encodeOffStack is encodeJSON on a goroutine of its own
+// (wire.OnFreshStack): the encoder runs on a 9 KiB frame, and a stream
+// that encodes before its first wait would keep a doubled stack while it
+// waits (BenchmarkOpenStreams). About a microsecond an event: for the
+// events a stream sends before its first token that no template can
+// hold, as they echo the request.
+func encodeOffStack(v any) (enc *jsonEncoder) {
+	wire.OnFreshStack(func() error {
+		enc = encodeJSON(v)
+		return nil
+	})
+	return enc
+}

@@ -28,12 +28,24 @@ type responsesEvent struct {
 type responsesStream struct {
 	out wire.Sink
 	seq int
+	// paced is set once the stream has waited between tokens: the events
+	// before it are encoded off the handler's stack (encodeOffStack).
+	paced bool
+}
+
+func (s *responsesStream) encode(v any) *jsonEncoder {
+	if s.paced {
+		return encodeJSON(v)
+	}
+	return encodeOffStack(v)
 }
 
 func (s *responsesStream) send(ev responsesEvent) error {
 	ev.SequenceNumber = s.seq
 	s.seq++
-	return sendSSE(s.out, ev.Type, &ev)
+	enc := s.encode(&ev)
+	defer enc.release()
+	return s.out.Send(wire.Event{Kind: wire.SSE, Name: ev.Type, Data: enc.bytes()})
 }
 
 // deltas sends one delta event per piece, each paced after the first of
@@ -42,10 +54,11 @@ func (s *responsesStream) send(ev responsesEvent) error {
 func (s *responsesStream) deltas(ctx context.Context, pace *pacer, first *bool, ev responsesEvent, pieces textPieces) error {
 	hole := holeString
 	ev.SequenceNumber, ev.Delta = holeInt, &hole
-	tpl, ok := newEventTemplate(&ev)
+	tpl, ok := newEventTemplateFrom(s.encode(&ev))
 	for k := range pieces.len() {
 		p := pieces.at(k)
 		if !*first {
+			s.paced = true
 			if err := pace.gap(ctx); err != nil {
 				return err
 			}

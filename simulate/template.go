@@ -36,7 +36,12 @@ var (
 // ok is false if a marker is missing or ambiguous; the caller then encodes
 // per event.
 func newEventTemplate(v any) (t eventTemplate, ok bool) {
-	enc := encodeJSON(v)
+	return newEventTemplateFrom(encodeJSON(v))
+}
+
+// newEventTemplateFrom is newEventTemplate of an encoding made, and
+// released here.
+func newEventTemplateFrom(enc *jsonEncoder) (t eventTemplate, ok bool) {
 	defer enc.release()
 	rest := bytes.Clone(enc.bytes())
 	for {

@@ -1,7 +1,13 @@
 package wire
 
-// flushOnFreshStack runs a response's first flush on a goroutine of its
-// own and waits for it. That flush writes the response header, and
+// OnFreshStack runs f on a goroutine of its own and waits for it: for
+// work deep in a handler's call chain that needs a big stack once, which
+// would otherwise double the handler's stack for the rest of its life —
+// that of a stream waiting between events included, as the collector
+// halves only stacks less than a quarter used.
+//
+// The Writer runs a response's first flush so. That flush writes the
+// response header, and
 // net/http's chunkWriter.writeHeader alone takes a 2.8 KiB frame: called
 // at the bottom of the handler's call chain (front, rules, faults,
 // emulator, writer) it doubles the handler's goroutine stack to 16 KiB, and
@@ -15,7 +21,7 @@ package wire
 // The caller blocks until f returns, so the ResponseWriter is still used
 // by one goroutine at a time, and a panic in f is raised again in the
 // caller, where net/http recovers it as it would have.
-func flushOnFreshStack(f func() error) error {
+func OnFreshStack(f func() error) error {
 	type result struct {
 		err   error
 		panic any

@@ -70,7 +70,7 @@ func (w *Writer) Reset(rw http.ResponseWriter) {
 func (w *Writer) flush() error {
 	if !w.flushed {
 		w.flushed = true
-		return flushOnFreshStack(w.flushNow)
+		return OnFreshStack(w.flushNow)
 	}
 	return w.flushNow()
 }
