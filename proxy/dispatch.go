@@ -28,6 +28,9 @@ func (f *Front) dispatch(ctx context.Context, x *exchange, sim *simulate.Simulat
 	x.mreq = rules.Request{Provider: x.tgt.provider, Host: host, Path: x.req.Path,
 		Method: x.req.Method, Header: x.req.Header, Body: x.req.Body}
 	x.mreq.KnowModel(x.modelRaw)
+	if x.roots != nil {
+		x.mreq.KnowMembers(x.roots, x.rootRaws[:len(x.roots)])
+	}
 	var rule *rules.Rule
 	action := "simulate"
 	if set != nil {

@@ -41,8 +41,12 @@ type exchange struct {
 
 	cass recording
 
-	// modelRaw is the body's raw "model", found with the identity.
+	// modelRaw is the body's raw "model", found with the identity; roots
+	// are the rule set's body roots found with it too (nil: none, or a
+	// body that is not JSON), their raw values in rootRaws.
 	modelRaw []byte
+	roots    []string
+	rootRaws [4][]byte
 
 	// start is when the request arrived, for its record; clock reads the
 	// time after it from the monotonic clock alone — half the cost of
@@ -101,7 +105,8 @@ func (x *exchange) release() {
 	x.out.Reset(nil)
 	x.head = headerStage{}
 	x.countTokens = false
-	x.modelRaw = nil
+	x.modelRaw, x.roots = nil, nil
+	clear(x.rootRaws[:])
 	x.action, x.streaming, x.metrics = "", false, nil
 	h := x.cass.header
 	clear(h)

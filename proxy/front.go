@@ -149,7 +149,7 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	x.req = simulate.Request{Provider: provider, Method: r.Method, Path: path, Query: r.URL.RawQuery,
 		Header: r.Header, Body: x.body.Bytes()}
-	x.req.Seed, x.req.Exchange, x.modelRaw = f.identity(r.Method, path, x.req.Body)
+	f.identity(x, r.Method, path)
 	err := f.dispatch(r.Context(), x, sim, ups)
 	if draining(r.Context()) {
 		f.endDrained(x, sim, provider)
@@ -164,16 +164,23 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // path and body without the members in identitySkip — and how many times
 // that request, streamed or not, has been seen; and the exchange, which
 // also tells a streamed call from its unstreamed twin. The same pass
-// finds the body's raw "model", which matching and the journal read.
-func (f *Front) identity(method, path string, body []byte) (seed, exchange uint64, model []byte) {
-	h, stream, model := canon.HashFields(body, "stream", "model", identitySkip...)
+// finds the body's raw "model", which matching and the journal read, and
+// the members the rules' body conditions start at (up to four), which
+// matching would otherwise look for in another scan of the body.
+func (f *Front) identity(x *exchange, method, path string) {
+	roots := f.ruleSet().BodyRoots()
+	roots = roots[:min(len(roots), len(x.rootRaws))]
+	h, stream, model, json := canon.HashCapture(x.req.Body, "stream", "model", roots, x.rootRaws[:len(roots)], identitySkip...)
+	if json && len(roots) > 0 {
+		x.roots = roots
+	}
 	h ^= (canon.HashString(method) ^ canon.HashString(path)*31) * 0x9e3779b97f4a7c15
 	key := h
 	if stream {
 		key = ^h
 	}
 	n := f.occ.next(key)
-	return simulate.Seed(f.Seed, h, n), simulate.Seed(f.Seed, key, n), model
+	x.req.Seed, x.req.Exchange, x.modelRaw = simulate.Seed(f.Seed, h, n), simulate.Seed(f.Seed, key, n), model
 }
 
 var errBodyTooLarge = errors.New("request body too large")

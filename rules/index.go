@@ -259,3 +259,16 @@ func (b *indexBuilder) bodyKeys() []string {
 	}
 	return keys
 }
+
+// bodyRoots are the distinct first members of the matchers' body paths.
+func bodyRoots(ms []matcher) []string {
+	var roots []string
+	for i := range ms {
+		for _, bm := range ms[i].body {
+			if !slices.Contains(roots, bm.path[0]) {
+				roots = append(roots, bm.path[0])
+			}
+		}
+	}
+	return roots
+}

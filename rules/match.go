@@ -28,6 +28,9 @@ type Request struct {
 	scopeResolved bool
 	modelRaw      []byte // the body's raw "model", when KnowModel gave it
 	modelKnown    bool
+	// The raw values of the set's BodyRoots, when KnowMembers gave them.
+	roots    []string
+	rootRaws [][]byte
 	provider      uint8 // providerCode(Provider), set by Set.Match
 
 	// The last body path looked up, which the next rule most likely asks
@@ -43,9 +46,12 @@ func (r *Request) bodyValue(b *bodyMatch) (raw, str string, isStr, found bool) {
 	if r.lastPath == b.key && r.lastPath != "" {
 		return r.lastRaw, r.lastStr, r.isStr, r.lastFound
 	}
-	v := r.Body
-	found = true
-	for _, k := range b.path {
+	v, path := r.Body, b.path
+	if raw, known := r.member(path[0]); known {
+		v, path = raw, path[1:]
+	}
+	found = v != nil
+	for _, k := range path {
 		if v, found = canon.Lookup(v, k); !found {
 			break
 		}
@@ -96,6 +102,22 @@ func (r *Request) Model() string {
 		r.modelResolved = true
 	}
 	return r.model
+}
+
+// KnowMembers gives the raw values of the top-level body members roots
+// names (nil: absent), found by a pass the caller made anyway: the body
+// conditions that start at them then read no more of the body than the
+// member. roots is what the set's BodyRoots says; both slices are kept.
+func (r *Request) KnowMembers(roots []string, raws [][]byte) { r.roots, r.rootRaws = roots, raws }
+
+// member is a known top-level member's raw value.
+func (r *Request) member(key string) (raw []byte, known bool) {
+	for i, k := range r.roots {
+		if k == key {
+			return r.rootRaws[i], true
+		}
+	}
+	return nil, false
 }
 
 // KnowModel gives the body's raw "model" value (nil: absent), found by a

@@ -27,6 +27,9 @@ type Set struct {
 	// small to gain from one. Toggles leave it as it is: Match still
 	// checks each candidate's enabled flag.
 	index *ruleIndex
+	// bodyRoots are the top-level body members the rules' body
+	// conditions start at.
+	bodyRoots []string
 	// overlays are the admin API's runtime changes this set was put in
 	// force with; nil: none.
 	overlays *Overlays
@@ -100,6 +103,16 @@ func (s *Set) matchEach(r *Request) *Rule {
 		}
 	}
 	return nil
+}
+
+// BodyRoots lists the top-level body members the set's body conditions
+// start at: a front that scans the body anyway captures them for
+// Request.KnowMembers.
+func (s *Set) BodyRoots() []string {
+	if s == nil {
+		return nil
+	}
+	return s.bodyRoots
 }
 
 // Answer returns the scripted answer for the call, stepping the rule's

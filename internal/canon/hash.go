@@ -29,13 +29,24 @@ func HashFlag(data []byte, flag string, skip ...string) (h uint64, set bool) {
 // every request's identity, stream flag and model, and a second scan of
 // the body for the model would cost as much as the first.
 func HashFields(data []byte, flag, capture string, skip ...string) (h uint64, set bool, captured []byte) {
-	s := scanner{data: data, flag: flag, capture: capture}
+	h, set, captured, _ = HashCapture(data, flag, capture, nil, nil, skip...)
+	return h, set, captured
+}
+
+// HashCapture is HashFields that also keeps the members more names:
+// moreRaw[i] is the raw value of the top-level member more[i] (the last,
+// if it repeats; nil when absent). json is false, and nothing captured,
+// when data is not a JSON value.
+func HashCapture(data []byte, flag, capture string, more []string, moreRaw [][]byte, skip ...string) (h uint64, set bool, captured []byte, json bool) {
+	clear(moreRaw)
+	s := scanner{data: data, flag: flag, capture: capture, captures: more, capturedAll: moreRaw}
 	h, ok := s.value(skip)
 	s.space()
 	if !ok || s.pos != len(data) {
-		return finish(fnv(offset64, data) ^ tagRaw), false, nil
+		clear(moreRaw)
+		return finish(fnv(offset64, data) ^ tagRaw), false, nil, false
 	}
-	return finish(h), s.flagSet, s.captured
+	return finish(h), s.flagSet, s.captured, true
 }
 
 // HashString hashes a string as Hash hashes raw bytes that are not JSON,
@@ -96,9 +107,12 @@ type scanner struct {
 
 	flag    string // a top-level member whose literal true is reported
 	flagSet bool
-	// capture names a top-level member whose raw value is kept.
-	capture  string
-	captured []byte
+	// capture names a top-level member whose raw value is kept in
+	// captured; captures more, kept in capturedAll at the same index.
+	capture     string
+	captured    []byte
+	captures    []string
+	capturedAll [][]byte
 	depth    int
 }
 
@@ -197,8 +211,15 @@ func (s *scanner) object(skip []string) (uint64, bool) {
 		if !ok {
 			return 0, false
 		}
-		if s.depth == 0 && s.capture != "" && string(key) == s.capture {
-			s.captured = s.data[valueStart:s.pos]
+		if s.depth == 0 {
+			if s.capture != "" && string(key) == s.capture {
+				s.captured = s.data[valueStart:s.pos]
+			}
+			for i, c := range s.captures {
+				if string(key) == c {
+					s.capturedAll[i] = s.data[valueStart:s.pos]
+				}
+			}
 		}
 		if !skipped(key, skip) {
 			sum += finish(kh*prime64 ^ vh)

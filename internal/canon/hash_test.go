@@ -195,3 +195,25 @@ func FuzzHashFields(f *testing.F) {
 		}
 	})
 }
+
+// HashCapture keeps several top-level members from the pass that hashes:
+// the last of duplicates, nil when absent or nested, nothing at all when
+// the body is not JSON; and the hash is HashFlag's.
+func TestHashCapture(t *testing.T) {
+	body := []byte(`{"model":"a","metadata":{"user_id":"u"},"n":{"metadata":1},"model":"b"}`)
+	got := make([][]byte, 3)
+	h, set, model, json := HashCapture(body, "stream", "model", []string{"model", "metadata", "absent"}, got)
+	if !json || set {
+		t.Fatalf("json %v set %v", json, set)
+	}
+	if string(model) != `"b"` || string(got[0]) != `"b"` || string(got[1]) != `{"user_id":"u"}` || got[2] != nil {
+		t.Fatalf("captured %q and %q", model, got)
+	}
+	if want, _ := HashFlag(body, "stream"); h != want {
+		t.Fatalf("hash %x, HashFlag's %x", h, want)
+	}
+	got[2] = []byte("stale")
+	if _, _, _, json := HashCapture([]byte(`{"model":"a"`), "", "", []string{"model", "x", "y"}, got); json || got[0] != nil || got[2] != nil {
+		t.Fatalf("truncated body: json %v captured %q", json, got)
+	}
+}
