@@ -28,10 +28,11 @@ type Request struct {
 	scopeResolved bool
 	modelRaw      []byte // the body's raw "model", when KnowModel gave it
 	modelKnown    bool
+	provider      uint8 // providerCode(Provider), set by Set.Match
+
 	// The raw values of the set's BodyRoots, when KnowMembers gave them.
 	roots    []string
 	rootRaws [][]byte
-	provider      uint8 // providerCode(Provider), set by Set.Match
 
 	// The last body path looked up, which the next rule most likely asks
 	// for again.

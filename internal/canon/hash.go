@@ -113,7 +113,7 @@ type scanner struct {
 	captured    []byte
 	captures    []string
 	capturedAll [][]byte
-	depth    int
+	depth       int
 }
 
 func (s *scanner) space() {
