@@ -27,10 +27,7 @@ func (f *Front) dispatch(ctx context.Context, x *exchange, sim *simulate.Simulat
 	}
 	x.mreq = rules.Request{Provider: x.tgt.provider, Host: host, Path: x.req.Path,
 		Method: x.req.Method, Header: x.req.Header, Body: x.req.Body}
-	x.mreq.KnowModel(x.modelRaw)
-	if x.roots != nil {
-		x.mreq.KnowMembers(x.roots, x.rootRaws[:len(x.roots)])
-	}
+	x.mreq.KnowMembers(x.members, x.memberRaws[:len(x.members)])
 	var rule *rules.Rule
 	action := "simulate"
 	if set != nil {

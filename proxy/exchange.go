@@ -41,12 +41,11 @@ type exchange struct {
 
 	cass recording
 
-	// modelRaw is the body's raw "model", found with the identity; roots
-	// are the rule set's body roots found with it too (nil: none, or a
-	// body that is not JSON), their raw values in rootRaws.
-	modelRaw []byte
-	roots    []string
-	rootRaws [4][]byte
+	// members are the top-level body members matching reads (the rule
+	// set's Members, up to five), found with the identity; their raw
+	// values are in memberRaws.
+	members    []string
+	memberRaws [5][]byte
 
 	// start is when the request arrived, for its record; clock reads the
 	// time after it from the monotonic clock alone — half the cost of
@@ -105,8 +104,8 @@ func (x *exchange) release() {
 	x.out.Reset(nil)
 	x.head = headerStage{}
 	x.countTokens = false
-	x.modelRaw, x.roots = nil, nil
-	clear(x.rootRaws[:])
+	x.members = nil
+	clear(x.memberRaws[:])
 	x.action, x.streaming, x.metrics = "", false, nil
 	h := x.cass.header
 	clear(h)

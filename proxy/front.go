@@ -164,23 +164,20 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // path and body without the members in identitySkip — and how many times
 // that request, streamed or not, has been seen; and the exchange, which
 // also tells a streamed call from its unstreamed twin. The same pass
-// finds the body's raw "model", which matching and the journal read, and
-// the members the rules' body conditions start at (up to four), which
-// matching would otherwise look for in another scan of the body.
+// finds the body members matching reads (the model, and those the rules'
+// body conditions start at), which it would otherwise look for in another
+// scan of the body.
 func (f *Front) identity(x *exchange, method, path string) {
-	roots := f.ruleSet().BodyRoots()
-	roots = roots[:min(len(roots), len(x.rootRaws))]
-	h, stream, model, json := canon.HashCapture(x.req.Body, "stream", "model", roots, x.rootRaws[:len(roots)], identitySkip...)
-	if json && len(roots) > 0 {
-		x.roots = roots
-	}
+	names := f.ruleSet().Members()
+	x.members = names[:min(len(names), len(x.memberRaws))]
+	h, stream, _ := canon.HashCapture(x.req.Body, "stream", x.members, x.memberRaws[:len(x.members)], identitySkip...)
 	h ^= (canon.HashString(method) ^ canon.HashString(path)*31) * 0x9e3779b97f4a7c15
 	key := h
 	if stream {
 		key = ^h
 	}
 	n := f.occ.next(key)
-	x.req.Seed, x.req.Exchange, x.modelRaw = simulate.Seed(f.Seed, h, n), simulate.Seed(f.Seed, key, n), model
+	x.req.Seed, x.req.Exchange = simulate.Seed(f.Seed, h, n), simulate.Seed(f.Seed, key, n)
 }
 
 var errBodyTooLarge = errors.New("request body too large")

@@ -237,38 +237,30 @@ func entry(m map[string]bitset, k string, words int) bitset {
 }
 
 func (b *indexBuilder) headerNames() []string {
+	return distinctNames(b.ms, func(m *matcher) []headerMatch { return m.headers }, func(h headerMatch) string { return h.name })
+}
+
+func (b *indexBuilder) bodyKeys() []string {
+	return distinctNames(b.ms, func(m *matcher) []bodyMatch { return m.body }, func(bm bodyMatch) string { return bm.key })
+}
+
+// members are "model" and the first members of the matchers' body paths,
+// for Set.Members.
+func members(ms []matcher) []string {
+	roots := distinctNames(ms, func(m *matcher) []bodyMatch { return m.body }, func(bm bodyMatch) string { return bm.path[0] })
+	return append([]string{"model"}, slices.DeleteFunc(roots, func(r string) bool { return r == "model" })...)
+}
+
+// distinctNames lists, in order of first appearance, the names of the
+// conditions of one kind across the matchers.
+func distinctNames[T any](ms []matcher, conds func(*matcher) []T, name func(T) string) []string {
 	var names []string
-	for i := range b.ms {
-		for _, h := range b.ms[i].headers {
-			if !slices.Contains(names, h.name) {
-				names = append(names, h.name)
+	for i := range ms {
+		for _, c := range conds(&ms[i]) {
+			if n := name(c); !slices.Contains(names, n) {
+				names = append(names, n)
 			}
 		}
 	}
 	return names
-}
-
-func (b *indexBuilder) bodyKeys() []string {
-	var keys []string
-	for i := range b.ms {
-		for _, bm := range b.ms[i].body {
-			if !slices.Contains(keys, bm.key) {
-				keys = append(keys, bm.key)
-			}
-		}
-	}
-	return keys
-}
-
-// bodyRoots are the distinct first members of the matchers' body paths.
-func bodyRoots(ms []matcher) []string {
-	var roots []string
-	for i := range ms {
-		for _, bm := range ms[i].body {
-			if !slices.Contains(roots, bm.path[0]) {
-				roots = append(roots, bm.path[0])
-			}
-		}
-	}
-	return roots
 }

@@ -26,13 +26,11 @@ type Request struct {
 	modelResolved bool
 	scope         string
 	scopeResolved bool
-	modelRaw      []byte // the body's raw "model", when KnowModel gave it
-	modelKnown    bool
 	provider      uint8 // providerCode(Provider), set by Set.Match
 
-	// The raw values of the set's BodyRoots, when KnowMembers gave them.
-	roots    []string
-	rootRaws [][]byte
+	// The raw values of the set's Members, when KnowMembers gave them.
+	members    []string
+	memberRaws [][]byte
 
 	// The last body path looked up, which the next rule most likely asks
 	// for again.
@@ -95,8 +93,8 @@ func (r *Request) Scope() string {
 // Model is the body's "model", "" when absent.
 func (r *Request) Model() string {
 	if !r.modelResolved {
-		if r.modelKnown {
-			r.model, _ = canon.Unquote(r.modelRaw)
+		if raw, known := r.member("model"); known {
+			r.model, _ = canon.Unquote(raw)
 		} else {
 			r.model, _ = canon.String(r.Body, "model")
 		}
@@ -105,25 +103,22 @@ func (r *Request) Model() string {
 	return r.model
 }
 
-// KnowMembers gives the raw values of the top-level body members roots
-// names (nil: absent), found by a pass the caller made anyway: the body
-// conditions that start at them then read no more of the body than the
-// member. roots is what the set's BodyRoots says; both slices are kept.
-func (r *Request) KnowMembers(roots []string, raws [][]byte) { r.roots, r.rootRaws = roots, raws }
+// KnowMembers gives the raw values of the top-level body members names
+// lists (nil: absent), found by a pass the caller made anyway: the model
+// and the body conditions that start at them then read no more of the
+// body than the member. names is (a prefix of) what the set's Members
+// says; both slices are kept.
+func (r *Request) KnowMembers(names []string, raws [][]byte) { r.members, r.memberRaws = names, raws }
 
 // member is a known top-level member's raw value.
 func (r *Request) member(key string) (raw []byte, known bool) {
-	for i, k := range r.roots {
+	for i, k := range r.members {
 		if k == key {
-			return r.rootRaws[i], true
+			return r.memberRaws[i], true
 		}
 	}
 	return nil, false
 }
-
-// KnowModel gives the body's raw "model" value (nil: absent), found by a
-// pass the caller made anyway, so Model need not scan the body again.
-func (r *Request) KnowModel(raw []byte) { r.modelRaw, r.modelKnown = raw, true }
 
 // Stream reports whether the body asks for a stream.
 func (r *Request) Stream() bool {

@@ -183,6 +183,6 @@ func (c *Config) RuleSet(store *faults.Store, origin string, now time.Time) *Set
 		s.matchers = append(s.matchers, m)
 	}
 	s.index = buildIndex(s.matchers)
-	s.bodyRoots = bodyRoots(s.matchers)
+	s.members = members(s.matchers)
 	return s
 }

@@ -27,9 +27,9 @@ type Set struct {
 	// small to gain from one. Toggles leave it as it is: Match still
 	// checks each candidate's enabled flag.
 	index *ruleIndex
-	// bodyRoots are the top-level body members the rules' body
-	// conditions start at.
-	bodyRoots []string
+	// members are the top-level body members matching reads: the model,
+	// then those the rules' body conditions start at.
+	members []string
 	// overlays are the admin API's runtime changes this set was put in
 	// force with; nil: none.
 	overlays *Overlays
@@ -105,15 +105,17 @@ func (s *Set) matchEach(r *Request) *Rule {
 	return nil
 }
 
-// BodyRoots lists the top-level body members the set's body conditions
-// start at: a front that scans the body anyway captures them for
-// Request.KnowMembers.
-func (s *Set) BodyRoots() []string {
+// Members lists the top-level body members matching reads — "model"
+// first, then those the set's body conditions start at — which a front
+// that scans the body anyway captures for Request.KnowMembers.
+func (s *Set) Members() []string {
 	if s == nil {
-		return nil
+		return modelOnly
 	}
-	return s.bodyRoots
+	return s.members
 }
+
+var modelOnly = []string{"model"}
 
 // Answer returns the scripted answer for the call, stepping the rule's
 // sequence for the request's scope; nil when the rule scripts none.

@@ -19,34 +19,27 @@ func Hash(data []byte, skip ...string) uint64 {
 // flag is the literal true, in the same pass: the front needs both a
 // request's identity and its "stream" flag on every request.
 func HashFlag(data []byte, flag string, skip ...string) (h uint64, set bool) {
-	h, set, _ = HashFields(data, flag, "", skip...)
+	h, set, _ = HashCapture(data, flag, nil, nil, skip...)
 	return h, set
 }
 
-// HashFields is HashFlag that also returns the raw JSON value of the
-// top-level member named capture (the last, if it repeats; nil when
-// absent or when data is not JSON), from the same pass: the front needs
-// every request's identity, stream flag and model, and a second scan of
-// the body for the model would cost as much as the first.
-func HashFields(data []byte, flag, capture string, skip ...string) (h uint64, set bool, captured []byte) {
-	h, set, captured, _ = HashCapture(data, flag, capture, nil, nil, skip...)
-	return h, set, captured
-}
-
-// HashCapture is HashFields that also keeps the members more names:
-// moreRaw[i] is the raw value of the top-level member more[i] (the last,
-// if it repeats; nil when absent). json is false, and nothing captured,
+// HashCapture is HashFlag that also keeps top-level members, from the
+// same pass: captured[i] is the raw value of the member capture[i] (the
+// last, if it repeats; nil when absent). The front needs every request's
+// identity, stream flag and the members matching reads (the model, those
+// the rules' body conditions start at), and a second scan of the body
+// would cost as much as the first. json is false, and nothing captured,
 // when data is not a JSON value.
-func HashCapture(data []byte, flag, capture string, more []string, moreRaw [][]byte, skip ...string) (h uint64, set bool, captured []byte, json bool) {
-	clear(moreRaw)
-	s := scanner{data: data, flag: flag, capture: capture, captures: more, capturedAll: moreRaw}
+func HashCapture(data []byte, flag string, capture []string, captured [][]byte, skip ...string) (h uint64, set, json bool) {
+	clear(captured)
+	s := scanner{data: data, flag: flag, capture: capture, captured: captured}
 	h, ok := s.value(skip)
 	s.space()
 	if !ok || s.pos != len(data) {
-		clear(moreRaw)
-		return finish(fnv(offset64, data) ^ tagRaw), false, nil, false
+		clear(captured)
+		return finish(fnv(offset64, data) ^ tagRaw), false, false
 	}
-	return finish(h), s.flagSet, s.captured, true
+	return finish(h), s.flagSet, true
 }
 
 // HashString hashes a string as Hash hashes raw bytes that are not JSON,
@@ -107,12 +100,10 @@ type scanner struct {
 
 	flag    string // a top-level member whose literal true is reported
 	flagSet bool
-	// capture names a top-level member whose raw value is kept in
-	// captured; captures more, kept in capturedAll at the same index.
-	capture     string
-	captured    []byte
-	captures    []string
-	capturedAll [][]byte
+	// capture names top-level members whose raw values are kept in
+	// captured, at the same index.
+	capture  []string
+	captured [][]byte
 	depth       int
 }
 
@@ -212,12 +203,9 @@ func (s *scanner) object(skip []string) (uint64, bool) {
 			return 0, false
 		}
 		if s.depth == 0 {
-			if s.capture != "" && string(key) == s.capture {
-				s.captured = s.data[valueStart:s.pos]
-			}
-			for i, c := range s.captures {
+			for i, c := range s.capture {
 				if string(key) == c {
-					s.capturedAll[i] = s.data[valueStart:s.pos]
+					s.captured[i] = s.data[valueStart:s.pos]
 				}
 			}
 		}
