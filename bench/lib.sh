@@ -75,5 +75,5 @@ peak_rss() {
 # names its file; PID's peak RSS fills the RSS column.
 table_row() {
   [ -n "${BENCH_TABLE:-}" ] || return 0
-  printf '%s|%s|%s|%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "$(echo $5)" "$(peak_rss "${6:-}")" "${7:-}" "${8:-}" >>"$BENCH_TABLE"
+  printf '%s|%s|%s|%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "$5" "$(peak_rss "${6:-}")" "${7:-}" "${8:-}" >>"$BENCH_TABLE"
 }

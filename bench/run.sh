@@ -70,6 +70,10 @@ start_bare "$work/stream.txt" -headers "$work/stream.headers" -sse; bare_stream=
 # and the medians are reported: on a shared machine a single run can be
 # off by half, but interleaving makes the noise hit both sides alike.
 
+# errors_of FILE is the distinct error columns of a side's rounds, on one
+# line.
+errors_of() { awk '{ $1 = $2 = $3 = ""; sub(/^ +/, ""); print }' "$1" | sort -u | paste -sd' ' -; }
+
 # pair NAME URL_BASE URL_SIM SCRIPT PID_BASE PID_SIM TARGET [EVENTS] →
 # prints two rows (baseline, simulator) and adds them to the summary
 # table, as events/s when EVENTS (per response) is given.
@@ -94,8 +98,8 @@ pair() {
   # The ratio is taken round by round (each pair ran back to back), then
   # its median: steadier than the ratio of the medians.
   ratio=$(paste -d' ' <(awk '{print $1}' "$work/s") <(awk '{print $1}' "$work/b") | awk '{print $1/$2}' | median)
-  errs_b=$(awk '{ $1=$2=$3=""; print }' "$work/b" | sort -u | tr '\n' ' ')
-  errs_s=$(awk '{ $1=$2=$3=""; print }' "$work/s" | sort -u | tr '\n' ' ')
+  errs_b=$(errors_of "$work/b")
+  errs_s=$(errors_of "$work/s")
   row "${pair_labels[0]}, $name" "$b_rps" "$(cat "$work/b.2")ms" "$(cat "$work/b.3")ms" "$errs_b"
   row "${pair_labels[1]}, $name" "$s_rps" "$(cat "$work/s.2")ms" "$(cat "$work/s.3")ms" "$errs_s" "$ratio"
   local unit=" RPS" b_rate=$b_rps s_rate=$s_rps

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"io"
 	"net/http"
 	"os"
@@ -77,16 +76,7 @@ func TestReloadOnSIGHUPKeepsStreamsInFlight(t *testing.T) {
 	slow = strings.Replace(slow, "reload: {interval: 20ms}", "reload: {watch: false}", 1)
 	path := writeConfig(t, slow)
 	proxyAddr, _, _ := startServe(t, path)
-	resp, err := http.Post("http://"+proxyAddr+"/v1/chat/completions", "application/json",
-		strings.NewReader(`{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	r := bufio.NewReader(resp.Body)
-	if _, err := r.ReadString('\n'); err != nil {
-		t.Fatal(err)
-	}
+	resp, r := beginStream(t, proxyAddr)
 	if err := os.WriteFile(path, []byte(strings.Replace(slow, "v1", "v2", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}

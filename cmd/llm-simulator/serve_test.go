@@ -118,16 +118,7 @@ simulate:
   output_tokens: {dist: constant, value: 10}
 `)
 	proxyAddr, adminAddr, stop := startServe(t, cfg)
-	resp, err := http.Post("http://"+proxyAddr+"/v1/chat/completions", "application/json",
-		strings.NewReader(`{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	r := bufio.NewReader(resp.Body)
-	if _, err := r.ReadString('\n'); err != nil { // the stream has begun
-		t.Fatal(err)
-	}
+	_, r := beginStream(t, proxyAddr)
 	stopped := make(chan error, 1)
 	go func() { stopped <- stop() }()
 	rest, err := io.ReadAll(r)
@@ -168,15 +159,7 @@ simulate:
   output_tokens: {dist: constant, value: 100}
 `)
 	proxyAddr, _, stop := startServe(t, cfg)
-	resp, err := http.Post("http://"+proxyAddr+"/v1/chat/completions", "application/json",
-		strings.NewReader(`{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if _, err := bufio.NewReader(resp.Body).ReadString('\n'); err != nil {
-		t.Fatal(err)
-	}
+	beginStream(t, proxyAddr)
 	start := time.Now()
 	if err := stop(); err != nil {
 		t.Fatal(err)
@@ -186,4 +169,22 @@ simulate:
 	if took := time.Since(start); took < 300*time.Millisecond || took > 10*time.Second {
 		t.Fatalf("shutdown took %v with drain_timeout 300ms", took)
 	}
+}
+
+// beginStream opens a chat stream on addr and reads until it has begun
+// (its first line); the rest is the caller's to read from the reader.
+// The response is closed when the test ends.
+func beginStream(t *testing.T, addr string) (*http.Response, *bufio.Reader) {
+	t.Helper()
+	resp, err := http.Post("http://"+addr+"/v1/chat/completions", "application/json",
+		strings.NewReader(`{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	r := bufio.NewReader(resp.Body)
+	if _, err := r.ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	return resp, r
 }

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"syscall"
 	"testing"
@@ -33,16 +31,7 @@ simulate:
   output_tokens: {dist: constant, value: 40}
 `, tc.drain, tc.itl))
 			cmd, ready := startBinary(t, "--config", config)
-			resp, err := http.Post("http://"+ready.Listen+"/v1/chat/completions", "application/json",
-				strings.NewReader(`{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}`))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			r := bufio.NewReader(resp.Body)
-			if _, err := r.ReadString('\n'); err != nil { // the stream has begun
-				t.Fatal(err)
-			}
+			_, r := beginStream(t, ready.Listen)
 			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
 			}
