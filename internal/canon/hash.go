@@ -104,7 +104,7 @@ type scanner struct {
 	// captured, at the same index.
 	capture  []string
 	captured [][]byte
-	depth       int
+	depth    int
 }
 
 func (s *scanner) space() {
