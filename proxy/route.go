@@ -77,7 +77,9 @@ func prefixed(p string) (name, rest string, ok bool) {
 
 // dialectOf tells Anthropic's requests from OpenAI's by header and path.
 func dialectOf(r *http.Request, p string) string {
-	if r.Header.Get("Anthropic-Version") != "" || r.Header.Get("X-Api-Key") != "" {
+	// Indexed by their canonical names: Header.Get would canonicalise
+	// the names again on every request.
+	if len(r.Header["Anthropic-Version"]) > 0 || len(r.Header["X-Api-Key"]) > 0 {
 		return "anthropic"
 	}
 	if p == "/v1/messages" || strings.HasPrefix(p, "/v1/messages/") {

@@ -85,7 +85,11 @@ const otherProvider = 255
 // rule set may hold a rule per scope, each asking.
 func (r *Request) Scope() string {
 	if !r.scopeResolved {
-		r.scope, r.scopeResolved = r.Header.Get(ScopeHeader), true
+		// Indexed, not Get: ScopeHeader is canonical already.
+		if v := r.Header[ScopeHeader]; len(v) > 0 {
+			r.scope = v[0]
+		}
+		r.scopeResolved = true
 	}
 	return r.scope
 }

@@ -54,5 +54,5 @@ func anthropicModelNotFound(model string) *wire.APIError {
 
 // anthropicHead is the head of a successful Anthropic response.
 func anthropicHead(c *Call, stream wire.Stream, contentLength int) wire.Event {
-	return successHead(c, stream, contentLength, "Request-Id")
+	return successHead(c, stream, contentLength, "Request-Id", "")
 }

@@ -56,8 +56,23 @@ func (e *jsonEncoder) release() {
 // streaming loop quotes one token per event and must not allocate; like
 // the providers it leaves <, > and & alone.
 func appendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
+	return append(appendEscaped(append(dst, '"'), s), '"')
+}
+
+// appendJSONText appends an answer's pieces as one JSON string, with no
+// join in between (BenchmarkFront: 11 → 10 allocations). Pieces end on
+// rune boundaries, so escaping them one by one escapes the whole.
+func appendJSONText(dst []byte, p textPieces) []byte {
 	dst = append(dst, '"')
+	for i := range p.len() {
+		dst = appendEscaped(dst, p.at(i))
+	}
+	return append(dst, '"')
+}
+
+// appendEscaped appends s escaped as the inside of a JSON string.
+func appendEscaped(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -100,8 +115,7 @@ func appendJSONString(dst []byte, s string) []byte {
 		i++
 		start = i
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return append(dst, s[start:]...)
 }
 
 const utf8RuneSelf = utf8.RuneSelf

@@ -77,25 +77,37 @@ var (
 )
 
 // successHead is the head of a successful response: content type and
-// length (or stream headers), plus the provider's request-id header.
-func successHead(c *Call, stream wire.Stream, contentLength int, idHeader string) wire.Event {
+// length (or stream headers), the provider's request-id header and, when
+// timeHeader is set, the processing time in milliseconds under that name.
+//
+// The call's own values share one allocation: the Writer hands the
+// slices to net/http, which keeps them until the status line goes out, so
+// unlike the map they cannot go back to a pool (BenchmarkFront: 15 → 13
+// allocations).
+func successHead(c *Call, stream wire.Stream, contentLength int, idHeader, timeHeader string) wire.Event {
 	h := headers.Get().(http.Header)
+	v := new([3]string)
 	if stream == wire.NotStream {
 		h["Content-Type"] = valueJSON
-		h["Content-Length"] = []string{strconv.Itoa(contentLength)}
+		v[0] = strconv.Itoa(contentLength)
+		h["Content-Length"] = v[0:1:1]
 	} else {
 		h["Content-Type"] = valueSSE
 		h["Cache-Control"] = valueNoCache
 	}
-	h[idHeader] = []string{c.RequestID}
+	v[1] = c.RequestID
+	h[idHeader] = v[1:2:2]
+	if timeHeader != "" {
+		v[2] = strconv.FormatInt(c.Clock.Now().Sub(c.Start).Milliseconds(), 10)
+		h[timeHeader] = v[2:3:3]
+	}
 	return wire.Event{Kind: wire.Head, Status: http.StatusOK, Header: h, Stream: stream}
 }
 
 // openAIHead is the head of a successful OpenAI response.
 func openAIHead(c *Call, stream wire.Stream, contentLength int) wire.Event {
-	ev := successHead(c, stream, contentLength, "X-Request-Id")
+	ev := successHead(c, stream, contentLength, "X-Request-Id", "Openai-Processing-Ms")
 	ev.Header["Openai-Version"] = valueAPIVersion
-	ev.Header["Openai-Processing-Ms"] = []string{strconv.FormatInt(c.Clock.Now().Sub(c.Start).Milliseconds(), 10)}
 	return ev
 }
 

@@ -195,7 +195,7 @@ func (cc *chatCall) sendPlain(out wire.Sink, head func(int) wire.Event) error {
 	buf := scratchPool.Get().(*[]byte)
 	defer scratchPool.Put(buf)
 	*buf = plainCompletion().start(*buf).str(cc.id).int(int(cc.created)).str(cc.p.model).
-		str(ch.content()).str(ch.finish.openAI()).
+		text(ch.text).str(ch.finish.openAI()).
 		int(u.PromptTokens).int(u.CompletionTokens).int(u.TotalTokens).
 		str(cc.tier).str(fingerprint(cc.p.model)).buf
 	if err := sendHead(out, head(len(*buf))); err != nil {

@@ -77,6 +77,13 @@ func (f templateFiller) str(s string) templateFiller {
 	return f
 }
 
+// text fills a string hole with an answer's pieces.
+func (f templateFiller) text(p textPieces) templateFiller {
+	f.buf = append(appendJSONText(f.buf, p), f.t.parts[f.i]...)
+	f.i++
+	return f
+}
+
 func (f templateFiller) int(v int) templateFiller {
 	f.buf = append(strconv.AppendInt(f.buf, int64(v), 10), f.t.parts[f.i]...)
 	f.i++

@@ -124,7 +124,8 @@ func (w *Writer) head(ev Event) error {
 	for k, v := range ev.Header {
 		h[k] = v
 	}
-	w.flushChunks = h.Get("Content-Length") == ""
+	cl := ev.Header["Content-Length"] // heads carry canonical names
+	w.flushChunks = len(cl) == 0 || cl[0] == ""
 	return nil
 }
 
