@@ -107,6 +107,7 @@ func (x *exchange) release() {
 	x.members = nil
 	clear(x.memberRaws[:])
 	x.action, x.streaming, x.metrics = "", false, nil
+	x.start = time.Time{}
 	h := x.cass.header
 	clear(h)
 	x.cass = recording{header: h}

@@ -195,7 +195,11 @@ func (f *Front) readBody(x *exchange, r *http.Request) (err error) {
 		// rest of the body (to keep the connection) fails at once and
 		// the connection closes after the 400, rather than wait for good.
 		rc := http.NewResponseController(x.w)
-		if rc.SetReadDeadline(time.Now().Add(f.ReadBodyTimeout)) == nil {
+		now := x.start // the request's arrival, read once when observed
+		if now.IsZero() {
+			now = time.Now()
+		}
+		if rc.SetReadDeadline(now.Add(f.ReadBodyTimeout)) == nil {
 			defer func() {
 				if err == nil {
 					_ = rc.SetReadDeadline(time.Time{})
