@@ -275,6 +275,9 @@ row "forward: direct $fixed" "$work/fr.direct"
 row "forward: ReverseProxy $fixed" "$work/fr.revproxy" "p99 $(added fr.revproxy fr.direct) ms vs direct"
 row "forward: llm-simulator $fixed" "$work/fr.llmsim" "p99 $(added fr.llmsim fr.direct) ms vs direct"
 trow "forward: direct $fixed" "$work/fr.direct" "${proc[direct]}"
+# The minimal ReverseProxy's own added tail: what one more loopback hop
+# costs on this machine, whoever makes it.
+trow "forward: httputil.ReverseProxy $fixed" "$work/fr.revproxy" "${proc[revproxy]}" "p99 $(added fr.revproxy fr.direct) ms added"
 trow "forward: llm-simulator $fixed" "$work/fr.llmsim" "${proc[llmsim]}" "p99 $(added fr.llmsim fr.direct) ms added" "< 1 ms added"
 
 # ---- 3. interception -----------------------------------------------------------
