@@ -112,6 +112,22 @@ func newUpstream(name string, spec rules.ProviderSpec, tr *http.Transport) (*Ups
 	return &Upstream{Name: name, Dialect: spec.Dialect, Base: base, Hosts: hosts, host: base.Hostname(), transport: tr, spec: spec}, nil
 }
 
+// apiPath is a request's path with the upstream's base path taken off
+// when it starts with it: what a client of https://api.groq.com/openai
+// sends as /openai/v1/chat/completions is the API path
+// /v1/chat/completions, which rules match and the simulator answers, and
+// which a forward joins back to the base path.
+func (up *Upstream) apiPath(p string) string {
+	base := strings.TrimSuffix(up.Base.Path, "/")
+	if base == "" || !strings.HasPrefix(p, base) || (len(p) > len(base) && p[len(base)] != '/') {
+		return p
+	}
+	if rest := p[len(base):]; rest != "" {
+		return rest
+	}
+	return "/"
+}
+
 // Named is the provider called name, or nil.
 func (u *Upstreams) Named(name string) *Upstream {
 	if u == nil {
