@@ -2,6 +2,7 @@ package rules
 
 import (
 	"net"
+	"net/url"
 	"strings"
 )
 
@@ -34,6 +35,21 @@ func withPreset(name string, p ProviderSpec) ProviderSpec {
 		p.Dialect = preset.Dialect
 	}
 	return p
+}
+
+// realHost is the host of the real API a known provider or a preset
+// stands for, "" for any other name: its requests are the provider's
+// even when the upstream is set elsewhere (a gateway, a test server).
+func realHost(name string) string {
+	if h, ok := knownProviders[name]; ok {
+		return h
+	}
+	if preset, ok := providerPresets[name]; ok {
+		if u, err := url.Parse(preset.Upstream); err == nil {
+			return u.Hostname()
+		}
+	}
+	return ""
 }
 
 // defaultInterceptHosts is what intercept.hosts is when the config does

@@ -23,7 +23,7 @@ providers:
 	for name, want := range map[string]struct{ upstream, dialect, hosts string }{
 		"groq":       {"https://api.groq.com/openai", "openai", "api.groq.com"},
 		"openrouter": {"https://openrouter.ai/api", "openai", "openrouter.ai *.openrouter.ai"},
-		"mistral":    {"https://mistral.internal", "openai", "mistral.internal"},
+		"mistral":    {"https://mistral.internal", "openai", "api.mistral.ai mistral.internal"},
 		"ollama":     {"http://127.0.0.1:11434", "openai", "127.0.0.1"},
 	} {
 		p := cfg.Providers[name]

@@ -78,13 +78,14 @@ func (c *Config) applyProviderDefaults() {
 }
 
 // providerHosts is what a provider's hosts are when the config lists
-// none: the upstream's own, and the real API's for a known provider.
+// none: the upstream's own, and the real API's for a known provider or a
+// preset.
 func providerHosts(name string, p ProviderSpec) []string {
 	if len(p.Hosts) > 0 {
 		return p.Hosts
 	}
 	var hosts []string
-	if h, ok := knownProviders[name]; ok {
+	if h := realHost(name); h != "" {
 		hosts = append(hosts, h)
 	}
 	if u, err := url.Parse(p.Upstream); err == nil && u.Hostname() != "" && (len(hosts) == 0 || hosts[0] != u.Hostname()) {

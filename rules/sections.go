@@ -27,7 +27,8 @@ type ProviderSpec struct {
 	// Hosts are globs of the hosts whose requests, arriving through the
 	// proxy (HTTP_PROXY or an intercepted CONNECT), belong to this provider.
 	// Default: the upstream's host, and for openai api.openai.com, for
-	// anthropic api.anthropic.com.
+	// anthropic api.anthropic.com, for a named OpenAI-compatible host its
+	// real API's (api.groq.com, …).
 	Hosts []string `yaml:"hosts"`
 	// DialTimeout bounds connecting to the upstream. Default 10s.
 	DialTimeout Duration `yaml:"dial_timeout"`
