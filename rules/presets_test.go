@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -86,5 +87,32 @@ func TestUpstreamEndingInV1Warns(t *testing.T) {
 	if len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0].Error(), "c.yaml:3:24:") ||
 		!strings.Contains(cfg.Warnings[0].Error(), "ends in /v1") {
 		t.Errorf("warnings: %v", cfg.Warnings)
+	}
+}
+
+// The README's providers config is this fixture, as it is, and loads
+// with what its comments promise.
+func TestReadmeProvidersConfig(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture, err := os.ReadFile("testdata/providers-readme.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```yaml\n"+string(fixture)+"```") {
+		t.Error("README.md does not show rules/testdata/providers-readme.yaml as it is")
+	}
+	cfg, err := Load("testdata/providers-readme.yaml", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, o := cfg.Providers["groq"], cfg.Providers["ollama"]; g.Upstream != "https://api.groq.com/openai" || g.Dialect != "openai" ||
+		o.Upstream != "http://127.0.0.1:11434" || o.Dialect != "openai" {
+		t.Errorf("presets: groq %+v, ollama %+v", g, o)
+	}
+	if len(cfg.Warnings) != 0 || !slices.Contains(*cfg.Intercept.Hosts, "api.groq.com") || slices.Contains(*cfg.Intercept.Hosts, "127.0.0.1") {
+		t.Errorf("warnings %v, intercepted %v", cfg.Warnings, *cfg.Intercept.Hosts)
 	}
 }
