@@ -45,6 +45,8 @@ func TestRouteProxied(t *testing.T) {
 providers:
   groq: {upstream: "https://api.groq.com/openai", dialect: openai}
   openrouter: {}
+  ollama: {}
+  vllm: {upstream: "http://127.0.0.1:8000", dialect: openai}
 `), rules.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +67,9 @@ providers:
 	groqMITM.URL.Scheme, groqMITM.URL.Host = "", ""
 	groqBare := httptest.NewRequest("GET", "http://api.groq.com/openaix/v1/models", nil)
 	routerPrefixed := httptest.NewRequest("POST", "/openrouter/api/v1/chat/completions", nil)
+	// Two local servers on one host name: the port tells them apart.
+	toOllama := httptest.NewRequest("POST", "http://127.0.0.1:11434/v1/chat/completions", nil)
+	toVLLM := httptest.NewRequest("POST", "http://127.0.0.1:8000/v1/chat/completions", nil)
 	cases := []struct {
 		r                                  *http.Request
 		provider, dialect, path, host, dst string
@@ -77,6 +82,8 @@ providers:
 		{groqMITM, "groq", "openai", "/v1/models", "api.groq.com", "https://api.groq.com/openai/v1/models"},
 		{groqBare, "groq", "openai", "/openaix/v1/models", "api.groq.com", "https://api.groq.com/openai/openaix/v1/models"},
 		{routerPrefixed, "openrouter", "openai", "/v1/chat/completions", "openrouter.ai", "https://openrouter.ai/api/v1/chat/completions"},
+		{toOllama, "ollama", "openai", "/v1/chat/completions", "127.0.0.1", "http://127.0.0.1:11434/v1/chat/completions"},
+		{toVLLM, "vllm", "openai", "/v1/chat/completions", "127.0.0.1", "http://127.0.0.1:8000/v1/chat/completions"},
 	}
 	for _, c := range cases {
 		tg := targetOf(c.r, ups)

@@ -136,10 +136,18 @@ func (u *Upstreams) Named(name string) *Upstream {
 	return u.byName[name]
 }
 
-// ForHost is the provider that claims host, or nil.
+// ForHost is the provider that claims host, or nil. A provider whose
+// upstream is host, port and all, comes first: hosts ignore ports, and an
+// Ollama on 127.0.0.1:11434 and a vLLM on 127.0.0.1:8000 both claim
+// 127.0.0.1.
 func (u *Upstreams) ForHost(host string) *Upstream {
 	if u == nil {
 		return nil
+	}
+	for _, up := range u.list {
+		if strings.EqualFold(up.Base.Host, host) {
+			return up
+		}
 	}
 	for _, up := range u.list {
 		if up.Hosts.Match(host) {
