@@ -168,9 +168,15 @@ func checkTarget(t *testing.T, r *http.Request, tgt target, ups *Upstreams) {
 	}
 	if r.URL.Scheme != "" && r.URL.Host != "" {
 		up := ups.ForHost(r.URL.Host)
+		apiPath := r.URL.Path // a provider's base path (Groq's /openai) is not the API's
+		if up != nil {
+			apiPath = up.apiPath(r.URL.Path)
+		}
 		switch {
-		case tgt.path != r.URL.Path || tgt.host != rules.HostOnly(r.URL.Host):
+		case tgt.path != apiPath || tgt.host != rules.HostOnly(r.URL.Host):
 			t.Fatalf("%s: proxied request routed to %s%s", r.RequestURI, tgt.host, tgt.path)
+		case apiPath != r.URL.Path && destinationPath(tgt, ups) != r.URL.Path:
+			t.Fatalf("%s: the forward would not keep the client's path: %s", r.RequestURI, destinationPath(tgt, ups))
 		case up != nil && (tgt.up != up || tgt.provider != up.Name):
 			t.Fatalf("%s: host claimed by %s, routed to %s", r.RequestURI, up.Name, tgt.provider)
 		case up == nil && (tgt.scheme != r.URL.Scheme || tgt.authority != r.URL.Host):
@@ -181,6 +187,12 @@ func checkTarget(t *testing.T, r *http.Request, tgt target, ups *Upstreams) {
 	if !strings.HasSuffix(dst.Path, tgt.path) {
 		t.Fatalf("%s: forward would go to %s, losing the path %q", r.RequestURI, dst, tgt.path)
 	}
+}
+
+// destinationPath is the path a forward of tgt would go to.
+func destinationPath(tgt target, ups *Upstreams) string {
+	dst, _ := tgt.destination(ups)
+	return dst.Path
 }
 
 // checkErrorShape asserts body is dialect's error object.

@@ -73,7 +73,7 @@ func (f *Front) account(x *exchange) {
 // copy.
 func (f *Front) fill(rec *telemetry.Record, x *exchange, start, end time.Time) {
 	*rec = telemetry.Record{Time: start, RequestID: x.req.RequestID, Method: x.r.Method, Path: x.tgt.path,
-		Host: x.mreq.Host, Provider: x.tgt.provider, Scope: x.fx.Scope, Rule: x.head.rule[0], Action: x.action,
+		Host: x.mreq.Host, Provider: x.tgt.provider, Dialect: x.tgt.dialect, Scope: x.fx.Scope, Rule: x.head.rule[0], Action: x.action,
 		Source: sourceName(x), Stream: x.out.Stream() != wire.NotStream, Faults: x.fx.Fired,
 		Status: x.out.Status(), Duration: end.Sub(start), Bytes: x.out.Bytes(), Events: x.out.Events(),
 		Complete: x.out.Ended()}
@@ -186,8 +186,8 @@ func (f *Front) sampled(rec *telemetry.Record) bool {
 // logAccess writes rec's access line: what took the request and how it
 // ended, never a header or a body, so no secret reaches it.
 func (f *Front) logAccess(rec *telemetry.Record) {
-	f.Log.Info().Str("request_id", rec.RequestID).Str("provider", rec.Provider).Str("method", rec.Method).
-		Str("path", rec.Path).Str("model", rec.Model).Str("scope", rec.Scope).Str("rule", rec.Rule).
+	f.Log.Info().Str("request_id", rec.RequestID).Str("provider", rec.Provider).Str("dialect", rec.Dialect).
+		Str("method", rec.Method).Str("path", rec.Path).Str("model", rec.Model).Str("scope", rec.Scope).Str("rule", rec.Rule).
 		Str("action", rec.Action).Str("source", rec.Source).Strs("faults", rec.Faults).Int("status", rec.Status).
 		Dur("ttfb", rec.TTFB).Dur("duration", rec.Duration).Int64("bytes", rec.Bytes).Int("events", rec.Events).
 		Bool("complete", rec.Complete).Msg("request")

@@ -72,7 +72,8 @@ func (f *Front) commit(x *exchange) {
 	file, err := x.cass.recorder.Commit()
 	switch {
 	case err == nil:
-		f.Log.Debug().Str("file", file).Str("path", x.tgt.path).Msg("recorded")
+		f.Log.Debug().Str("file", file).Str("provider", x.tgt.provider).Str("dialect", x.tgt.dialect).
+			Str("path", x.tgt.path).Msg("recorded")
 	case !errors.Is(err, cassette.ErrIncomplete):
 		f.Log.Warn().Err(err).Msg("a recording could not be stored")
 	}

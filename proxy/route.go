@@ -23,7 +23,9 @@ type target struct {
 //
 // A request through the proxy (absolute-form for HTTP_PROXY, or decrypted
 // from an intercepted CONNECT) belongs to the provider whose hosts claim
-// its host. A base-URL request is routed by an explicit prefix
+// its host; the provider's base path, when the path starts with it, is
+// not part of the API path (Upstream.apiPath). A base-URL request is
+// routed by an explicit prefix
 // (/openai/…, /anthropic/…, or any provider's name); then by headers only
 // Anthropic clients send (anthropic-version, x-api-key); then by the path
 // (/v1/messages… is Anthropic's). Everything else is OpenAI's. This keeps
@@ -32,7 +34,7 @@ type target struct {
 func targetOf(r *http.Request, ups *Upstreams) target {
 	if scheme, host, ok := proxied(r); ok {
 		if up := ups.ForHost(host); up != nil {
-			return target{provider: up.Name, dialect: up.Dialect, path: r.URL.Path, host: rules.HostOnly(host), up: up}
+			return target{provider: up.Name, dialect: up.Dialect, path: up.apiPath(r.URL.Path), host: rules.HostOnly(host), up: up}
 		}
 		d := dialectOf(r, r.URL.Path)
 		return target{provider: d, dialect: d, path: r.URL.Path, host: rules.HostOnly(host), scheme: scheme, authority: host}
@@ -40,7 +42,7 @@ func targetOf(r *http.Request, ups *Upstreams) target {
 	p := r.URL.Path
 	if name, rest, ok := prefixed(p); ok {
 		if up := ups.Named(name); up != nil {
-			return target{provider: name, dialect: up.Dialect, path: rest, host: up.host, up: up}
+			return target{provider: name, dialect: up.Dialect, path: up.apiPath(rest), host: up.host, up: up}
 		}
 	}
 	d := dialectOf(r, p)

@@ -44,6 +44,9 @@ func TestRouteProxied(t *testing.T) {
 	cfg, err := rules.Parse("c.yaml", []byte(`version: 1
 providers:
   groq: {upstream: "https://api.groq.com/openai", dialect: openai}
+  openrouter: {}
+  ollama: {}
+  vllm: {upstream: "http://127.0.0.1:8000", dialect: openai}
 `), rules.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -57,6 +60,16 @@ providers:
 	mitm.URL.Scheme, mitm.URL.Host = "", "" // as a server sees an origin-form request
 	other := httptest.NewRequest("POST", "http://llm.internal:8000/v1/messages", nil)
 	groq := httptest.NewRequest("POST", "/groq/v1/chat/completions", nil)
+	// Through the proxy, a client of an upstream with a path sends that
+	// path: the API path is what follows it, the forward keeps it whole.
+	groqProxied := httptest.NewRequest("POST", "http://api.groq.com/openai/v1/chat/completions", nil)
+	groqMITM := httptest.NewRequest("POST", "https://api.groq.com/openai/v1/models", nil).WithContext(context.WithValue(context.Background(), interceptedKey{}, true))
+	groqMITM.URL.Scheme, groqMITM.URL.Host = "", ""
+	groqBare := httptest.NewRequest("GET", "http://api.groq.com/openaix/v1/models", nil)
+	routerPrefixed := httptest.NewRequest("POST", "/openrouter/api/v1/chat/completions", nil)
+	// Two local servers on one host name: the port tells them apart.
+	toOllama := httptest.NewRequest("POST", "http://127.0.0.1:11434/v1/chat/completions", nil)
+	toVLLM := httptest.NewRequest("POST", "http://127.0.0.1:8000/v1/chat/completions", nil)
 	cases := []struct {
 		r                                  *http.Request
 		provider, dialect, path, host, dst string
@@ -65,6 +78,12 @@ providers:
 		{mitm, "openai", "openai", "/v1/messages", "api.openai.com", "https://api.openai.com/v1/messages"},
 		{other, "anthropic", "anthropic", "/v1/messages", "llm.internal", "http://llm.internal:8000/v1/messages"},
 		{groq, "groq", "openai", "/v1/chat/completions", "api.groq.com", "https://api.groq.com/openai/v1/chat/completions"},
+		{groqProxied, "groq", "openai", "/v1/chat/completions", "api.groq.com", "https://api.groq.com/openai/v1/chat/completions"},
+		{groqMITM, "groq", "openai", "/v1/models", "api.groq.com", "https://api.groq.com/openai/v1/models"},
+		{groqBare, "groq", "openai", "/openaix/v1/models", "api.groq.com", "https://api.groq.com/openai/openaix/v1/models"},
+		{routerPrefixed, "openrouter", "openai", "/v1/chat/completions", "openrouter.ai", "https://openrouter.ai/api/v1/chat/completions"},
+		{toOllama, "ollama", "openai", "/v1/chat/completions", "127.0.0.1", "http://127.0.0.1:11434/v1/chat/completions"},
+		{toVLLM, "vllm", "openai", "/v1/chat/completions", "127.0.0.1", "http://127.0.0.1:8000/v1/chat/completions"},
 	}
 	for _, c := range cases {
 		tg := targetOf(c.r, ups)

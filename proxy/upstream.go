@@ -112,6 +112,22 @@ func newUpstream(name string, spec rules.ProviderSpec, tr *http.Transport) (*Ups
 	return &Upstream{Name: name, Dialect: spec.Dialect, Base: base, Hosts: hosts, host: base.Hostname(), transport: tr, spec: spec}, nil
 }
 
+// apiPath is a request's path with the upstream's base path taken off
+// when it starts with it: what a client of https://api.groq.com/openai
+// sends as /openai/v1/chat/completions is the API path
+// /v1/chat/completions, which rules match and the simulator answers, and
+// which a forward joins back to the base path.
+func (up *Upstream) apiPath(p string) string {
+	base := strings.TrimSuffix(up.Base.Path, "/")
+	if base == "" || !strings.HasPrefix(p, base) || (len(p) > len(base) && p[len(base)] != '/') {
+		return p
+	}
+	if rest := p[len(base):]; rest != "" {
+		return rest
+	}
+	return "/"
+}
+
 // Named is the provider called name, or nil.
 func (u *Upstreams) Named(name string) *Upstream {
 	if u == nil {
@@ -120,10 +136,18 @@ func (u *Upstreams) Named(name string) *Upstream {
 	return u.byName[name]
 }
 
-// ForHost is the provider that claims host, or nil.
+// ForHost is the provider that claims host, or nil. A provider whose
+// upstream is host, port and all, comes first: hosts ignore ports, and an
+// Ollama on 127.0.0.1:11434 and a vLLM on 127.0.0.1:8000 both claim
+// 127.0.0.1.
 func (u *Upstreams) ForHost(host string) *Upstream {
 	if u == nil {
 		return nil
+	}
+	for _, up := range u.list {
+		if strings.EqualFold(up.Base.Host, host) {
+			return up
+		}
 	}
 	for _, up := range u.list {
 		if up.Hosts.Match(host) {

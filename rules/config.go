@@ -49,7 +49,9 @@ type Config struct {
 	Rules []RuleSpec `yaml:"rules"`
 	// Providers are the APIs requests are forwarded to, by name: openai
 	// and anthropic are always there, pointing at the real APIs unless
-	// set otherwise.
+	// set otherwise. Any OpenAI-compatible host is one more entry with
+	// dialect: openai; groq, mistral, together, openrouter, deepseek and
+	// ollama need no more than their name (groq: {}).
 	Providers map[string]ProviderSpec `yaml:"providers"`
 	// Upstreams is allow, or deny for the offline guard: a forward never
 	// dials and answers a provider-shaped error naming the rule, and

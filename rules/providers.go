@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -31,7 +32,7 @@ const (
 )
 
 // DefaultInterceptHosts are the hosts intercepted when the config names
-// none.
+// none, with the hosts of the providers it declares (defaultInterceptHosts).
 var DefaultInterceptHosts = []string{"api.openai.com", "api.anthropic.com"}
 
 func (c *Config) applyProviderDefaults() {
@@ -44,6 +45,7 @@ func (c *Config) applyProviderDefaults() {
 		}
 	}
 	for name, p := range c.Providers {
+		p = withPreset(name, p)
 		if host, ok := knownProviders[name]; ok && p.Upstream == "" {
 			p.Upstream = "https://" + host
 		}
@@ -61,7 +63,7 @@ func (c *Config) applyProviderDefaults() {
 		c.Providers[name] = p
 	}
 	if c.Intercept.Hosts == nil {
-		hosts := append([]string(nil), DefaultInterceptHosts...)
+		hosts := c.defaultInterceptHosts()
 		c.Intercept.Hosts = &hosts
 	}
 	if c.Intercept.LeafCache == 0 {
@@ -76,13 +78,14 @@ func (c *Config) applyProviderDefaults() {
 }
 
 // providerHosts is what a provider's hosts are when the config lists
-// none: the upstream's own, and the real API's for a known provider.
+// none: the upstream's own, and the real API's for a known provider or a
+// preset.
 func providerHosts(name string, p ProviderSpec) []string {
 	if len(p.Hosts) > 0 {
 		return p.Hosts
 	}
 	var hosts []string
-	if h, ok := knownProviders[name]; ok {
+	if h := realHost(name); h != "" {
 		hosts = append(hosts, h)
 	}
 	if u, err := url.Parse(p.Upstream); err == nil && u.Hostname() != "" && (len(hosts) == 0 || hosts[0] != u.Hostname()) {
@@ -150,9 +153,11 @@ func (c *Config) validateProvider(name string, n *yaml.Node, e *errs) {
 		e.at(at("upstream"), "provider %q: upstream %q is not an http:// or https:// URL", name, p.Upstream)
 	case u.RawQuery != "" || u.Fragment != "":
 		e.at(at("upstream"), "provider %q: upstream %q has a query or fragment; give a base URL", name, p.Upstream)
+	case strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/v1"):
+		c.warn(e, at("upstream"), "provider %q: upstream %q ends in /v1 and a client's path (/v1/chat/completions) is joined to it, giving …/v1/v1/…: give the URL without /v1, unless this host's clients leave /v1 out", name, p.Upstream)
 	}
 	if p.Dialect == "" {
-		e.at(orNode(n, &yaml.Node{}), "provider %q: say which API it speaks: dialect: openai or anthropic", name)
+		e.at(orNode(n, &yaml.Node{}), "provider %q: say which API it speaks: dialect: one of %v", name, Dialects)
 	} else if !contains(Dialects, p.Dialect) {
 		e.at(at("dialect"), "provider %q: dialect %q is not one of %v", name, p.Dialect, Dialects)
 	}

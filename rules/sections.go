@@ -4,20 +4,31 @@ package rules
 // lives and which hosts' requests are its own.
 type ProviderSpec struct {
 	// Upstream is the base URL forwarded requests go to; the request's API
-	// path is joined to it. Default for openai: https://api.openai.com; for
-	// anthropic: https://api.anthropic.com; required for any other name.
+	// path is joined to it. It may have a path of its own
+	// (https://api.groq.com/openai): a request through the proxy for
+	// /openai/v1/chat/completions then has the API path
+	// /v1/chat/completions, which rules match and the simulator answers,
+	// and is forwarded with the path it came with. Default for openai:
+	// https://api.openai.com; for anthropic: https://api.anthropic.com; for
+	// groq, mistral, together, openrouter, deepseek and ollama their
+	// OpenAI-compatible API (ollama: http://127.0.0.1:11434); required for
+	// any other name.
 	Upstream string `yaml:"upstream"`
 	// CAFile is a PEM bundle trusted for the upstream's certificate, on top
 	// of the system's roots (a local test upstream). Relative to the config
 	// file. Default none.
 	CAFile string `yaml:"ca_file"`
-	// Dialect is the API the provider speaks: openai or anthropic. Default
-	// for openai and anthropic: their own; required for any other name.
+	// Dialect is the API the provider speaks, which shapes simulated
+	// answers, errors, stream events and rate-limit headers: openai or
+	// anthropic. Default for openai and anthropic: their own; for the
+	// named OpenAI-compatible hosts (groq, …): openai; required for any
+	// other name.
 	Dialect string `yaml:"dialect"`
 	// Hosts are globs of the hosts whose requests, arriving through the
 	// proxy (HTTP_PROXY or an intercepted CONNECT), belong to this provider.
 	// Default: the upstream's host, and for openai api.openai.com, for
-	// anthropic api.anthropic.com.
+	// anthropic api.anthropic.com, for a named OpenAI-compatible host its
+	// real API's (api.groq.com, …).
 	Hosts []string `yaml:"hosts"`
 	// DialTimeout bounds connecting to the upstream. Default 10s.
 	DialTimeout Duration `yaml:"dial_timeout"`
@@ -36,8 +47,9 @@ type ProviderSpec struct {
 // other host gets a blind tunnel.
 type InterceptSpec struct {
 	// Hosts are globs of the hosts whose TLS is terminated. Default
-	// [api.openai.com, api.anthropic.com]; an empty list intercepts
-	// nothing.
+	// api.openai.com, api.anthropic.com and every provider's hosts but
+	// loopback ones (clients reach those directly); a list given here is
+	// the whole list, and an empty one intercepts nothing.
 	Hosts *[]string `yaml:"hosts"`
 	// CADir holds ca.pem and ca-key.pem, created on first use. Relative to
 	// the config file. Default <user config dir>/llm-simulator/ca; the

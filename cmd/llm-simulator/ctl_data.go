@@ -15,6 +15,8 @@ import (
 type ctlRecord struct {
 	Time     time.Time         `json:"time"`
 	Method   string            `json:"method"`
+	Provider string            `json:"provider"`
+	Dialect  string            `json:"dialect"`
 	Path     string            `json:"path"`
 	Model    string            `json:"model"`
 	Scope    string            `json:"scope"`
@@ -62,12 +64,22 @@ func (c *ctlClient) requests(args []string, stderr io.Writer) error {
 		return err
 	}
 	t := c.table()
-	fmt.Fprintln(t, "TIME\tMETHOD\tPATH\tMODEL\tSCOPE\tRULE\tSOURCE\tSTATUS\tFAULTS\tTTFB\tDURATION\tRETRY")
+	fmt.Fprintln(t, "TIME\tPROVIDER\tMETHOD\tPATH\tMODEL\tSCOPE\tRULE\tSOURCE\tSTATUS\tFAULTS\tTTFB\tDURATION\tRETRY")
 	for _, r := range v.Requests {
-		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%.1fms\t%.1fms\t%s\n", r.Time.Format("15:04:05.000"), r.Method, r.Path,
+		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%.1fms\t%.1fms\t%s\n", r.Time.Format("15:04:05.000"),
+			providerDialect(r.Provider, r.Dialect), r.Method, r.Path,
 			orDash(r.Model), orDash(r.Scope), r.Rule, r.Source, r.Status, orDash(strings.Join(r.Faults, ",")), r.TTFB, r.Duration, pairs(r.Retry))
 	}
 	return t.Flush()
+}
+
+// providerDialect names a provider with its dialect when they differ:
+// groq/openai, but openai.
+func providerDialect(provider, dialect string) string {
+	if dialect == "" || dialect == provider {
+		return orDash(provider)
+	}
+	return provider + "/" + dialect
 }
 
 // pairs renders a header map as "k=v k=v", sorted.

@@ -71,6 +71,7 @@ func (c *ctlClient) getQuiet(path string, v any) (bool, error) {
 
 type ctlExplain struct {
 	Provider string `json:"provider"`
+	Dialect  string `json:"dialect"`
 	Path     string `json:"path"`
 	Model    string `json:"model"`
 	Stream   bool   `json:"stream"`
@@ -143,7 +144,8 @@ func (c *ctlClient) explain(args []string, stderr io.Writer) error {
 }
 
 func (c *ctlClient) printExplain(v *ctlExplain) {
-	fmt.Fprintf(c.out, "%s %s (model %s, stream %v, scope %s)\n", v.Provider, v.Path, orDash(v.Model), v.Stream, orDash(v.Scope))
+	fmt.Fprintf(c.out, "%s (dialect %s) %s (model %s, stream %v, scope %s)\n", v.Provider, orDash(v.Dialect), v.Path,
+		orDash(v.Model), v.Stream, orDash(v.Scope))
 	for _, r := range v.Rules {
 		verdict := "does not match: " + r.Reason
 		if r.Matched {

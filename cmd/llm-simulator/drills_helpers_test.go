@@ -131,6 +131,9 @@ type journalEntry struct {
 	Rule     string            `json:"rule"`
 	Source   string            `json:"source"`
 	Host     string            `json:"host"`
+	Provider string            `json:"provider"`
+	Dialect  string            `json:"dialect"`
+	Path     string            `json:"path"`
 	Faults   []string          `json:"faults"`
 	Complete bool              `json:"complete"`
 	Retry    map[string]string `json:"retry"`

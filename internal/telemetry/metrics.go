@@ -61,7 +61,7 @@ func NewMetrics(version string) *Metrics {
 		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
 	}, func() float64 { return 1 }))
 	m.requests = m.counterVec("llmsim_requests_total", "Requests answered, by what took them and what answered.",
-		"provider", "rule", "action", "source", "status")
+		"provider", "dialect", "rule", "action", "source", "status")
 	m.duration = m.histogramVec("llmsim_request_duration_seconds", "Time from a request's arrival to the end of its response.", durationBuckets)
 	m.ttft = m.histogramVec("llmsim_time_to_first_token_seconds", "Time from a streamed request's arrival to its first event.", ttftBuckets)
 	m.itl = m.histogramVec("llmsim_inter_token_latency_seconds",
@@ -107,10 +107,11 @@ func (m *Metrics) StreamEnded() { m.streams.Dec() }
 // Reload counts a reload of the rule set; outcome is "ok" or "error".
 func (m *Metrics) Reload(outcome string) { m.reloads.WithLabelValues(outcome).Inc() }
 
-// requestKey is the label tuple of llmsim_requests_total.
+// requestKey is the label tuple of llmsim_requests_total. The dialect
+// adds no series: a provider speaks one.
 type requestKey struct {
-	provider, rule, action, source string
-	status                         int
+	provider, dialect, rule, action, source string
+	status                                  int
 }
 
 // providerMetrics are the histograms labelled by provider alone.
@@ -124,7 +125,7 @@ type faultKey struct{ rule, kind string }
 // bindCaches makes the label caches, each resolving through its vector.
 func (m *Metrics) bindCaches() {
 	m.byRequest = newLabelCache(func(k requestKey) prometheus.Counter {
-		return m.requests.WithLabelValues(k.provider, k.rule, k.action, k.source, strconv.Itoa(k.status))
+		return m.requests.WithLabelValues(k.provider, k.dialect, k.rule, k.action, k.source, strconv.Itoa(k.status))
 	})
 	m.byProvider = newLabelCache(func(p string) providerMetrics {
 		return providerMetrics{m.duration.WithLabelValues(p), m.ttft.WithLabelValues(p), m.itl.WithLabelValues(p)}

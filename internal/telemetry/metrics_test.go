@@ -88,6 +88,7 @@ func TestMetricsObserve(t *testing.T) {
 		Duration: 2 * time.Millisecond, Faults: []string{"backpressure"}})
 	m.Observe(&Record{Provider: "anthropic", Rule: "busy", Action: "simulate", Source: "simulated", Status: 200,
 		Duration: 2 * time.Millisecond, Faults: []string{"backpressure"}}) // queued, then admitted
+	m.Observe(&Record{Provider: "groq", Dialect: "openai", Rule: "fast", Action: "simulate", Source: "simulated", Status: 200})
 
 	fams := scrape(t, m)
 	for _, c := range []struct {
@@ -97,6 +98,7 @@ func TestMetricsObserve(t *testing.T) {
 	}{
 		{"llmsim_requests_total", map[string]string{"provider": "openai", "rule": "flaky", "action": "forward", "source": "forwarded", "status": "200"}, 2},
 		{"llmsim_requests_total", map[string]string{"provider": "anthropic", "source": "fault", "status": "529"}, 1},
+		{"llmsim_requests_total", map[string]string{"provider": "groq", "dialect": "openai", "rule": "fast"}, 1},
 		{"llmsim_fault_injections_total", map[string]string{"rule": "flaky", "type": "latency"}, 2},
 		{"llmsim_fault_injections_total", map[string]string{"rule": "flaky", "type": "stream"}, 2},
 		{"llmsim_fault_injections_total", map[string]string{"rule": "busy", "type": "backpressure"}, 2},

@@ -11,7 +11,7 @@ const backpressureKind = "backpressure"
 // mean gap (Duration-TTFB)/(Events-1), rather than one per gap, which
 // would cost a histogram observation per token.
 func (m *Metrics) Observe(r *Record) {
-	m.byRequest.get(requestKey{r.Provider, r.Rule, r.Action, r.Source, r.Status}).Inc()
+	m.byRequest.get(requestKey{r.Provider, r.Dialect, r.Rule, r.Action, r.Source, r.Status}).Inc()
 	p := m.byProvider.get(r.Provider)
 	p.duration.Observe(r.Duration.Seconds())
 	if r.Stream && r.TTFB > 0 {

@@ -28,6 +28,10 @@ type Record struct {
 	Host string `json:"host,omitempty"`
 	// Provider is the config's provider name (openai, anthropic, …).
 	Provider string `json:"provider"`
+	// Dialect is the API the provider speaks (openai, anthropic, …): the
+	// shape of its answers and errors. Providers with names of their own
+	// (groq, a local vLLM) speak one of these.
+	Dialect string `json:"dialect"`
 	// Model is the body's "model", "" when it has none.
 	Model string `json:"model,omitempty"`
 	// Scope is the request's scope header, "" when it has none.
