@@ -44,7 +44,10 @@ func (t *target) destination(ups *Upstreams) (*url.URL, http.RoundTripper) {
 	base := &url.URL{Scheme: t.scheme, Host: t.authority}
 	var tr http.RoundTripper = ups.origin
 	if t.up != nil {
-		base, tr = t.up.Base, t.up.transport
+		tr = t.up.transport
+		if t.up.Base.Host != "" || t.scheme == "" {
+			base = t.up.Base
+		}
 	}
 	u := *base
 	u.Path = strings.TrimSuffix(base.Path, "/") + t.path

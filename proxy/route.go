@@ -14,8 +14,9 @@ type target struct {
 	path     string // the API path, prefix removed
 	host     string // the host it was meant for: the proxied host, or the provider's upstream host
 	up       *Upstream
-	// scheme and authority are where a proxied request for a host no
-	// provider claims was going: a forward goes there. "" otherwise.
+	// scheme and authority are where a proxied request was going: a
+	// forward goes there when no provider claims the host, or its provider
+	// has no upstream of its own (azure). "" for a base-URL request.
 	scheme, authority string
 }
 
@@ -24,7 +25,8 @@ type target struct {
 // A request through the proxy (absolute-form for HTTP_PROXY, or decrypted
 // from an intercepted CONNECT) belongs to the provider whose hosts claim
 // its host. A base-URL request is routed by an explicit prefix
-// (/openai/…, /anthropic/…, or any provider's name); then by headers only
+// (/openai/…, /anthropic/…, or any provider's name) — except that an
+// /openai/… path in Azure's form is Azure's (see azureBaseURL); then by headers only
 // Anthropic clients send (anthropic-version, x-api-key); then by the path
 // (/v1/messages… is Anthropic's). Everything else is OpenAI's. This keeps
 // Anthropic's GET /v1/models, sent with anthropic-version, from being
@@ -32,12 +34,16 @@ type target struct {
 func targetOf(r *http.Request, ups *Upstreams) target {
 	if scheme, host, ok := proxied(r); ok {
 		if up := ups.ForHost(host); up != nil {
-			return target{provider: up.Name, dialect: up.Dialect, path: r.URL.Path, host: rules.HostOnly(host), up: up}
+			return target{provider: up.Name, dialect: up.Dialect, path: r.URL.Path, host: rules.HostOnly(host), up: up,
+				scheme: scheme, authority: host}
 		}
 		d := dialectOf(r, r.URL.Path)
 		return target{provider: d, dialect: d, path: r.URL.Path, host: rules.HostOnly(host), scheme: scheme, authority: host}
 	}
 	p := r.URL.Path
+	if azureBaseURL(r, p) {
+		return azureTarget(p, ups)
+	}
 	if name, rest, ok := prefixed(p); ok {
 		if up := ups.Named(name); up != nil {
 			return target{provider: name, dialect: up.Dialect, path: rest, host: up.host, up: up}

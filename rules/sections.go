@@ -5,19 +5,24 @@ package rules
 type ProviderSpec struct {
 	// Upstream is the base URL forwarded requests go to; the request's API
 	// path is joined to it. Default for openai: https://api.openai.com; for
-	// anthropic: https://api.anthropic.com; required for any other name.
+	// anthropic: https://api.anthropic.com; for azure none (a request
+	// through the proxy goes to the resource host it was sent to; one by
+	// base URL needs the resource's endpoint here); required for any other
+	// name.
 	Upstream string `yaml:"upstream"`
 	// CAFile is a PEM bundle trusted for the upstream's certificate, on top
 	// of the system's roots (a local test upstream). Relative to the config
 	// file. Default none.
 	CAFile string `yaml:"ca_file"`
-	// Dialect is the API the provider speaks: openai or anthropic. Default
-	// for openai and anthropic: their own; required for any other name.
+	// Dialect is the API the provider speaks: openai, anthropic or azure.
+	// Default for openai, anthropic and azure: their own; required for any
+	// other name.
 	Dialect string `yaml:"dialect"`
 	// Hosts are globs of the hosts whose requests, arriving through the
 	// proxy (HTTP_PROXY or an intercepted CONNECT), belong to this provider.
 	// Default: the upstream's host, and for openai api.openai.com, for
-	// anthropic api.anthropic.com.
+	// anthropic api.anthropic.com, for azure *.openai.azure.com and
+	// *.cognitiveservices.azure.com.
 	Hosts []string `yaml:"hosts"`
 	// DialTimeout bounds connecting to the upstream. Default 10s.
 	DialTimeout Duration `yaml:"dial_timeout"`
@@ -36,8 +41,8 @@ type ProviderSpec struct {
 // other host gets a blind tunnel.
 type InterceptSpec struct {
 	// Hosts are globs of the hosts whose TLS is terminated. Default
-	// [api.openai.com, api.anthropic.com]; an empty list intercepts
-	// nothing.
+	// [api.openai.com, api.anthropic.com, *.openai.azure.com,
+	// *.cognitiveservices.azure.com]; an empty list intercepts nothing.
 	Hosts *[]string `yaml:"hosts"`
 	// CADir holds ca.pem and ca-key.pem, created on first use. Relative to
 	// the config file. Default <user config dir>/llm-simulator/ca; the
