@@ -10,7 +10,7 @@ import (
 // target is where a request was going and the API it speaks.
 type target struct {
 	provider string // the config's provider name; the dialect for a host no provider claims
-	dialect  string // openai or anthropic: the simulator's and the error bodies' shape
+	dialect  string // openai, anthropic or azure: the simulator's and the error bodies' shape
 	path     string // the API path, prefix removed
 	host     string // the host it was meant for: the proxied host, or the provider's upstream host
 	up       *Upstream

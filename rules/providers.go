@@ -165,7 +165,7 @@ func (c *Config) validateProvider(name string, n *yaml.Node, e *errs) {
 		e.at(at("upstream"), "provider %q: upstream %q has a query or fragment; give a base URL", name, p.Upstream)
 	}
 	if p.Dialect == "" {
-		e.at(orNode(n, &yaml.Node{}), "provider %q: say which API it speaks: dialect: openai or anthropic", name)
+		e.at(orNode(n, &yaml.Node{}), "provider %q: say which API it speaks: dialect: openai, anthropic or azure", name)
 	} else if !contains(Dialects, p.Dialect) {
 		e.at(at("dialect"), "provider %q: dialect %q is not one of %v", name, p.Dialect, Dialects)
 	}

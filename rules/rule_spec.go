@@ -35,7 +35,8 @@ type RuleSpec struct {
 
 // MatchSpec is a rule's predicates. All are optional and all must hold.
 type MatchSpec struct {
-	// Provider is openai or anthropic.
+	// Provider is the provider's name: openai, anthropic, azure, or any
+	// the providers section names.
 	Provider string `yaml:"provider" json:"provider,omitempty"`
 	// Host is a glob on the request's host, without port.
 	Host string `yaml:"host" json:"host,omitempty"`
