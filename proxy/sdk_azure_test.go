@@ -182,11 +182,22 @@ rules:
     action: simulate
     faults:
       - error: {status: 400}
+  - name: unsafe
+    match: {model: "chat-unsafe"}
+    respond: {text: "I cannot", finish_reason: content_filter}
   - name: rest
     action: simulate
 `, nil)
 	c := azureClient(s)
-	_, err := c.Chat.Completions.New(context.Background(), chatParams("gpt-4o"))
+	unsafe, err := c.Chat.Completions.New(context.Background(), chatParams("chat-unsafe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch := unsafe.Choices[0]; ch.FinishReason != "content_filter" ||
+		!strings.Contains(ch.JSON.ExtraFields["content_filter_results"].Raw(), `"filtered":true`) {
+		t.Errorf("a choice the filter stopped: %s", unsafe.RawJSON())
+	}
+	_, err = c.Chat.Completions.New(context.Background(), chatParams("gpt-4o"))
 	if e := asOpenAIError(t, err); e.StatusCode != 404 || e.Code != "DeploymentNotFound" {
 		t.Errorf("unknown deployment: %d %q %s", e.StatusCode, e.Code, e.RawJSON())
 	}

@@ -28,7 +28,8 @@ type Record struct {
 	Host string `json:"host,omitempty"`
 	// Provider is the config's provider name (openai, anthropic, …).
 	Provider string `json:"provider"`
-	// Model is the body's "model", "" when it has none.
+	// Model is the model the request names: the body's "model", or an
+	// Azure deployment path's deployment; "" when it has none.
 	Model string `json:"model,omitempty"`
 	// Scope is the request's scope header, "" when it has none.
 	Scope string `json:"scope,omitempty"`
