@@ -211,3 +211,29 @@ rules:
 		t.Errorf("Azure's content-filter error has a null type: %s", e.RawJSON())
 	}
 }
+
+// An intercepted Azure call that a forward rule takes goes to the azure
+// provider's configured upstream with its path, api-version and api-key
+// as the client sent them, and the answer comes back unchanged.
+func TestAzureForwardThroughHTTPSProxy(t *testing.T) {
+	seen := make(chan *http.Request, 1)
+	up := openAIUpstream(t, seen)
+	s := newStack(t, `version: 1
+providers:
+  azure: {upstream: "{{up}}", ca_file: "{{ca}}"}
+rules:
+  - name: fwd
+    match: {provider: azure, model: "fwd-*"}
+    action: forward
+`, map[string]string{"up": up.URL, "ca": up.caFile(t)})
+	c := azureProxyClient(s)
+	chat, err := c.Chat.Completions.New(context.Background(), chatParams("fwd-east"))
+	if err != nil || chat.ID != "chatcmpl-upstream" {
+		t.Fatalf("forwarded: %v %+v", err, chat)
+	}
+	r := <-seen
+	if r.URL.Path != "/openai/deployments/fwd-east/chat/completions" || r.URL.Query().Get("api-version") != azureAPIVersion ||
+		r.Header.Get("Api-Key") != "azure-secret-key" {
+		t.Fatalf("the upstream got %s %s api-key %q", r.Method, r.URL, r.Header.Get("Api-Key"))
+	}
+}
