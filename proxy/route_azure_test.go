@@ -2,7 +2,9 @@ package proxy
 
 import (
 	"context"
+	"io"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +44,22 @@ func TestRouteAzure(t *testing.T) {
 	dst, _ := tg.destination(defaultUpstreams())
 	if want := "https://myres.openai.azure.com/openai/deployments/d1/chat/completions"; dst.String() != want {
 		t.Errorf("forwarded to %s, want %s", dst, want)
+	}
+}
+
+// A base-URL Azure request that a forward rule takes, with no azure
+// upstream configured, gets a 502 that says what to set, and dials
+// nothing.
+func TestAzureForwardWithoutUpstream(t *testing.T) {
+	s := newStack(t, "version: 1\ndefault_action: forward\n", nil)
+	resp, err := s.srv.Client().Post(s.srv.URL+azureConfPath("d1", "chat/completions"), "application/json",
+		strings.NewReader(`{"messages":[{"role":"user","content":"hi"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 502 || !strings.Contains(string(body), "set providers.azure.upstream") {
+		t.Fatalf("%d %s", resp.StatusCode, body)
 	}
 }
