@@ -6,25 +6,12 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/llm-simulator/llm-simulator/faults"
-	"github.com/llm-simulator/llm-simulator/internal/telemetry"
-	"github.com/llm-simulator/llm-simulator/rules"
-	"github.com/llm-simulator/llm-simulator/simulate"
 )
 
 // explain and the journal show an Azure call as Azure's, with its
 // deployment as the model, and never its api-key.
 func TestAzureExplainAndJournal(t *testing.T) {
-	cfg, err := rules.Parse("azure.yaml", []byte(azureYAML), rules.Options{TemplateData: simulate.TemplateData{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	live := new(rules.Live)
-	live.Store(cfg.RuleSet(faults.NewStore(), "test", time.Now()))
-	f := &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Rules: live, Seed: 42,
-		Journal: telemetry.NewJournal(16)}
+	f := observedFrontWith(t, azureYAML)
 	path := azureConfPath("chat-prod", "chat/completions")
 	header := http.Header{"Api-Key": {"az-very-secret"}}
 	e, err := f.Explain("POST", path, header, []byte(`{"messages":[{"role":"user","content":"hi"}]}`))
