@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -84,4 +85,36 @@ func TestAzureAnnotatesOnlyAnswers(t *testing.T) {
 	if got != want {
 		t.Errorf("annotated chunk\n got %s\nwant %s", got, want)
 	}
+}
+
+// FuzzAzure throws arbitrary paths, queries and bodies at the Azure
+// emulator: each gets a well-formed 200 or a 4xx JSON error (Azure's
+// gateway's or OpenAI's shape), never a panic or a 5xx.
+func FuzzAzure(f *testing.F) {
+	for _, c := range goldenCases {
+		if c.provider == "azure" {
+			f.Add(c.path, c.body)
+		}
+	}
+	f.Add("/openai/v1/responses", `{"model":"m","input":"hi","stream":true}`)
+	f.Add("/openai/deployments/d/completions?api-version=2024-10-21&api-version=x", `{"prompt":"p","stream":true}`)
+	f.Add("/openai/deployments/%2F/embeddings?api-version=2024-10-21", `[]`)
+	f.Fuzz(func(t *testing.T, path, body string) {
+		rec := call(t, testConfig(), "azure", "POST", path, body)
+		switch {
+		case rec.Code == 200:
+			checkWellFormed(t, rec.Header().Get("Content-Type"), rec.Body.Bytes())
+		case rec.Code >= 400 && rec.Code < 500:
+			var e struct {
+				Error *struct {
+					Message *string `json:"message"`
+				} `json:"error"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Error == nil || e.Error.Message == nil {
+				t.Fatalf("%s: error without error.message: %s", path, rec.Body)
+			}
+		default:
+			t.Fatalf("status %d for %s %s: %s", rec.Code, path, body, rec.Body)
+		}
+	})
 }
