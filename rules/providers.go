@@ -45,8 +45,11 @@ const (
 )
 
 // DefaultInterceptHosts are the hosts intercepted when the config names
-// none.
-var DefaultInterceptHosts = []string{"api.openai.com", "api.anthropic.com", "*.openai.azure.com", "*.cognitiveservices.azure.com"}
+// none. Azure OpenAI resources named *.cognitiveservices.azure.com are
+// left out: those hosts also serve Azure's other AI services (speech,
+// vision, language), which an app may call through the same proxy and
+// the simulator does not answer.
+var DefaultInterceptHosts = []string{"api.openai.com", "api.anthropic.com", "*.openai.azure.com"}
 
 func (c *Config) applyProviderDefaults() {
 	if c.Providers == nil {

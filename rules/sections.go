@@ -41,8 +41,9 @@ type ProviderSpec struct {
 // other host gets a blind tunnel.
 type InterceptSpec struct {
 	// Hosts are globs of the hosts whose TLS is terminated. Default
-	// [api.openai.com, api.anthropic.com, *.openai.azure.com,
-	// *.cognitiveservices.azure.com]; an empty list intercepts nothing.
+	// [api.openai.com, api.anthropic.com, *.openai.azure.com] (add
+	// *.cognitiveservices.azure.com for Azure OpenAI resources named so);
+	// an empty list intercepts nothing.
 	Hosts *[]string `yaml:"hosts"`
 	// CADir holds ca.pem and ca-key.pem, created on first use. Relative to
 	// the config file. Default <user config dir>/llm-simulator/ca; the

@@ -30,14 +30,15 @@ func (Azure) Dialect() wire.Dialect { return azure }
 // Serve implements Emulator.
 func (Azure) Serve(ctx context.Context, c *Call, out wire.Sink) error {
 	api, deployment, ok := wire.AzurePath(c.Path)
+	sink := &azureSink{next: out, c: c, annotate: api == "/v1/chat/completions" || api == "/v1/completions"}
 	if _, known := openAIRoute(api); !ok || !known {
-		return c.fail(out, azure, &wire.APIError{Status: http.StatusNotFound, Code: "404"})
+		return c.fail(sink, azure, &wire.APIError{Status: http.StatusNotFound, Code: "404"})
 	}
 	if e := checkAPIVersion(queryValue(c.Query, "api-version"), deployment != "" || !isAzureV1(c.Path)); e != nil {
-		return c.fail(out, azure, e)
+		return c.fail(sink, azure, e)
 	}
 	if deployment != "" && !c.Config.allowed(deployment) {
-		return c.fail(out, azure, wire.Canned(azure, http.StatusNotFound, wire.AzureDeploymentNotFound))
+		return c.fail(sink, azure, wire.Canned(azure, http.StatusNotFound, wire.AzureDeploymentNotFound))
 	}
 	// The OpenAI emulator serves a copy of the request that reads as
 	// OpenAI's: its API path, and the deployment as the body's model.
@@ -49,7 +50,6 @@ func (Azure) Serve(ctx context.Context, c *Call, out wire.Sink) error {
 	}
 	c.Request = &req
 	defer func() { orig.Usage, c.Request = req.Usage, orig }()
-	sink := &azureSink{next: out, c: c, annotate: api == "/v1/chat/completions" || api == "/v1/completions"}
 	return OpenAI{}.Serve(ctx, c, sink)
 }
 
