@@ -90,16 +90,6 @@ func azureHeaders(h http.Header, c *Call) {
 	h.Set("X-Ms-Region", azureRegion)
 }
 
-type azureSeverity struct {
-	Filtered bool   `json:"filtered"`
-	Severity string `json:"severity"`
-}
-
-type azureDetection struct {
-	Filtered bool `json:"filtered"`
-	Detected bool `json:"detected"`
-}
-
 // azurePromptFilter is one prompt's filter results; Azure writes
 // prompt_index first, against the order of everything else.
 type azurePromptFilter struct {
@@ -107,27 +97,11 @@ type azurePromptFilter struct {
 	ContentFilterResults map[string]any `json:"content_filter_results"`
 }
 
-// azureFilterResults rates every category safe, but filtered (severity
-// medium), when given; prompts are also checked for jailbreaks.
-func azureFilterResults(prompt bool, filtered string) map[string]any {
-	r := make(map[string]any, len(wire.AzureFilterCategories)+1)
-	for _, c := range wire.AzureFilterCategories {
-		r[c] = azureSeverity{false, "safe"}
-	}
-	if filtered != "" {
-		r[filtered] = azureSeverity{true, "medium"}
-	}
-	if prompt {
-		r["jailbreak"] = azureDetection{false, false}
-	}
-	return r
-}
-
 // azurePromptFilterChunk is the event an Azure stream opens with: the
 // prompt's filter results, with no choices and every other field empty.
 var azurePromptFilterChunk = sync.OnceValue(func() []byte {
 	return encodeAzure(map[string]any{"choices": []any{}, "created": 0, "id": "", "model": "", "object": "",
-		"prompt_filter_results": []azurePromptFilter{{0, azureFilterResults(true, "")}}})
+		"prompt_filter_results": []azurePromptFilter{{0, wire.AzureFilterResults(true, "")}}})
 })
 
 // annotateAzure adds the filter results to a chat or completions body
@@ -147,7 +121,7 @@ func annotateAzure(data []byte, chunk bool) []byte {
 	delete(m, "service_tier")
 	delete(m, "obfuscation")
 	if !chunk {
-		m["prompt_filter_results"] = []azurePromptFilter{{0, azureFilterResults(true, "")}}
+		m["prompt_filter_results"] = []azurePromptFilter{{0, wire.AzureFilterResults(true, "")}}
 	}
 	choices, _ := m["choices"].([]any)
 	for _, ch := range choices {
@@ -163,7 +137,7 @@ func annotateAzure(data []byte, chunk bool) []byte {
 // the filter stopped (finish_reason content_filter) is rated filtered.
 func choiceFilterResults(c map[string]any, chunk bool) map[string]any {
 	if c["finish_reason"] == "content_filter" {
-		return azureFilterResults(false, "violence")
+		return wire.AzureFilterResults(false, "violence")
 	}
 	if chunk {
 		text, _ := c["text"].(string)
@@ -174,7 +148,7 @@ func choiceFilterResults(c map[string]any, chunk bool) map[string]any {
 			return map[string]any{}
 		}
 	}
-	return azureFilterResults(false, "")
+	return wire.AzureFilterResults(false, "")
 }
 
 // encodeAzure writes v as Azure does: object members sorted (maps are),

@@ -93,31 +93,41 @@ func (d AzureDialect) ErrorBody(e *APIError, requestID string) []byte {
 // rates every prompt and completion on, in the order it sends them.
 var AzureFilterCategories = []string{"hate", "self_harm", "sexual", "violence"}
 
+type (
+	azureSeverity struct {
+		Filtered bool   `json:"filtered"`
+		Severity string `json:"severity"`
+	}
+	azureDetection struct {
+		Filtered bool `json:"filtered"`
+		Detected bool `json:"detected"`
+	}
+)
+
+// AzureFilterResults are a content filter's results as Azure writes
+// them: every category rated safe but tripped, filtered at severity
+// medium ("" trips none); a prompt's also say whether it was a
+// jailbreak (tripped "jailbreak"). Encoded, a map's members are sorted,
+// as Azure's are.
+func AzureFilterResults(prompt bool, tripped string) map[string]any {
+	r := make(map[string]any, len(AzureFilterCategories)+1)
+	for _, c := range AzureFilterCategories {
+		r[c] = azureSeverity{false, "safe"}
+		if c == tripped {
+			r[c] = azureSeverity{true, "medium"}
+		}
+	}
+	if prompt {
+		r["jailbreak"] = azureDetection{tripped == "jailbreak", tripped == "jailbreak"}
+	}
+	return r
+}
+
 // azureContentFilterBody is the 400 Azure answers a prompt its content
 // filter refused with: OpenAI's error object with a null type, the
 // status, and innererror naming the category that tripped (violence
 // unless e.Type names another).
 func azureContentFilterBody(e *APIError) []byte {
-	type severity struct {
-		Filtered bool   `json:"filtered"`
-		Severity string `json:"severity"`
-	}
-	type detection struct {
-		Filtered bool `json:"filtered"`
-		Detected bool `json:"detected"`
-	}
-	tripped := "violence"
-	if e.Type != "" {
-		tripped = e.Type
-	}
-	result := map[string]any{"jailbreak": detection{tripped == "jailbreak", tripped == "jailbreak"}}
-	for _, c := range AzureFilterCategories {
-		if c == tripped {
-			result[c] = severity{true, "medium"}
-		} else {
-			result[c] = severity{false, "safe"}
-		}
-	}
 	type inner struct {
 		Code                string         `json:"code"`
 		ContentFilterResult map[string]any `json:"content_filter_result"`
@@ -136,7 +146,7 @@ func azureContentFilterBody(e *APIError) []byte {
 	return marshal(struct {
 		Error body `json:"error"`
 	}{body{msg, nil, cmp.Or(e.Param, "prompt"), AzureContentFilter, e.status(),
-		inner{"ResponsibleAIPolicyViolation", result}}}, true)
+		inner{"ResponsibleAIPolicyViolation", AzureFilterResults(true, cmp.Or(e.Type, "violence"))}}}, true)
 }
 
 // azureCanned is Azure's usual error for a status; see Canned. code picks
