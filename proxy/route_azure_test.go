@@ -63,3 +63,18 @@ func TestAzureForwardWithoutUpstream(t *testing.T) {
 		t.Fatalf("%d %s", resp.StatusCode, body)
 	}
 }
+
+// A forwarded or replayed Azure stream is framed by its operation, so
+// stream faults end it as Azure would.
+func TestAzureStreamFraming(t *testing.T) {
+	for path, want := range map[string]string{
+		"/openai/responses":                       "openai-responses",
+		"/openai/v1/responses":                    "openai-responses",
+		"/openai/deployments/d1/chat/completions": "openai-chat",
+		"/openai/v1/completions":                  "openai-chat",
+	} {
+		if got := streamOf("azure", path).String(); got != want {
+			t.Errorf("%s: %s, want %s", path, got, want)
+		}
+	}
+}

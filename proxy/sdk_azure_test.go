@@ -10,6 +10,7 @@ import (
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/azure"
 	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/responses"
 )
 
 // azureAPIVersion is the api-version the tests' clients send: a GA one.
@@ -235,5 +236,40 @@ rules:
 	if r.URL.Path != "/openai/deployments/fwd-east/chat/completions" || r.URL.Query().Get("api-version") != azureAPIVersion ||
 		r.Header.Get("Api-Key") != "azure-secret-key" {
 		t.Fatalf("the upstream got %s %s api-key %q", r.Method, r.URL, r.Header.Get("Api-Key"))
+	}
+}
+
+// Azure's v1 API takes the plain OpenAI SDK at {endpoint}/openai/v1/:
+// with an api-key header by base URL (the sign that tells it from the
+// openai provider's /openai/ prefix), with a bearer token through the
+// proxy (the host tells). The Responses API is served there too, and at
+// /openai/responses, where the azure package sends it.
+func TestAzureV1AndResponses(t *testing.T) {
+	s := newStack(t, azureYAML, nil)
+	byBase := openai.NewClient(option.WithBaseURL(s.srv.URL+"/openai/v1/"), option.WithAPIKey("unused"),
+		option.WithHeader("Api-Key", "azure-secret-key"), option.WithMaxRetries(0))
+	proxied := openai.NewClient(option.WithBaseURL("https://myres.openai.azure.com/openai/v1/"), option.WithAPIKey("azure-secret-key"),
+		option.WithHTTPClient(s.proxyClient()), option.WithMaxRetries(0))
+	for name, c := range map[string]openai.Client{"by base URL": byBase, "through the proxy": proxied} {
+		var raw *http.Response
+		chat, err := c.Chat.Completions.New(context.Background(), chatParams("chat-v1"), option.WithResponseInto(&raw))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if raw.Header.Get("Apim-Request-Id") == "" || raw.Header.Get("X-Llmsim-Rule") != "azure-chat" || chat.Model != "chat-v1" ||
+			!azureExtra(chat.JSON.ExtraFields["prompt_filter_results"]) {
+			t.Errorf("%s: not answered as Azure: %v %s", name, raw.Header, chat.RawJSON())
+		}
+		resp, err := c.Responses.New(context.Background(), responses.ResponseNewParams{Model: "chat-v1",
+			Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("Say hi")}})
+		if err != nil || resp.Status != "completed" || resp.OutputText() == "" {
+			t.Errorf("%s: responses: %v %+v", name, err, resp)
+		}
+	}
+	c := azureClient(s)
+	resp, err := c.Responses.New(context.Background(), responses.ResponseNewParams{Model: "chat-prod",
+		Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("Say hi")}})
+	if err != nil || resp.Status != "completed" || resp.Model != "chat-prod" {
+		t.Errorf("responses through the azure package: %v %+v", err, resp)
 	}
 }
