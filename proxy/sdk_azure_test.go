@@ -198,9 +198,12 @@ rules:
 		!strings.Contains(ch.JSON.ExtraFields["content_filter_results"].Raw(), `"filtered":true`) {
 		t.Errorf("a choice the filter stopped: %s", unsafe.RawJSON())
 	}
-	_, err = c.Chat.Completions.New(context.Background(), chatParams("gpt-4o"))
-	if e := asOpenAIError(t, err); e.StatusCode != 404 || e.Code != "DeploymentNotFound" {
-		t.Errorf("unknown deployment: %d %q %s", e.StatusCode, e.Code, e.RawJSON())
+	v1 := openai.NewClient(option.WithBaseURL(s.srv.URL+"/openai/v1/"), option.WithHeader("Api-Key", "k"), option.WithMaxRetries(0))
+	for _, client := range []openai.Client{c, v1} {
+		_, err = client.Chat.Completions.New(context.Background(), chatParams("gpt-4o"))
+		if e := asOpenAIError(t, err); e.StatusCode != 404 || e.Code != "DeploymentNotFound" {
+			t.Errorf("unknown deployment: %d %q %s", e.StatusCode, e.Code, e.RawJSON())
+		}
 	}
 	_, err = c.Chat.Completions.New(context.Background(), chatParams("chat-filtered"))
 	e := asOpenAIError(t, err)

@@ -37,7 +37,7 @@ func (Azure) Serve(ctx context.Context, c *Call, out wire.Sink) error {
 	if e := checkAPIVersion(queryValue(c.Query, "api-version"), deployment != "" || !isAzureV1(c.Path)); e != nil {
 		return c.fail(sink, azure, e)
 	}
-	if deployment != "" && !c.Config.allowed(deployment) {
+	if name := deploymentOf(c, deployment); name != "" && !c.Config.allowed(name) {
 		return c.fail(sink, azure, wire.Canned(azure, http.StatusNotFound, wire.AzureDeploymentNotFound))
 	}
 	// The OpenAI emulator serves a copy of the request that reads as
@@ -75,6 +75,19 @@ func checkAPIVersion(v string, required bool) *wire.APIError {
 		return nil
 	}
 	return &wire.APIError{Status: http.StatusBadRequest, Code: "BadRequest", Message: "API version not supported"}
+}
+
+// deploymentOf is the deployment a call names: the path's, else (on the
+// v1 paths) the body's model, read only when some names are not served.
+func deploymentOf(c *Call, inPath string) string {
+	if inPath != "" || len(c.Config.AllowedModels) == 0 {
+		return inPath
+	}
+	var b struct {
+		Model string `json:"model"`
+	}
+	_ = json.Unmarshal(c.Body, &b) // a body that does not parse is the emulator's to refuse
+	return b.Model
 }
 
 // withModel is body with its "model" set to model; a body that is not a
