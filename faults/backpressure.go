@@ -26,7 +26,8 @@ type Backpressure struct {
 	// Status is the overload answer's status for OpenAI-style providers:
 	// 0 means 503 (server_error, "The server is overloaded or not ready
 	// yet."), 429 the canned rate-limit error. Anthropic always answers
-	// 529 overloaded_error.
+	// 529 overloaded_error; Azure's default is its 429 "experiencing high
+	// demand".
 	Status int
 
 	// in keeps the limiters: a Backpressure not bound by NewInstance has
@@ -92,6 +93,9 @@ func (b *Backpressure) overload(d wire.Dialect) *wire.APIError {
 		status = 529
 	}
 	ae := wire.Canned(d, status, "")
+	if d.Name() == "azure" && b.Status == 0 {
+		ae = wire.AzureOverloaded()
+	}
 	ae.Header = http.Header{"X-Should-Retry": {"true"}}
 	RetryAfter(ae.Header, d, overloadRetryAfter)
 	return ae

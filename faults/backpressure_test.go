@@ -24,6 +24,8 @@ func TestBackpressureAnswersTheProvidersOverload(t *testing.T) {
 		{"openai", 429, 429, "requests", "Rate limit reached for requests per min (RPM).", "rate_limit_exceeded", "1000", "X-Request-Id"},
 		{"anthropic", 0, 529, "overloaded_error", "Overloaded", "", "", "Request-Id"},
 		{"anthropic", 429, 529, "overloaded_error", "Overloaded", "", "", "Request-Id"},
+		{"azure", 0, 429, "", "The system is currently experiencing high demand", "429", "1000", "Apim-Request-Id"},
+		{"azure", 503, 503, "server_error", "The server is overloaded or not ready yet.", "", "1000", "Apim-Request-Id"},
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%s %d", c.provider, c.status), func(t *testing.T) {

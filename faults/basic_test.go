@@ -52,6 +52,11 @@ func TestErrorAnswersInTheProvidersShape(t *testing.T) {
 		{"anthropic", Error{Status: 529, RetryAfter: time.Second}, 529, `"type":"overloaded_error"`,
 			map[string]string{"Retry-After": "1", "Retry-After-Ms": "", "Request-Id": "req_test"}},
 		{"anthropic", Error{Status: 401, Header: http.Header{"X-Extra": {"1"}}}, 401, `"type":"authentication_error"`, map[string]string{"X-Extra": "1"}},
+		{"azure", Error{Status: 429, RetryAfter: 1500 * time.Millisecond}, 429, `{"error":{"code":"429","message":"Rate limit is exceeded.`,
+			map[string]string{"Retry-After": "2", "Retry-After-Ms": "1500", "Apim-Request-Id": "req_test"}},
+		{"azure", Error{Status: 404}, 404, `"code":"DeploymentNotFound"`, nil},
+		{"azure", Error{Status: 400}, 400, `"code": "content_filter"`, nil},
+		{"azure", Error{Status: 400, Code: "context_length_exceeded"}, 400, `"code": "context_length_exceeded"`, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.provider+c.fault.Code+c.fault.Message, func(t *testing.T) {

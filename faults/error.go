@@ -20,7 +20,7 @@ type Error struct {
 	Message string
 	Header  http.Header
 	// RetryAfter, when set, is sent as retry-after (whole seconds, rounded
-	// up) and, for OpenAI, retry-after-ms.
+	// up) and, for OpenAI and Azure, retry-after-ms.
 	RetryAfter time.Duration
 	// ShouldRetry, when set, is sent as x-should-retry, which the official
 	// SDKs obey over their own judgement.
@@ -63,10 +63,10 @@ func (e *Error) apiError(d wire.Dialect) *wire.APIError {
 
 // RetryAfter sets the headers that tell a client when to retry: the
 // standard retry-after in whole seconds (rounded up, at least 1), and for
-// OpenAI the millisecond retry-after-ms its SDKs read first.
+// OpenAI and Azure the millisecond retry-after-ms its SDKs read first.
 func RetryAfter(h http.Header, d wire.Dialect, after time.Duration) {
 	h.Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(after.Seconds())))))
-	if d.Name() == "openai" {
+	if d.Name() == "openai" || d.Name() == "azure" {
 		h.Set("Retry-After-Ms", strconv.FormatInt(after.Milliseconds(), 10))
 	}
 }

@@ -2,6 +2,7 @@ package faults
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -23,6 +24,11 @@ var (
 		limInput:    {"Anthropic-Ratelimit-Input-Tokens-Limit", "Anthropic-Ratelimit-Input-Tokens-Remaining", "Anthropic-Ratelimit-Input-Tokens-Reset"},
 		limOutput:   {"Anthropic-Ratelimit-Output-Tokens-Limit", "Anthropic-Ratelimit-Output-Tokens-Remaining", "Anthropic-Ratelimit-Output-Tokens-Reset"},
 	}
+	// Azure reports only what remains.
+	azureRateHeaders = [nLimits][3]string{
+		limRequests: {"", "X-Ratelimit-Remaining-Requests", ""},
+		limTokens:   {"", "X-Ratelimit-Remaining-Tokens", ""},
+	}
 )
 
 // setRateHeaders reports every configured limit in d's headers. OpenAI's
@@ -35,11 +41,13 @@ func setRateHeaders(h http.Header, d wire.Dialect, v *verdict) {
 	names, anthropic := &openAIRateHeaders, d.Name() == "anthropic"
 	if anthropic {
 		names = &anthropicRateHeaders
+	} else if d.Name() == "azure" {
+		names = &azureRateHeaders
 	}
 	var buf []string // one backing array for every value: one allocation
 	for i, lv := range v.view {
 		n := names[i]
-		if lv.limit == 0 || n[0] == "" {
+		if lv.limit == 0 || n[1] == "" {
 			continue
 		}
 		if buf == nil {
@@ -51,7 +59,11 @@ func setRateHeaders(h http.Header, d wire.Dialect, v *verdict) {
 		}
 		b := buf[3*i : 3*i+3]
 		b[0], b[1], b[2] = strconv.FormatInt(lv.limit, 10), strconv.FormatInt(lv.remaining, 10), reset
-		h[n[0]], h[n[1]], h[n[2]] = b[0:1:1], b[1:2:2], b[2:3:3]
+		for j, name := range n {
+			if name != "" {
+				h[name] = b[j : j+1 : j+1]
+			}
+		}
 	}
 }
 
@@ -97,6 +109,8 @@ func refusal(x *Exchange, v *verdict) *wire.APIError {
 			"Please reduce the prompt length or the maximum tokens requested, or try again later. You may also contact sales at "+
 			"https://www.anthropic.com/contact-sales to discuss your options for a rate limit increase.",
 			anthropicOrg, thousands(v.view[v.refused].limit), anthropicLimitUnits[v.refused])
+	case "azure":
+		ae.Message = wire.AzureRateLimitMessage(max(1, int(math.Ceil(v.wait.Seconds()))))
 	}
 	if !v.tooLarge {
 		RetryAfter(ae.Header, x.Dialect, ceilMs(v.wait)) // retry-after-ms truncates

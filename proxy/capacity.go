@@ -67,5 +67,10 @@ func overloaded(d wire.Dialect) *wire.APIError {
 	if d.Name() == "anthropic" {
 		return &wire.APIError{Status: 529, Header: h}
 	}
+	if d.Name() == "azure" {
+		ae := wire.AzureOverloaded()
+		ae.Header = h
+		return ae
+	}
 	return &wire.APIError{Status: http.StatusServiceUnavailable, Header: h}
 }

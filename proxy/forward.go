@@ -24,6 +24,9 @@ func (f *Front) forward(ctx context.Context, x *exchange, ups *Upstreams, out wi
 			Message: fmt.Sprintf("llm-simulator is offline (upstreams: deny): rule %q would forward this request to %s; nothing was sent.",
 				x.head.rule[0], dst)}, x.req.RequestID)
 	}
+	if dst.Host == "" {
+		return wire.WriteError(out, d, noUpstream(x.tgt.provider), x.req.RequestID)
+	}
 	resp, err := tr.RoundTrip(x.upstreamRequest(ctx, dst))
 	if err != nil {
 		if ctx.Err() != nil {
@@ -44,12 +47,24 @@ func (t *target) destination(ups *Upstreams) (*url.URL, http.RoundTripper) {
 	base := &url.URL{Scheme: t.scheme, Host: t.authority}
 	var tr http.RoundTripper = ups.origin
 	if t.up != nil {
-		base, tr = t.up.Base, t.up.transport
+		tr = t.up.transport
+		if t.up.Base.Host != "" || t.scheme == "" {
+			base = t.up.Base
+		}
 	}
 	u := *base
 	u.Path = strings.TrimSuffix(base.Path, "/") + t.path
 	u.RawPath = ""
 	return &u, tr
+}
+
+// noUpstream is the answer to a forward with nowhere to go: a base-URL
+// request for a provider with no upstream of its own (azure, whose
+// requests through the proxy go to the host they were sent to).
+func noUpstream(provider string) *wire.APIError {
+	return &wire.APIError{Status: http.StatusBadGateway, Type: "server_error", Message: fmt.Sprintf(
+		"llm-simulator: provider %q has no upstream to forward this request to; set providers.%s.upstream to the resource's endpoint, or send the request through the proxy to the resource's host",
+		provider, provider)}
 }
 
 // upstreamError is the provider-shaped answer to an upstream that failed

@@ -131,6 +131,9 @@ func isEventStream(contentType string) bool {
 // streamOf is the framing of a provider's event stream on a path, which
 // stream faults need to end it the provider's way.
 func streamOf(dialect, path string) wire.Stream {
+	if dialect == "azure" {
+		path, _, _ = wire.AzurePath(path)
+	}
 	switch {
 	case dialect == "anthropic":
 		return wire.Anthropic

@@ -34,9 +34,12 @@ rules:
 `
 
 // observedFront is a front under observeYAML with a journal and metrics.
-func observedFront(t *testing.T) *Front {
+func observedFront(t *testing.T) *Front { t.Helper(); return observedFrontWith(t, observeYAML) }
+
+// observedFrontWith is a front under a config with a journal and metrics.
+func observedFrontWith(t *testing.T, config string) *Front {
 	t.Helper()
-	cfg, err := rules.Parse("observe.yaml", []byte(observeYAML), rules.Options{TemplateData: simulate.TemplateData{}})
+	cfg, err := rules.Parse("observe.yaml", []byte(config), rules.Options{TemplateData: simulate.TemplateData{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,12 +10,13 @@ import (
 // target is where a request was going and the API it speaks.
 type target struct {
 	provider string // the config's provider name; the dialect for a host no provider claims
-	dialect  string // openai or anthropic: the simulator's and the error bodies' shape
+	dialect  string // openai, anthropic or azure: the simulator's and the error bodies' shape
 	path     string // the API path, prefix removed
 	host     string // the host it was meant for: the proxied host, or the provider's upstream host
 	up       *Upstream
-	// scheme and authority are where a proxied request for a host no
-	// provider claims was going: a forward goes there. "" otherwise.
+	// scheme and authority are where a proxied request was going: a
+	// forward goes there when no provider claims the host, or its provider
+	// has no upstream of its own (azure). "" for a base-URL request.
 	scheme, authority string
 }
 
@@ -25,8 +26,9 @@ type target struct {
 // from an intercepted CONNECT) belongs to the provider whose hosts claim
 // its host; the provider's base path, when the path starts with it, is
 // not part of the API path (Upstream.apiPath). A base-URL request is
-// routed by an explicit prefix
-// (/openai/…, /anthropic/…, or any provider's name); then by headers only
+// routed by an explicit prefix (/openai/…, /anthropic/…, or any
+// provider's name) — except that an /openai/… path in Azure's form is
+// Azure's (see azureBaseURL); then by headers only
 // Anthropic clients send (anthropic-version, x-api-key); then by the path
 // (/v1/messages… is Anthropic's). Everything else is OpenAI's. This keeps
 // Anthropic's GET /v1/models, sent with anthropic-version, from being
@@ -34,12 +36,16 @@ type target struct {
 func targetOf(r *http.Request, ups *Upstreams) target {
 	if scheme, host, ok := proxied(r); ok {
 		if up := ups.ForHost(host); up != nil {
-			return target{provider: up.Name, dialect: up.Dialect, path: up.apiPath(r.URL.Path), host: rules.HostOnly(host), up: up}
+			return target{provider: up.Name, dialect: up.Dialect, path: up.apiPath(r.URL.Path), host: rules.HostOnly(host), up: up,
+				scheme: scheme, authority: host}
 		}
 		d := dialectOf(r, r.URL.Path)
 		return target{provider: d, dialect: d, path: r.URL.Path, host: rules.HostOnly(host), scheme: scheme, authority: host}
 	}
 	p := r.URL.Path
+	if azureBaseURL(r, p) {
+		return azureTarget(p, ups)
+	}
 	if name, rest, ok := prefixed(p); ok {
 		if up := ups.Named(name); up != nil {
 			return target{provider: name, dialect: up.Dialect, path: up.apiPath(rest), host: up.host, up: up}

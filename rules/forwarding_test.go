@@ -53,8 +53,9 @@ func TestForwardingContractLoads(t *testing.T) {
 	}
 }
 
-// With no providers or intercept section, both known providers point at
-// the real APIs and their hosts are intercepted.
+// With no providers or intercept section, the known providers point at
+// the real APIs and their hosts are intercepted; azure, which has no one
+// host, has none.
 func TestForwardingDefaults(t *testing.T) {
 	cfg, err := Parse("c.yaml", []byte("version: 1\n"), Options{})
 	if err != nil {
@@ -63,8 +64,11 @@ func TestForwardingDefaults(t *testing.T) {
 	if cfg.Providers["anthropic"].Upstream != "https://api.anthropic.com" || cfg.Providers["openai"].Dialect != "openai" {
 		t.Errorf("providers %+v", cfg.Providers)
 	}
-	if h := *cfg.Intercept.Hosts; len(h) != 2 || h[0] != "api.openai.com" {
+	if h := *cfg.Intercept.Hosts; len(h) != 3 || h[0] != "api.openai.com" || h[2] != "*.openai.azure.com" {
 		t.Errorf("intercept hosts %v", h)
+	}
+	if az := cfg.Providers["azure"]; az.Upstream != "" || az.Dialect != "azure" || len(az.Hosts) != 2 {
+		t.Errorf("azure: %+v", az)
 	}
 	none, err := Parse("c.yaml", []byte("version: 1\nintercept: {hosts: []}\nupstreams: deny\n"), Options{})
 	if err != nil {

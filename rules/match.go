@@ -107,6 +107,11 @@ func (r *Request) Model() string {
 	return r.model
 }
 
+// NameModel gives the model a request names outside its body (an Azure
+// deployment path names it in the path): matching, the index and the
+// journal then use it in place of the body's "model".
+func (r *Request) NameModel(name string) { r.model, r.modelResolved = name, true }
+
 // KnowMembers gives the raw values of the top-level body members names
 // lists (nil: absent), found by a pass the caller made anyway: the model
 // and the body conditions that start at them then read no more of the

@@ -37,19 +37,20 @@ func withPreset(name string, p ProviderSpec) ProviderSpec {
 	return p
 }
 
-// realHost is the host of the real API a known provider or a preset
-// stands for, "" for any other name: its requests are the provider's
-// even when the upstream is set elsewhere (a gateway, a test server).
-func realHost(name string) string {
-	if h, ok := knownProviders[name]; ok {
-		return h
+// realHosts are the hosts of the real API a known provider or a preset
+// stands for, none for any other name: their requests are the
+// provider's even when the upstream is set elsewhere (a gateway, a test
+// server). The slice is the caller's.
+func realHosts(name string) []string {
+	if hosts, ok := knownProviders[name]; ok {
+		return append([]string(nil), hosts...)
 	}
 	if preset, ok := providerPresets[name]; ok {
 		if u, err := url.Parse(preset.Upstream); err == nil {
-			return u.Hostname()
+			return []string{u.Hostname()}
 		}
 	}
-	return ""
+	return nil
 }
 
 // defaultInterceptHosts is what intercept.hosts is when the config does
@@ -61,7 +62,10 @@ func (c *Config) defaultInterceptHosts() []string {
 	hosts := append([]string(nil), DefaultInterceptHosts...)
 	for _, name := range c.ProviderNames() {
 		for _, h := range c.Providers[name].Hosts {
-			if !loopbackHost(h) && !contains(hosts, h) {
+			// A built-in provider's own hosts are intercepted by the list
+			// above or, like Azure's *.cognitiveservices.azure.com, not
+			// by default (DefaultInterceptHosts says why).
+			if !loopbackHost(h) && !contains(hosts, h) && !contains(knownProviders[name], h) {
 				hosts = append(hosts, h)
 			}
 		}

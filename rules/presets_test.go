@@ -58,7 +58,9 @@ providers:
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"api.openai.com", "api.anthropic.com", "api.groq.com", "llm.corp.example"}
+	// Azure's *.cognitiveservices.azure.com, a built-in provider's host,
+	// stays out: DefaultInterceptHosts leaves it out on purpose.
+	want := append(slices.Clone(DefaultInterceptHosts), "api.groq.com", "llm.corp.example")
 	if got := *cfg.Intercept.Hosts; !slices.Equal(got, want) {
 		t.Errorf("intercepted %v, want %v", got, want)
 	}

@@ -13,13 +13,26 @@ import (
 )
 
 // Dialects are the APIs a provider may speak.
-var Dialects = []string{"openai", "anthropic"}
+var Dialects = []string{"openai", "anthropic", "azure"}
 
 // knownProviders are the providers a config need not declare: their
-// upstream and hosts default to the real API.
-var knownProviders = map[string]string{
-	"openai":    "api.openai.com",
-	"anthropic": "api.anthropic.com",
+// upstream and hosts default to the real API. A provider whose API has
+// no one host (Azure names each resource: myres.openai.azure.com) lists
+// globs and has no default upstream: a request through the proxy is
+// forwarded to the host it was sent to.
+var knownProviders = map[string][]string{
+	"openai":    {"api.openai.com"},
+	"anthropic": {"api.anthropic.com"},
+	"azure":     {"*.openai.azure.com", "*.cognitiveservices.azure.com"},
+}
+
+// hostUpstream is the upstream a known provider's hosts give it, "" when
+// they are globs.
+func hostUpstream(hosts []string) string {
+	if len(hosts) == 0 || strings.ContainsAny(hosts[0], "*?[") {
+		return ""
+	}
+	return "https://" + hosts[0]
 }
 
 // The defaults of the forwarding and interception sections.
@@ -33,7 +46,11 @@ const (
 
 // DefaultInterceptHosts are the hosts intercepted when the config names
 // none, with the hosts of the providers it declares (defaultInterceptHosts).
-var DefaultInterceptHosts = []string{"api.openai.com", "api.anthropic.com"}
+// Azure OpenAI resources named *.cognitiveservices.azure.com are left
+// out: those hosts also serve Azure's other AI services (speech, vision,
+// language), which an app may call through the same proxy and the
+// simulator does not answer.
+var DefaultInterceptHosts = []string{"api.openai.com", "api.anthropic.com", "*.openai.azure.com"}
 
 func (c *Config) applyProviderDefaults() {
 	if c.Providers == nil {
@@ -46,8 +63,8 @@ func (c *Config) applyProviderDefaults() {
 	}
 	for name, p := range c.Providers {
 		p = withPreset(name, p)
-		if host, ok := knownProviders[name]; ok && p.Upstream == "" {
-			p.Upstream = "https://" + host
+		if hosts, ok := knownProviders[name]; ok && p.Upstream == "" {
+			p.Upstream = hostUpstream(hosts)
 		}
 		if _, ok := knownProviders[name]; ok && p.Dialect == "" {
 			p.Dialect = name
@@ -84,10 +101,7 @@ func providerHosts(name string, p ProviderSpec) []string {
 	if len(p.Hosts) > 0 {
 		return p.Hosts
 	}
-	var hosts []string
-	if h := realHost(name); h != "" {
-		hosts = append(hosts, h)
-	}
+	hosts := realHosts(name)
 	if u, err := url.Parse(p.Upstream); err == nil && u.Hostname() != "" && (len(hosts) == 0 || hosts[0] != u.Hostname()) {
 		hosts = append(hosts, u.Hostname())
 	}
@@ -147,6 +161,8 @@ func (c *Config) validateProvider(name string, n *yaml.Node, e *errs) {
 	p := c.Providers[name]
 	at := func(key string) *yaml.Node { return orNode(lookupKey(n, key), orNode(n, &yaml.Node{})) }
 	switch u, err := url.Parse(p.Upstream); {
+	case p.Upstream == "" && knownProviders[name] != nil && hostUpstream(knownProviders[name]) == "":
+		// Forwarded to the host each request was sent to.
 	case p.Upstream == "":
 		e.at(at("upstream"), "provider %q needs an upstream URL such as https://api.example.com", name)
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":

@@ -1,12 +1,23 @@
 package simulate
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/llm-simulator/llm-simulator/wire"
+)
 
 // EstimatePromptTokens counts a request's prompt tokens as the simulator
 // would bill them, before it runs: rate limits that count tokens admit a
 // request on this number. Unreadable requests count 0; the simulator
 // refuses them anyway.
 func EstimatePromptTokens(provider, path string, body []byte) int {
+	if provider == "azure" {
+		api, deployment, _ := wire.AzurePath(path)
+		if deployment != "" {
+			body = withModel(body, deployment)
+		}
+		provider, path = "openai", api
+	}
 	switch {
 	case provider == "anthropic" && (path == "/v1/messages" || path == "/v1/messages/count_tokens"):
 		var r messagesRequest

@@ -8,6 +8,9 @@ import "net/http"
 // 429s (rate_limit_exceeded, insufficient_quota); empty means the usual
 // one.
 func Canned(d Dialect, status int, code string) *APIError {
+	if d.Name() == "azure" {
+		return azureCanned(status, code)
+	}
 	if d.Name() != "openai" {
 		return &APIError{Status: status, Code: code}
 	}

@@ -20,6 +20,16 @@ func TestWriteErrorShapes(t *testing.T) {
 			`{"error":{"message":"Rate limit reached for requests. Please try again later.","type":"requests","param":null,"code":"rate_limit_exceeded"}}`, "X-Request-Id"},
 		{OpenAIDialect{}, APIError{Status: 503}, 503,
 			`{"error":{"message":"The server is overloaded or not ready yet.","type":"server_error","param":null,"code":null}}`, "X-Request-Id"},
+		{AzureDialect{}, *Canned(AzureDialect{}, 429, ""), 429,
+			`{"error":{"code":"429","message":"Rate limit is exceeded. Try again in 1 seconds."}}`, "Apim-Request-Id"},
+		{AzureDialect{}, *Canned(AzureDialect{}, 404, ""), 404,
+			`{"error":{"code":"DeploymentNotFound","message":"The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again."}}`, "Apim-Request-Id"},
+		{AzureDialect{}, APIError{Status: 401}, 401,
+			`{"error":{"code":"401","message":"Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource."}}`, "Apim-Request-Id"},
+		{AzureDialect{}, *Canned(AzureDialect{}, 400, ""), 400,
+			`{"error":{"message":"The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766","type":null,"param":"prompt","code":"content_filter","status":400,"innererror":{"code":"ResponsibleAIPolicyViolation","content_filter_result":{"hate":{"filtered":false,"severity":"safe"},"jailbreak":{"filtered":false,"detected":false},"self_harm":{"filtered":false,"severity":"safe"},"sexual":{"filtered":false,"severity":"safe"},"violence":{"filtered":true,"severity":"medium"}}}}}`, "Apim-Request-Id"},
+		{AzureDialect{}, *Canned(AzureDialect{}, 500, ""), 500,
+			`{"error":{"message":"The server had an error while processing your request. Sorry about that! You can retry your request, or contact us through an Azure support request at: https://go.microsoft.com/fwlink/?linkid=2213926 if the error persists. (Please include the request ID req_1 in your message.)","type":"server_error","param":null,"code":null}}`, "Apim-Request-Id"},
 		{AnthropicDialect{}, APIError{Status: 529}, 529,
 			`{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_1"}`, "Request-Id"},
 		{AnthropicDialect{}, APIError{Status: 400, Message: "max_tokens: Field required"}, 400,
@@ -100,6 +110,25 @@ func TestCannedErrors(t *testing.T) {
 		}
 		if c.d.Name() == "openai" && c.want != "" && inner["code"] != c.want {
 			t.Errorf("%s %d %q: code %v, want %s", c.d.Name(), c.status, c.code, inner["code"], c.want)
+		}
+	}
+}
+
+func TestAzurePath(t *testing.T) {
+	cases := []struct{ path, api, deployment string }{
+		{"/openai/deployments/gpt-4o/chat/completions", "/v1/chat/completions", "gpt-4o"},
+		{"/openai/deployments/emb/embeddings", "/v1/embeddings", "emb"},
+		{"/openai/v1/chat/completions", "/v1/chat/completions", ""},
+		{"/openai/responses", "/v1/responses", ""},
+		{"/openai/v1/models", "/v1/models", ""},
+		{"/openai/deployments/gpt-4o", "", ""},
+		{"/openai/deployments//chat/completions", "", ""},
+		{"/v1/chat/completions", "", ""},
+	}
+	for _, c := range cases {
+		api, d, ok := AzurePath(c.path)
+		if api != c.api || d != c.deployment || ok != (c.api != "") {
+			t.Errorf("%s: %q %q %v, want %q %q", c.path, api, d, ok, c.api, c.deployment)
 		}
 	}
 }

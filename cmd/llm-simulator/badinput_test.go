@@ -42,11 +42,13 @@ func viaProxy(proxyAddr string) *http.Client {
 
 // chatPath and chatBody are each provider's chat call.
 var (
-	chatPath = map[string]string{"openai": "/v1/chat/completions", "anthropic": "/v1/messages"}
-	apiHost  = map[string]string{"openai": "api.openai.com", "anthropic": "api.anthropic.com"}
+	chatPath = map[string]string{"openai": "/v1/chat/completions", "anthropic": "/v1/messages",
+		"azure": "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"}
+	apiHost  = map[string]string{"openai": "api.openai.com", "anthropic": "api.anthropic.com", "azure": "myres.openai.azure.com"}
 	goodBody = map[string]string{
 		"openai":    `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}`,
 		"anthropic": `{"model":"claude-sonnet-4-5","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}`,
+		"azure":     `{"messages":[{"role":"user","content":"hi"}]}`,
 	}
 )
 

@@ -55,6 +55,9 @@ func upstreamsAreLocal(t *testing.T, admin string) {
 	}
 	for name := range providers {
 		upstream, _ := field(providers, name, "upstream").(string)
+		if upstream == "" && name == "azure" {
+			continue // forwards only to the resource host a proxied request names; the drills send none
+		}
 		if u, err := url.Parse(upstream); err != nil || u.Hostname() != "127.0.0.1" {
 			t.Fatalf("provider %s forwards to %q; the test stops before any request", name, upstream)
 		}

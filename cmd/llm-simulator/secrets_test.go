@@ -24,6 +24,7 @@ journal: {bodies: true}
 providers:
   openai: {upstream: "UPSTREAM", ca_file: ./upstream-ca.pem}
   anthropic: {upstream: "UPSTREAM", ca_file: ./upstream-ca.pem}
+  azure: {upstream: "UPSTREAM", ca_file: ./upstream-ca.pem}
 cache: {dir: ./cassettes}
 intercept: {ca_dir: ./ca}
 simulate:
@@ -60,7 +61,11 @@ func withSecret(req *http.Request, s int) {
 	case "api-key":
 		req.Header.Set("Api-Key", v)
 	case "query":
-		req.URL.RawQuery = "key=" + v
+		q := req.URL.RawQuery
+		if q != "" {
+			q += "&"
+		}
+		req.URL.RawQuery = q + "key=" + v
 	}
 }
 

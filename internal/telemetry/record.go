@@ -32,7 +32,8 @@ type Record struct {
 	// shape of its answers and errors. Providers with names of their own
 	// (groq, a local vLLM) speak one of these.
 	Dialect string `json:"dialect"`
-	// Model is the body's "model", "" when it has none.
+	// Model is the model the request names: the body's "model", or an
+	// Azure deployment path's deployment; "" when it has none.
 	Model string `json:"model,omitempty"`
 	// Scope is the request's scope header, "" when it has none.
 	Scope string `json:"scope,omitempty"`
