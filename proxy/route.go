@@ -5,12 +5,13 @@ import (
 	"strings"
 
 	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/wire"
 )
 
 // target is where a request was going and the API it speaks.
 type target struct {
 	provider string // the config's provider name; the dialect for a host no provider claims
-	dialect  string // openai or anthropic: the simulator's and the error bodies' shape
+	dialect  string // openai, anthropic or gemini: the simulator's and the error bodies' shape
 	path     string // the API path, prefix removed
 	host     string // the host it was meant for: the proxied host, or the provider's upstream host
 	up       *Upstream
@@ -25,8 +26,10 @@ type target struct {
 // from an intercepted CONNECT) belongs to the provider whose hosts claim
 // its host. A base-URL request is routed by an explicit prefix
 // (/openai/…, /anthropic/…, or any provider's name); then by headers only
-// Anthropic clients send (anthropic-version, x-api-key); then by the path
-// (/v1/messages… is Anthropic's). Everything else is OpenAI's. This keeps
+// Anthropic or Gemini clients send (anthropic-version, x-api-key;
+// x-goog-api-key); then by the path (/v1/messages… is Anthropic's,
+// /v1beta/… and /v1/models/{model}:method Gemini's). Everything else is
+// OpenAI's. This keeps
 // Anthropic's GET /v1/models, sent with anthropic-version, from being
 // taken for OpenAI's.
 func targetOf(r *http.Request, ups *Upstreams) target {
@@ -75,8 +78,12 @@ func prefixed(p string) (name, rest string, ok bool) {
 	return p[1 : i+1], p[i+1:], true
 }
 
-// dialectOf tells Anthropic's requests from OpenAI's by header and path.
+// dialectOf tells Anthropic's and Gemini's requests from OpenAI's by
+// header and path.
 func dialectOf(r *http.Request, p string) string {
+	if r.Header.Get("X-Goog-Api-Key") != "" || wire.IsGeminiPath(p) {
+		return "gemini"
+	}
 	if r.Header.Get("Anthropic-Version") != "" || r.Header.Get("X-Api-Key") != "" {
 		return "anthropic"
 	}

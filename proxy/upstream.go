@@ -19,7 +19,7 @@ import (
 // Upstream is a provider forwarded requests go to.
 type Upstream struct {
 	Name    string // the config's name: openai, anthropic, groq…
-	Dialect string // the API it speaks: openai or anthropic
+	Dialect string // the API it speaks: openai, anthropic or gemini
 	Base    *url.URL
 	Hosts   rules.HostSet
 

@@ -53,7 +53,7 @@ func TestForwardingContractLoads(t *testing.T) {
 	}
 }
 
-// With no providers or intercept section, both known providers point at
+// With no providers or intercept section, the known providers point at
 // the real APIs and their hosts are intercepted.
 func TestForwardingDefaults(t *testing.T) {
 	cfg, err := Parse("c.yaml", []byte("version: 1\n"), Options{})
@@ -63,7 +63,10 @@ func TestForwardingDefaults(t *testing.T) {
 	if cfg.Providers["anthropic"].Upstream != "https://api.anthropic.com" || cfg.Providers["openai"].Dialect != "openai" {
 		t.Errorf("providers %+v", cfg.Providers)
 	}
-	if h := *cfg.Intercept.Hosts; len(h) != 2 || h[0] != "api.openai.com" {
+	if g := cfg.Providers["gemini"]; g.Upstream != "https://generativelanguage.googleapis.com" || g.Dialect != "gemini" {
+		t.Errorf("gemini provider %+v", g)
+	}
+	if h := *cfg.Intercept.Hosts; len(h) != 3 || h[0] != "api.openai.com" || h[2] != "generativelanguage.googleapis.com" {
 		t.Errorf("intercept hosts %v", h)
 	}
 	none, err := Parse("c.yaml", []byte("version: 1\nintercept: {hosts: []}\nupstreams: deny\n"), Options{})

@@ -21,6 +21,12 @@ type Request struct {
 	Method   string
 	Header   http.Header
 	Body     []byte
+	// PathModel is the model the path names, for an API that puts it
+	// there (Gemini's models/{model}:method); when set, it is the model.
+	PathModel string
+	// PathStream is set when the path asks for a stream (Gemini's
+	// :streamGenerateContent); the body's "stream" asks otherwise.
+	PathStream bool
 
 	model         string
 	modelResolved bool
@@ -90,8 +96,11 @@ func (r *Request) Scope() string {
 	return r.scope
 }
 
-// Model is the body's "model", "" when absent.
+// Model is PathModel when set, else the body's "model", "" when absent.
 func (r *Request) Model() string {
+	if !r.modelResolved && r.PathModel != "" {
+		r.model, r.modelResolved = r.PathModel, true
+	}
 	if !r.modelResolved {
 		if raw, known := r.member("model"); known {
 			r.model, _ = canon.Unquote(raw)
@@ -120,8 +129,11 @@ func (r *Request) member(key string) (raw []byte, known bool) {
 	return nil, false
 }
 
-// Stream reports whether the body asks for a stream.
+// Stream reports whether the path or the body asks for a stream.
 func (r *Request) Stream() bool {
+	if r.PathStream {
+		return true
+	}
 	raw, ok := canon.Lookup(r.Body, "stream")
 	return ok && string(raw) == "true"
 }

@@ -12,13 +12,14 @@ import (
 )
 
 // Dialects are the APIs a provider may speak.
-var Dialects = []string{"openai", "anthropic"}
+var Dialects = []string{"openai", "anthropic", "gemini"}
 
 // knownProviders are the providers a config need not declare: their
 // upstream and hosts default to the real API.
 var knownProviders = map[string]string{
 	"openai":    "api.openai.com",
 	"anthropic": "api.anthropic.com",
+	"gemini":    "generativelanguage.googleapis.com",
 }
 
 // The defaults of the forwarding and interception sections.
@@ -32,7 +33,7 @@ const (
 
 // DefaultInterceptHosts are the hosts intercepted when the config names
 // none.
-var DefaultInterceptHosts = []string{"api.openai.com", "api.anthropic.com"}
+var DefaultInterceptHosts = []string{"api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com"}
 
 func (c *Config) applyProviderDefaults() {
 	if c.Providers == nil {
@@ -152,7 +153,7 @@ func (c *Config) validateProvider(name string, n *yaml.Node, e *errs) {
 		e.at(at("upstream"), "provider %q: upstream %q has a query or fragment; give a base URL", name, p.Upstream)
 	}
 	if p.Dialect == "" {
-		e.at(orNode(n, &yaml.Node{}), "provider %q: say which API it speaks: dialect: openai or anthropic", name)
+		e.at(orNode(n, &yaml.Node{}), "provider %q: say which API it speaks: dialect: openai, anthropic or gemini", name)
 	} else if !contains(Dialects, p.Dialect) {
 		e.at(at("dialect"), "provider %q: dialect %q is not one of %v", name, p.Dialect, Dialects)
 	}

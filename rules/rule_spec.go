@@ -35,7 +35,7 @@ type RuleSpec struct {
 
 // MatchSpec is a rule's predicates. All are optional and all must hold.
 type MatchSpec struct {
-	// Provider is openai or anthropic.
+	// Provider is openai, anthropic, gemini or a configured provider's name.
 	Provider string `yaml:"provider" json:"provider,omitempty"`
 	// Host is a glob on the request's host, without port.
 	Host string `yaml:"host" json:"host,omitempty"`

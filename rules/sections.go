@@ -11,13 +11,15 @@ type ProviderSpec struct {
 	// of the system's roots (a local test upstream). Relative to the config
 	// file. Default none.
 	CAFile string `yaml:"ca_file"`
-	// Dialect is the API the provider speaks: openai or anthropic. Default
-	// for openai and anthropic: their own; required for any other name.
+	// Dialect is the API the provider speaks: openai, anthropic or gemini.
+	// Default for openai, anthropic and gemini: their own; required for
+	// any other name.
 	Dialect string `yaml:"dialect"`
 	// Hosts are globs of the hosts whose requests, arriving through the
 	// proxy (HTTP_PROXY or an intercepted CONNECT), belong to this provider.
 	// Default: the upstream's host, and for openai api.openai.com, for
-	// anthropic api.anthropic.com.
+	// anthropic api.anthropic.com, for gemini
+	// generativelanguage.googleapis.com.
 	Hosts []string `yaml:"hosts"`
 	// DialTimeout bounds connecting to the upstream. Default 10s.
 	DialTimeout Duration `yaml:"dial_timeout"`
@@ -36,7 +38,8 @@ type ProviderSpec struct {
 // other host gets a blind tunnel.
 type InterceptSpec struct {
 	// Hosts are globs of the hosts whose TLS is terminated. Default
-	// [api.openai.com, api.anthropic.com]; an empty list intercepts
+	// [api.openai.com, api.anthropic.com,
+	// generativelanguage.googleapis.com]; an empty list intercepts
 	// nothing.
 	Hosts *[]string `yaml:"hosts"`
 	// CADir holds ca.pem and ca-key.pem, created on first use. Relative to

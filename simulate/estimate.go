@@ -14,6 +14,8 @@ func EstimatePromptTokens(provider, path string, body []byte) int {
 			return 0
 		}
 		return r.prompt(path).data.PromptTokens
+	case provider == "gemini":
+		return estimateGemini(path, body)
 	case path == "/v1/chat/completions":
 		var r chatRequest
 		if !fastDecodeChat(body, &r) && (json.Unmarshal(body, &r) != nil) || r.validate() != nil {

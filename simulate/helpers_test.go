@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,7 +29,8 @@ func call(t testing.TB, cfg Config, provider, method, path, body string) *httpte
 func callWith(t testing.TB, s *Simulator, provider, method, path, body string) *httptest.ResponseRecorder {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	req := &Request{Provider: provider, Method: method, Path: path, Header: http.Header{}, Body: []byte(body),
+	path, query, _ := strings.Cut(path, "?")
+	req := &Request{Provider: provider, Method: method, Path: path, Query: query, Header: http.Header{}, Body: []byte(body),
 		Seed: Seed(42, hashBody(body), 1)}
 	if err := s.Serve(context.Background(), req, wire.NewWriter(rec)); err != nil {
 		t.Fatalf("serve: %v", err)

@@ -77,7 +77,8 @@ var (
 )
 
 // successHead is the head of a successful response: content type and
-// length (or stream headers), plus the provider's request-id header.
+// length (or stream headers), plus the provider's request-id header
+// (none when idHeader is "").
 func successHead(c *Call, stream wire.Stream, contentLength int, idHeader string) wire.Event {
 	h := headers.Get().(http.Header)
 	if stream == wire.NotStream {
@@ -87,7 +88,9 @@ func successHead(c *Call, stream wire.Stream, contentLength int, idHeader string
 		h["Content-Type"] = valueSSE
 		h["Cache-Control"] = valueNoCache
 	}
-	h[idHeader] = []string{c.RequestID}
+	if idHeader != "" {
+		h[idHeader] = []string{c.RequestID}
+	}
 	return wire.Event{Kind: wire.Head, Status: http.StatusOK, Header: h, Stream: stream}
 }
 

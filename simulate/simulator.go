@@ -33,7 +33,7 @@ type Config struct {
 
 // Request is one API call, already routed to a provider.
 type Request struct {
-	// Provider is the dialect's name: "openai" or "anthropic".
+	// Provider is the dialect's name: "openai", "anthropic" or "gemini".
 	Provider string
 	Method   string
 	// Path is the API path without any routing prefix, e.g.
@@ -121,7 +121,7 @@ type Simulator struct {
 	emulators map[string]Emulator
 }
 
-// New returns a Simulator with the OpenAI and Anthropic emulators.
+// New returns a Simulator with the OpenAI, Anthropic and Gemini emulators.
 func New(cfg Config) *Simulator {
 	if cfg.Clock == nil {
 		cfg.Clock = RealClock{}
@@ -132,7 +132,7 @@ func New(cfg Config) *Simulator {
 	}
 	s := &Simulator{cfg: cfg, emulators: map[string]Emulator{}}
 	s.cfg.cache = new(modelCache)
-	for _, e := range []Emulator{OpenAI{}, Anthropic{}} {
+	for _, e := range []Emulator{OpenAI{}, Anthropic{}, Gemini{}} {
 		s.emulators[e.Dialect().Name()] = e
 	}
 	return s
@@ -183,8 +183,11 @@ func RequestID(provider string, exchange uint64) string {
 	mix := uint64(streamRequestID)
 	var src rand.PCG
 	src.Seed(exchange, mix*streamMix) // as newRNG seeds it, wrapping
-	if provider == "anthropic" {
+	switch provider {
+	case "anthropic":
 		return idFrom(&src, anthropicRequestPrefix, base58, 20)
+	case "gemini":
+		return idFrom(&src, "", base64URL, 22) // a responseId: Gemini has no request id
 	}
 	return idFrom(&src, "req_", hexd, 32)
 }

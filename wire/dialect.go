@@ -50,7 +50,8 @@ type Dialect interface {
 	ErrorMessage(status int) string
 	// ErrorBody renders e as the provider's JSON error object.
 	ErrorBody(e *APIError, requestID string) []byte
-	// RequestIDHeader names the response header carrying the request id.
+	// RequestIDHeader names the response header carrying the request id;
+	// "" when the provider sends none.
 	RequestIDHeader() string
 }
 
@@ -63,8 +64,8 @@ func WriteError(s Sink, d Dialect, e *APIError, requestID string) error {
 	}
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	if requestID != "" {
-		h.Set(d.RequestIDHeader(), requestID)
+	if name := d.RequestIDHeader(); requestID != "" && name != "" {
+		h.Set(name, requestID)
 	}
 	if err := s.Send(Event{Kind: Head, Status: e.status(), Header: h}); err != nil {
 		return err
