@@ -32,6 +32,9 @@ var (
 // UTC, rounded up to the second. Rounding up means a client that waits
 // as told finds the limit full.
 func setRateHeaders(h http.Header, d wire.Dialect, v *verdict) {
+	if d.Name() == "gemini" {
+		return // Google reports no limits in headers, only in a refusal's body
+	}
 	names, anthropic := &openAIRateHeaders, d.Name() == "anthropic"
 	if anthropic {
 		names = &anthropicRateHeaders
@@ -97,6 +100,8 @@ func refusal(x *Exchange, v *verdict) *wire.APIError {
 			"Please reduce the prompt length or the maximum tokens requested, or try again later. You may also contact sales at "+
 			"https://www.anthropic.com/contact-sales to discuss your options for a rate limit increase.",
 			anthropicOrg, thousands(v.view[v.refused].limit), anthropicLimitUnits[v.refused])
+	case "gemini":
+		ae.Message = geminiRefusal(x.Model, v)
 	}
 	if !v.tooLarge {
 		RetryAfter(ae.Header, x.Dialect, ceilMs(v.wait)) // retry-after-ms truncates
