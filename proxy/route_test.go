@@ -26,6 +26,12 @@ func TestRoute(t *testing.T) {
 		{"POST", "/v1/messagesx", nil, "openai", "/v1/messagesx"},
 		{"POST", "/anthropic/v1/messages", nil, "anthropic", "/v1/messages"},
 		{"GET", "/openai/v1/models", map[string]string{"anthropic-version": "2023-06-01"}, "openai", "/v1/models"},
+		{"POST", "/v1beta/models/gemini-2.5-flash:streamGenerateContent", nil, "gemini", "/v1beta/models/gemini-2.5-flash:streamGenerateContent"},
+		{"GET", "/v1beta/models", nil, "gemini", "/v1beta/models"},
+		{"POST", "/v1/models/gemini-2.0-flash:countTokens", nil, "gemini", "/v1/models/gemini-2.0-flash:countTokens"},
+		{"GET", "/v1/models", map[string]string{"x-goog-api-key": "k"}, "gemini", "/v1/models"},
+		{"GET", "/v1/models/ft:gpt-4o-mini:org::abc", nil, "openai", "/v1/models/ft:gpt-4o-mini:org::abc"},
+		{"POST", "/gemini/v1beta/models/m:generateContent", nil, "gemini", "/v1beta/models/m:generateContent"},
 	}
 	for _, c := range cases {
 		r := httptest.NewRequest(c.method, c.path, nil)
@@ -57,6 +63,7 @@ providers:
 	mitm.URL.Scheme, mitm.URL.Host = "", "" // as a server sees an origin-form request
 	other := httptest.NewRequest("POST", "http://llm.internal:8000/v1/messages", nil)
 	groq := httptest.NewRequest("POST", "/groq/v1/chat/completions", nil)
+	gem := httptest.NewRequest("POST", "https://generativelanguage.googleapis.com/v1beta/models/m:generateContent?alt=sse", nil)
 	cases := []struct {
 		r                                  *http.Request
 		provider, dialect, path, host, dst string
@@ -65,6 +72,8 @@ providers:
 		{mitm, "openai", "openai", "/v1/messages", "api.openai.com", "https://api.openai.com/v1/messages"},
 		{other, "anthropic", "anthropic", "/v1/messages", "llm.internal", "http://llm.internal:8000/v1/messages"},
 		{groq, "groq", "openai", "/v1/chat/completions", "api.groq.com", "https://api.groq.com/openai/v1/chat/completions"},
+		{gem, "gemini", "gemini", "/v1beta/models/m:generateContent", "generativelanguage.googleapis.com",
+			"https://generativelanguage.googleapis.com/v1beta/models/m:generateContent"},
 	}
 	for _, c := range cases {
 		tg := targetOf(c.r, ups)
@@ -84,6 +93,7 @@ func TestBodyLimit(t *testing.T) {
 	for _, c := range []struct{ path, want string }{
 		{"/v1/chat/completions", `"type": "invalid_request_error"`},
 		{"/v1/messages", `"type":"request_too_large"`},
+		{"/v1beta/models/m:generateContent", `"code": 413`},
 	} {
 		rec := httptest.NewRecorder()
 		body := `{"model":"m","messages":[{"role":"user","content":"` + string(make([]byte, 100)) + `"}]}`
