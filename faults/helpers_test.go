@@ -16,8 +16,11 @@ var testStart = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 func testExchange(provider string) (*Exchange, *clock.Manual) {
 	c := clock.NewManual(testStart)
 	var d wire.Dialect = wire.OpenAIDialect{}
-	if provider == "anthropic" {
+	switch provider {
+	case "anthropic":
 		d = wire.AnthropicDialect{}
+	case "gemini":
+		d = wire.GeminiDialect{}
 	}
 	x := &Exchange{Dialect: d, Provider: provider, Method: "POST", Path: "/v1/chat/completions",
 		Header: http.Header{}, RequestID: "req_test", Rand: rand.New(rand.NewPCG(1, 2)), Clock: c,
