@@ -9,12 +9,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/telemetry"
-	"github.com/llm-simulator/llm-simulator/rules"
-	"github.com/llm-simulator/llm-simulator/simulate"
 	"google.golang.org/genai"
 )
 
@@ -48,15 +44,8 @@ rules:
 // request journal, which is how a test counts what the SDK sent.
 func geminiRulesServer(t *testing.T, yaml string) (*httptest.Server, *Front) {
 	t.Helper()
-	cfg, err := rules.Parse("test.yaml", []byte(yaml), rules.Options{TemplateData: simulate.TemplateData{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := SimulatorConfig(&cfg.Simulate)
-	sc.Default = simulate.InstantModel()
-	live := new(rules.Live)
-	live.Store(cfg.RuleSet(faults.NewStore(), "test", time.Now()))
-	f := &Front{Sim: simulate.New(sc), Rules: live, Seed: 42, Journal: telemetry.NewJournal(64)}
+	f := rulesFront(t, yaml, nil)
+	f.Journal = telemetry.NewJournal(64)
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	return srv, f

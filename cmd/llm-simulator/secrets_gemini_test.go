@@ -1,18 +1,11 @@
 package main
 
 import (
-	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/llm-simulator/llm-simulator/proxy"
-	"github.com/llm-simulator/llm-simulator/simulate"
 )
 
 // Gemini's two ways to send a key: the x-goog-api-key header and the
@@ -26,19 +19,8 @@ var geminiSecrets = []struct{ name, value string }{
 // no answer, no log line, no admin response (journal with bodies,
 // explain) and no cassette.
 func TestGeminiSecretsGoNowhere(t *testing.T) {
-	up := httptest.NewTLSServer(&proxy.Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Seed: 3})
-	defer up.Close()
-	dir := t.TempDir()
-	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: up.Certificate().Raw})
-	if err := os.WriteFile(filepath.Join(dir, "upstream-ca.pem"), caPEM, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	config := strings.Replace(secretsConfig, "providers:\n", "providers:\n  gemini: {upstream: \"UPSTREAM\", ca_file: ./upstream-ca.pem}\n", 1)
-	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte(strings.ReplaceAll(config, "UPSTREAM", up.URL)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	b := startLogged(t, "--config", cfg)
+	b, dir := startSecretsBinary(t, strings.Replace(secretsConfig, "providers:\n",
+		"providers:\n  gemini: {upstream: \"UPSTREAM\", ca_file: ./upstream-ca.pem}\n", 1))
 	base, admin := "http://"+b.ready.Listen, "http://"+b.ready.Admin
 	find := func(text string) string {
 		for _, s := range geminiSecrets {
@@ -86,46 +68,9 @@ func TestGeminiSecretsGoNowhere(t *testing.T) {
 	}
 	explain := fmt.Sprintf(`{"method":"POST","url":"/v1beta/models/m:generateContent?key=%s","headers":{"X-Goog-Api-Key":%q,"x-action":"replay"},"body":{"contents":[]}}`,
 		geminiSecrets[1].value, geminiSecrets[0].value)
-	for _, c := range []struct{ method, path, body string }{
-		{"GET", "/api/v1/requests", ""}, {"GET", "/metrics", ""}, {"POST", "/api/v1/explain", explain},
-	} {
-		req, _ := http.NewRequest(c.method, admin+c.path, strings.NewReader(c.body))
-		resp, err := badClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Errorf("%s %s: %d %.300s", c.method, c.path, resp.StatusCode, data)
-		}
-		if c.path == "/api/v1/requests" && !strings.Contains(string(data), "gemini-2.5-flash") {
-			t.Errorf("the journal does not name the path's model: %.300s", data)
-		}
-		if leak := find(string(data) + fmt.Sprint(resp.Header)); leak != "" {
-			t.Errorf("%s %s carries %q", c.method, c.path, leak)
-		}
-	}
-	files := 0
-	_ = filepath.Walk(filepath.Join(dir, "cassettes"), func(path string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return err
-		}
-		files++
-		data, _ := os.ReadFile(path)
-		if leak := find(string(data)); leak != "" {
-			t.Errorf("the cassette %s holds %q", path, leak)
-		}
-		return nil
-	})
-	if files == 0 {
-		t.Error("nothing was recorded, so the cassettes prove nothing")
-	}
+	checkAdminClean(t, admin, explain, "gemini-2.5-flash", find)
+	checkCassettesClean(t, dir, find)
 	b.stop(t)
-	for _, line := range strings.Split(b.log.String(), "\n") {
-		if leak := find(line); leak != "" {
-			t.Errorf("a log line carries %q: %s", leak, line)
-		}
-	}
+	checkLogClean(t, b.log.String(), find)
 	b.checkNoPanic(t)
 }
