@@ -36,6 +36,12 @@ rules:
     match: {provider: gemini, model: "broken-*", stream: true}
     faults:
       - stream: {error_after_events: 2}
+  - name: scripted
+    match: {provider: gemini, model: "scripted-*"}
+    respond:
+      sequence:
+        - {tool_calls: [{name: get_weather, arguments: {city: Oslo}}]}
+        - {text: "It is sunny in Oslo.", finish_reason: length}
   - name: rest
     action: simulate
 `
@@ -196,5 +202,33 @@ func TestGeminiExplain(t *testing.T) {
 	}
 	if ex.Dialect != "gemini" || ex.Model != "cut-model" || !ex.Stream || ex.Rule != "cut" {
 		t.Errorf("explain %+v", ex)
+	}
+}
+
+// A rule's scripted answers reach the SDK in Gemini's shape: a function
+// call, then text ending in MAX_TOKENS.
+func TestGeminiScriptedAnswers(t *testing.T) {
+	srv, _ := geminiRulesServer(t, geminiFaultsYAML)
+	gc := geminiSDK(t, srv.URL, srv.Client(), nil)
+	first, err := gc.Models.GenerateContent(t.Context(), "scripted-model", genai.Text("Weather?"), geminiWeatherTools())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fc := first.FunctionCalls(); len(fc) != 1 || fc[0].Name != "get_weather" || fc[0].Args["city"] != "Oslo" {
+		t.Errorf("scripted call %+v", fc)
+	}
+	var text string
+	var finish genai.FinishReason
+	for chunk, err := range gc.Models.GenerateContentStream(t.Context(), "scripted-model", genai.Text("Weather?"), nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		text += chunk.Text()
+		if f := chunk.Candidates[0].FinishReason; f != "" {
+			finish = f
+		}
+	}
+	if text != "It is sunny in Oslo." || finish != genai.FinishReasonMaxTokens {
+		t.Errorf("scripted text %q, finish %s", text, finish)
 	}
 }

@@ -32,8 +32,6 @@ var finishByName = map[string]finish{
 	"tool_calls": finishToolCalls, "tool_use": finishToolCalls,
 	"stop_sequence":  finishStopSequence,
 	"content_filter": finishFiltered, "refusal": finishFiltered,
-	// Gemini's finishReason values.
-	"STOP": finishStop, "MAX_TOKENS": finishLength, "SAFETY": finishFiltered,
 }
 
 // planCanned fills ch with the scripted answer: its text and calls cut
