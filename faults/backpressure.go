@@ -93,6 +93,6 @@ func (b *Backpressure) overload(d wire.Dialect) *wire.APIError {
 	}
 	ae := wire.Canned(d, status, "")
 	ae.Header = http.Header{"X-Should-Retry": {"true"}}
-	RetryAfter(ae.Header, d, overloadRetryAfter)
+	RetryAfter(ae, d, overloadRetryAfter)
 	return ae
 }

@@ -104,7 +104,7 @@ func refusal(x *Exchange, v *verdict) *wire.APIError {
 		ae.Message = geminiRefusal(x.Model, v)
 	}
 	if !v.tooLarge {
-		RetryAfter(ae.Header, x.Dialect, ceilMs(v.wait)) // retry-after-ms truncates
+		RetryAfter(ae, x.Dialect, ceilMs(v.wait)) // retry-after-ms truncates
 	}
 	return ae
 }

@@ -149,6 +149,16 @@ func TestGeminiErrorFaultShape(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	limited, err := srv.Client().Post(srv.URL+"/v1beta/models/quota-model:generateContent", "application/json",
+		strings.NewReader(`{"contents":[{"parts":[{"text":"x"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	quota, _ := io.ReadAll(limited.Body)
+	limited.Body.Close()
+	if limited.StatusCode != 429 || limited.Header.Get("Retry-After") != "" || !strings.Contains(string(quota), `"retryDelay": "2s"`) {
+		t.Errorf("Gemini says when to retry in RetryInfo alone: %d %v %s", limited.StatusCode, limited.Header, quota)
+	}
 	want := "{\n  \"error\": {\n    \"code\": 503,\n    \"message\": \"The model is overloaded. Please try again later.\",\n    \"status\": \"UNAVAILABLE\"\n  }\n}\n"
 	if string(body) != want || resp.Header.Get("X-Request-Id") != "" {
 		t.Errorf("body %q, headers %v", body, resp.Header)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // APIError is an error as a provider reports it. The dialect renders it in
@@ -26,6 +27,10 @@ type APIError struct {
 	Code string
 	// Header holds extra response headers, such as retry-after.
 	Header http.Header
+	// RetryAfter, when set, is when the client may retry, for a dialect
+	// that says so in the body (Gemini's RetryInfo) rather than in a
+	// header. Zero: the body says nothing of it.
+	RetryAfter time.Duration
 }
 
 func (e *APIError) Error() string {

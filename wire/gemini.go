@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // GeminiDialect is Google's Gemini API (the Generative Language API,
@@ -124,21 +125,17 @@ func (d GeminiDialect) status(e *APIError) geminiStatus {
 		s.Details = append(s.Details, geminiDetail{Type: rpcTypes + "Help", Links: []geminiLink{{
 			Description: "Learn more about Gemini API quotas", URL: "https://ai.google.dev/gemini-api/docs/rate-limits"}}})
 	}
-	if delay, ok := retryDelay(e.Header); ok {
-		s.Details = append(s.Details, geminiDetail{Type: rpcTypes + "RetryInfo", RetryDelay: delay})
+	if e.RetryAfter > 0 {
+		s.Details = append(s.Details, geminiDetail{Type: rpcTypes + "RetryInfo", RetryDelay: retryDelay(e.RetryAfter)})
 	}
 	return s
 }
 
-// retryDelay is the RetryInfo delay for the retry-after the answer
-// carries (whole seconds, as faults.RetryAfter writes it), in the
-// Duration JSON form Google uses: "33s".
-func retryDelay(h http.Header) (string, bool) {
-	s, err := strconv.ParseInt(h.Get("Retry-After"), 10, 64)
-	if err != nil || s <= 0 {
-		return "", false
-	}
-	return strconv.FormatInt(s, 10) + "s", true
+// retryDelay is a RetryInfo delay in the JSON form of a protobuf
+// Duration, as Google writes it: decimal seconds, up to nine fractional
+// digits, and an "s" ("33s", "45.837906927s").
+func retryDelay(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"
 }
 
 // ErrorBody implements Dialect: {"error":{"code","message","status",

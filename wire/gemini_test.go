@@ -1,9 +1,9 @@
 package wire
 
 import (
-	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 )
 
 func TestGeminiErrorBodies(t *testing.T) {
@@ -16,8 +16,9 @@ func TestGeminiErrorBodies(t *testing.T) {
 		{APIError{Status: 401}, `{"error":{"code":401,"message":"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.","status":"UNAUTHENTICATED"}}`},
 		{APIError{Status: 403}, `{"error":{"code":403,"message":"Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.","status":"PERMISSION_DENIED"}}`},
 		{APIError{Status: 404}, `{"error":{"code":404,"message":"Requested entity was not found.","status":"NOT_FOUND"}}`},
-		{APIError{Status: 429, Header: http.Header{"Retry-After": {"33"}}},
-			`{"error":{"code":429,"message":"You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.Help","links":[{"description":"Learn more about Gemini API quotas","url":"https://ai.google.dev/gemini-api/docs/rate-limits"}]},{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"33s"}]}}`},
+		{APIError{Status: 429, RetryAfter: 45837906927 * time.Nanosecond},
+			`{"error":{"code":429,"message":"You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.Help","links":[{"description":"Learn more about Gemini API quotas","url":"https://ai.google.dev/gemini-api/docs/rate-limits"}]},{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"45.837906927s"}]}}`},
+		{APIError{Status: 503, RetryAfter: time.Second}, `{"error":{"code":503,"message":"The model is overloaded. Please try again later.","status":"UNAVAILABLE","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"1s"}]}}`},
 		{APIError{Status: 400, Code: "API_KEY_INVALID", Message: "API key not valid. Please pass a valid API key."},
 			`{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID","domain":"googleapis.com","metadata":{"service":"generativelanguage.googleapis.com"}}]}}`},
 		{APIError{Status: 500}, `{"error":{"code":500,"message":"An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting","status":"INTERNAL"}}`},
@@ -37,7 +38,7 @@ func TestGeminiErrorBodies(t *testing.T) {
 				t.Errorf("Google indents its errors: %q", rec.Body.String())
 			}
 			for k := range rec.Header() {
-				if k != "Content-Type" && k != "Content-Length" && k != "Retry-After" {
+				if k != "Content-Type" && k != "Content-Length" {
 					t.Errorf("unexpected header %s (Google sends no request id)", k)
 				}
 			}
