@@ -36,3 +36,13 @@ func (t *target) identityPath() (string, bool) {
 	}
 	return t.path, false
 }
+
+// apiDialect is the dialect a provider's request is in: its own, but
+// OpenAI's for the OpenAI-compatible API Google serves on Gemini's host
+// (/v1beta/openai/…), which OpenAI's SDKs call there.
+func apiDialect(dialect, path string) string {
+	if dialect == "gemini" && strings.HasPrefix(path, wire.GeminiOpenAIPrefix) {
+		return "openai"
+	}
+	return dialect
+}

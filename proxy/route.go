@@ -35,7 +35,7 @@ type target struct {
 func targetOf(r *http.Request, ups *Upstreams) target {
 	if scheme, host, ok := proxied(r); ok {
 		if up := ups.ForHost(host); up != nil {
-			return target{provider: up.Name, dialect: up.Dialect, path: r.URL.Path, host: rules.HostOnly(host), up: up}
+			return target{provider: up.Name, dialect: apiDialect(up.Dialect, r.URL.Path), path: r.URL.Path, host: rules.HostOnly(host), up: up}
 		}
 		d := dialectOf(r, r.URL.Path)
 		return target{provider: d, dialect: d, path: r.URL.Path, host: rules.HostOnly(host), scheme: scheme, authority: host}
@@ -43,7 +43,7 @@ func targetOf(r *http.Request, ups *Upstreams) target {
 	p := r.URL.Path
 	if name, rest, ok := prefixed(p); ok {
 		if up := ups.Named(name); up != nil {
-			return target{provider: name, dialect: up.Dialect, path: rest, host: up.host, up: up}
+			return target{provider: name, dialect: apiDialect(up.Dialect, rest), path: rest, host: up.host, up: up}
 		}
 	}
 	d := dialectOf(r, p)

@@ -32,6 +32,8 @@ func TestRoute(t *testing.T) {
 		{"GET", "/v1/models", map[string]string{"x-goog-api-key": "k"}, "gemini", "/v1/models"},
 		{"GET", "/v1/models/ft:gpt-4o-mini:org::abc", nil, "openai", "/v1/models/ft:gpt-4o-mini:org::abc"},
 		{"POST", "/gemini/v1beta/models/m:generateContent", nil, "gemini", "/v1beta/models/m:generateContent"},
+		{"POST", "/v1beta/openai/chat/completions", nil, "openai", "/v1beta/openai/chat/completions"},
+		{"POST", "/gemini/v1beta/openai/chat/completions", nil, "openai", "/v1beta/openai/chat/completions"},
 	}
 	for _, c := range cases {
 		r := httptest.NewRequest(c.method, c.path, nil)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
 	"google.golang.org/genai"
 )
 
@@ -202,6 +204,14 @@ func TestGeminiSDKThroughHTTPSProxy(t *testing.T) {
 	call, err := gc.Models.GenerateContent(ctx, geminiTestModel, genai.Text("Weather?"), geminiWeatherTools())
 	if err != nil || len(call.FunctionCalls()) != 1 {
 		t.Fatalf("function call through the proxy: %v %+v", err, call)
+	}
+
+	// Google's OpenAI-compatible API on the same host is OpenAI's.
+	oc := openai.NewClient(option.WithHTTPClient(s.proxyClient()), option.WithAPIKey("AIza-test-key"),
+		option.WithBaseURL("https://generativelanguage.googleapis.com/v1beta/openai/"), option.WithMaxRetries(0))
+	chat, err := oc.Chat.Completions.New(ctx, chatParams(geminiTestModel))
+	if err != nil || chat.Object != "chat.completion" || chat.Model != geminiTestModel || chat.Choices[0].Message.Content == "" {
+		t.Fatalf("OpenAI-compatible Gemini through the proxy: %v %+v", err, chat)
 	}
 	if n := s.leaves.Minted(); n != 1 {
 		t.Errorf("minted %d leaves for generativelanguage.googleapis.com", n)

@@ -7,6 +7,9 @@ import "encoding/json"
 // request on this number. Unreadable requests count 0; the simulator
 // refuses them anyway.
 func EstimatePromptTokens(provider, path string, body []byte) int {
+	if provider == "openai" {
+		path = openAIPath(path)
+	}
 	switch {
 	case provider == "anthropic" && (path == "/v1/messages" || path == "/v1/messages/count_tokens"):
 		var r messagesRequest

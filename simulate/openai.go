@@ -39,7 +39,7 @@ type openAIEndpoint struct {
 }
 
 func openAIRoute(path string) (openAIEndpoint, bool) {
-	switch path {
+	switch path = openAIPath(path); path {
 	case "/v1/chat/completions":
 		return openAIEndpoint{http.MethodPost, serveChat}, true
 	case "/v1/completions":
@@ -57,6 +57,16 @@ func openAIRoute(path string) (openAIEndpoint, bool) {
 		}}, true
 	}
 	return openAIEndpoint{}, false
+}
+
+// openAIPath is an OpenAI API path as OpenAI writes it: the
+// OpenAI-compatible API on Gemini's host (/v1beta/openai/chat/completions)
+// is OpenAI's /v1/chat/completions.
+func openAIPath(path string) string {
+	if rest, ok := strings.CutPrefix(path, wire.GeminiOpenAIPrefix); ok {
+		return "/v1/" + rest
+	}
+	return path
 }
 
 var openAI = wire.OpenAIDialect{}

@@ -185,12 +185,17 @@ func GeminiModel(path string) string {
 	return ""
 }
 
+// GeminiOpenAIPrefix is where Google serves its OpenAI-compatible API
+// (/v1beta/openai/chat/completions, …): OpenAI's shapes on Gemini's host.
+const GeminiOpenAIPrefix = "/v1beta/openai/"
+
 // IsGeminiPath reports a path only the Gemini API has: anything under
-// /v1beta/, and /v1/models/{model}:method for the API's methods (an
-// OpenAI fine-tuned model's id, ft:gpt-4o-mini:org::id, has colons too).
+// /v1beta/ but its OpenAI-compatible API, and /v1/models/{model}:method
+// for the API's methods (an OpenAI fine-tuned model's id,
+// ft:gpt-4o-mini:org::id, has colons too).
 func IsGeminiPath(path string) bool {
 	if strings.HasPrefix(path, "/v1beta/") {
-		return true
+		return !strings.HasPrefix(path, GeminiOpenAIPrefix)
 	}
 	_, method, ok := GeminiMethod(path)
 	if !ok {

@@ -76,6 +76,7 @@ func TestGeminiPaths(t *testing.T) {
 		{"/v1/models/ft:gpt-4o-mini:org::abc123", "ft", "gpt-4o-mini:org::abc123", true, false},
 		{"/v1/chat/completions", "", "", false, false},
 		{"/v1beta/models/:generateContent", "", "", false, true},
+		{"/v1beta/openai/chat/completions", "", "", false, false},
 	}
 	for _, c := range cases {
 		model, method, ok := GeminiMethod(c.path)
