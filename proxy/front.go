@@ -66,7 +66,7 @@ type Front struct {
 	Metrics *telemetry.Metrics
 
 	// Upstreams are where forwards go, until SetUpstreams replaces them;
-	// nil means the real OpenAI and Anthropic APIs.
+	// nil means the real OpenAI, Anthropic and Gemini APIs.
 	Upstreams *Upstreams
 	// Intercept, when set, terminates the TLS of CONNECT requests to its
 	// hosts; nil tunnels every CONNECT.

@@ -167,7 +167,7 @@ func rootsWith(file string) (*x509.CertPool, error) {
 }
 
 // defaultUpstreams are the providers of a config that names none: the
-// real OpenAI and Anthropic APIs.
+// real OpenAI, Anthropic and Gemini APIs.
 var defaultUpstreams = sync.OnceValue(func() *Upstreams {
 	cfg, err := rules.Parse("default", []byte("version: 1\n"), rules.Options{})
 	if err != nil {

@@ -47,9 +47,9 @@ type Config struct {
 	// Rules are tried in order; the first enabled one whose match holds
 	// takes the request.
 	Rules []RuleSpec `yaml:"rules"`
-	// Providers are the APIs requests are forwarded to, by name: openai
-	// and anthropic are always there, pointing at the real APIs unless
-	// set otherwise.
+	// Providers are the APIs requests are forwarded to, by name: openai,
+	// anthropic and gemini are always there, pointing at the real APIs
+	// unless set otherwise.
 	Providers map[string]ProviderSpec `yaml:"providers"`
 	// Upstreams is allow, or deny for the offline guard: a forward never
 	// dials and answers a provider-shaped error naming the rule, and

@@ -83,8 +83,8 @@ func providerCode(p string) uint8 {
 	return otherProvider
 }
 
-// otherProvider is the code of every provider but openai and anthropic;
-// the matcher then compares names.
+// otherProvider is the code of every provider but openai and anthropic
+// (gemini included); the matcher then compares names.
 const otherProvider = 255
 
 // Scope is the request's scope, "" when it has none. It is read once: a
