@@ -4,7 +4,6 @@ package proxy
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -142,25 +141,13 @@ func TestGeminiErrorFaultShape(t *testing.T) {
 		}
 		break
 	}
-	resp, err := srv.Client().Post(srv.URL+"/v1beta/models/busy-model:generateContent", "application/json",
-		strings.NewReader(`{"contents":[{"parts":[{"text":"x"}]}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	limited, err := srv.Client().Post(srv.URL+"/v1beta/models/quota-model:generateContent", "application/json",
-		strings.NewReader(`{"contents":[{"parts":[{"text":"x"}]}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	quota, _ := io.ReadAll(limited.Body)
-	limited.Body.Close()
-	if limited.StatusCode != 429 || limited.Header.Get("Retry-After") != "" || !strings.Contains(string(quota), `"retryDelay": "2s"`) {
+	resp, body := geminiPost(t, srv, "busy-model")
+	limited, quota := geminiPost(t, srv, "quota-model")
+	if limited.StatusCode != 429 || limited.Header.Get("Retry-After") != "" || !strings.Contains(quota, `"retryDelay": "2s"`) {
 		t.Errorf("Gemini says when to retry in RetryInfo alone: %d %v %s", limited.StatusCode, limited.Header, quota)
 	}
 	want := "{\n  \"error\": {\n    \"code\": 503,\n    \"message\": \"The model is overloaded. Please try again later.\",\n    \"status\": \"UNAVAILABLE\"\n  }\n}\n"
-	if string(body) != want || resp.Header.Get("X-Request-Id") != "" {
+	if body != want || resp.Header.Get("X-Request-Id") != "" {
 		t.Errorf("body %q, headers %v", body, resp.Header)
 	}
 }

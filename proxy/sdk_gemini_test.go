@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -138,14 +139,7 @@ func TestGeminiSDKEmbedAndModels(t *testing.T) {
 // The SDK decodes a missing field as its zero value: the raw bodies must
 // carry every field a GenerateContentResponse always has.
 func TestGeminiRequiredFields(t *testing.T) {
-	srv := sdkServer(t, nil)
-	body := `{"contents":[{"role":"user","parts":[{"text":"Say hi"}]}]}`
-	resp, err := srv.Client().Post(srv.URL+"/v1beta/models/"+geminiTestModel+":generateContent", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_, raw := geminiPost(t, sdkServer(t, nil), geminiTestModel)
 	var got struct {
 		Candidates []struct {
 			Content *struct {
@@ -162,7 +156,7 @@ func TestGeminiRequiredFields(t *testing.T) {
 		ModelVersion *string `json:"modelVersion"`
 		ResponseID   *string `json:"responseId"`
 	}
-	if err := json.Unmarshal(raw, &got); err != nil {
+	if err := json.Unmarshal([]byte(raw), &got); err != nil {
 		t.Fatalf("%v: %s", err, raw)
 	}
 	switch c := got.Candidates; {
@@ -216,4 +210,21 @@ func TestGeminiSDKThroughHTTPSProxy(t *testing.T) {
 	if n := s.leaves.Minted(); n != 1 {
 		t.Errorf("minted %d leaves for generativelanguage.googleapis.com", n)
 	}
+}
+
+// geminiPost sends a one-part generateContent to model on srv, as a client
+// without the SDK would, and returns the response and its body.
+func geminiPost(t *testing.T, srv *httptest.Server, model string) (*http.Response, string) {
+	t.Helper()
+	resp, err := srv.Client().Post(srv.URL+"/v1beta/models/"+model+":generateContent", "application/json",
+		strings.NewReader(`{"contents":[{"role":"user","parts":[{"text":"Say hi"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(body)
 }
