@@ -3,6 +3,7 @@ package proxy
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -129,6 +130,16 @@ func TestGeminiSDKEmbedAndModels(t *testing.T) {
 	}
 	if !slices.Contains(names, "models/"+geminiTestModel) || !slices.Contains(names, "models/gemini-embedding-001") {
 		t.Errorf("models %v", names)
+	}
+	var paged []string
+	page, err := gc.Models.List(ctx, &genai.ListModelsConfig{PageSize: 3})
+	for ; err == nil; page, err = page.Next(ctx) {
+		for _, m := range page.Items {
+			paged = append(paged, m.Name)
+		}
+	}
+	if !errors.Is(err, genai.ErrPageDone) || !slices.Equal(paged, names) {
+		t.Errorf("three at a time: %v (%v), all at once: %v", paged, err, names)
 	}
 	m, err := gc.Models.Get(ctx, "gemini-2.0-flash", nil)
 	if err != nil || m.Name != "models/gemini-2.0-flash" || !slices.Contains(m.SupportedActions, "generateContent") || m.InputTokenLimit == 0 {
