@@ -97,6 +97,6 @@ func (b *Backpressure) overload(d wire.Dialect) *wire.APIError {
 		ae = wire.AzureOverloaded()
 	}
 	ae.Header = http.Header{"X-Should-Retry": {"true"}}
-	RetryAfter(ae.Header, d, overloadRetryAfter)
+	RetryAfter(ae, d, overloadRetryAfter)
 	return ae
 }

@@ -116,6 +116,11 @@ func (c *Content) editor(x *Exchange) contentEditor {
 	p = strings.TrimSuffix(p, "/")
 	anthropic := x.Provider == "anthropic" || (x.Dialect != nil && x.Dialect.Name() == "anthropic")
 	switch {
+	case x.Dialect != nil && x.Dialect.Name() == "gemini":
+		if strings.HasSuffix(p, ":generateContent") || strings.HasSuffix(p, ":streamGenerateContent") {
+			return &geminiEditor{c: c}
+		}
+		return nil
 	case strings.HasSuffix(p, "/chat/completions"):
 		return &chatEditor{c: c}
 	case strings.HasSuffix(p, "/completions"):

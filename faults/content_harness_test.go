@@ -56,6 +56,8 @@ func framing(path string) wire.Stream {
 		return wire.OpenAIResponses
 	case strings.HasSuffix(path, "/messages"):
 		return wire.Anthropic
+	case strings.HasSuffix(path, ":streamGenerateContent"):
+		return wire.Gemini
 	}
 	return wire.OpenAIChat
 }

@@ -53,7 +53,7 @@ func (e *Error) apiError(d wire.Dialect) *wire.APIError {
 		ae.Header = http.Header{}
 	}
 	if e.RetryAfter > 0 {
-		RetryAfter(ae.Header, d, e.RetryAfter)
+		RetryAfter(ae, d, e.RetryAfter)
 	}
 	if e.ShouldRetry != nil {
 		ae.Header.Set("X-Should-Retry", strconv.FormatBool(*e.ShouldRetry))
@@ -61,12 +61,21 @@ func (e *Error) apiError(d wire.Dialect) *wire.APIError {
 	return ae
 }
 
-// RetryAfter sets the headers that tell a client when to retry: the
-// standard retry-after in whole seconds (rounded up, at least 1), and for
-// OpenAI and Azure the millisecond retry-after-ms its SDKs read first.
-func RetryAfter(h http.Header, d wire.Dialect, after time.Duration) {
-	h.Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(after.Seconds())))))
+// RetryAfter tells a client when to retry, as d does: the standard
+// retry-after header in whole seconds (rounded up, at least 1), and for
+// OpenAI and Azure the millisecond retry-after-ms their SDKs read first;
+// Gemini sends no header, only the body's RetryInfo, which ae.RetryAfter
+// fills.
+func RetryAfter(ae *wire.APIError, d wire.Dialect, after time.Duration) {
+	ae.RetryAfter = after
+	if d.Name() == "gemini" {
+		return
+	}
+	if ae.Header == nil {
+		ae.Header = http.Header{}
+	}
+	ae.Header.Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(after.Seconds())))))
 	if d.Name() == "openai" || d.Name() == "azure" {
-		h.Set("Retry-After-Ms", strconv.FormatInt(after.Milliseconds(), 10))
+		ae.Header.Set("Retry-After-Ms", strconv.FormatInt(after.Milliseconds(), 10))
 	}
 }

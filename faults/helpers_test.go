@@ -21,6 +21,8 @@ func testExchange(provider string) (*Exchange, *clock.Manual) {
 		d = wire.AnthropicDialect{}
 	case "azure":
 		d = wire.AzureDialect{}
+	case "gemini":
+		d = wire.GeminiDialect{}
 	}
 	x := &Exchange{Dialect: d, Provider: provider, Method: "POST", Path: "/v1/chat/completions",
 		Header: http.Header{}, RequestID: "req_test", Rand: rand.New(rand.NewPCG(1, 2)), Clock: c,

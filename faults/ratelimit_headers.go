@@ -38,6 +38,9 @@ var (
 // UTC, rounded up to the second. Rounding up means a client that waits
 // as told finds the limit full.
 func setRateHeaders(h http.Header, d wire.Dialect, v *verdict) {
+	if d.Name() == "gemini" {
+		return // Google reports no limits in headers, only in a refusal's body
+	}
 	names, anthropic := &openAIRateHeaders, d.Name() == "anthropic"
 	if anthropic {
 		names = &anthropicRateHeaders
@@ -111,9 +114,11 @@ func refusal(x *Exchange, v *verdict) *wire.APIError {
 			anthropicOrg, thousands(v.view[v.refused].limit), anthropicLimitUnits[v.refused])
 	case "azure":
 		ae.Message = wire.AzureRateLimitMessage(max(1, int(math.Ceil(v.wait.Seconds()))))
+	case "gemini":
+		ae.Message = geminiRefusal(x.Model, v)
 	}
 	if !v.tooLarge {
-		RetryAfter(ae.Header, x.Dialect, ceilMs(v.wait)) // retry-after-ms truncates
+		RetryAfter(ae, x.Dialect, ceilMs(v.wait)) // retry-after-ms truncates
 	}
 	return ae
 }

@@ -25,12 +25,16 @@ func partKey(key string, h http.Header) string {
 const partPrefix = "rate"
 
 // apiKey is the credential as the providers read it: OpenAI's bearer
-// token, Anthropic's x-api-key, Azure OpenAI's api-key.
+// token, Anthropic's x-api-key, Gemini's x-goog-api-key, Azure OpenAI's
+// api-key.
 func apiKey(h http.Header) string {
 	if a := h.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
 		return strings.TrimSpace(a[7:])
 	}
 	if k := h.Get("X-Api-Key"); k != "" {
+		return k
+	}
+	if k := h.Get("X-Goog-Api-Key"); k != "" {
 		return k
 	}
 	return h.Get("Api-Key")

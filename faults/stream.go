@@ -111,8 +111,11 @@ func (s *Stream) after() int {
 func (s *Stream) streamError(fs wire.Stream) *wire.APIError {
 	var d wire.Dialect = wire.OpenAIDialect{}
 	status := 500
-	if fs == wire.Anthropic {
+	switch fs {
+	case wire.Anthropic:
 		d, status = wire.AnthropicDialect{}, 529
+	case wire.Gemini:
+		d = wire.GeminiDialect{}
 	}
 	if s.ErrorStatus != 0 {
 		status = s.ErrorStatus

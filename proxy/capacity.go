@@ -62,15 +62,15 @@ func (f *Front) admitCapacity(ctx context.Context, x *exchange, sim *simulate.Si
 
 // overloaded is the provider's answer when its capacity is exhausted.
 func overloaded(d wire.Dialect) *wire.APIError {
-	h := http.Header{"X-Should-Retry": {"true"}}
-	faults.RetryAfter(h, d, time.Second)
+	ae := &wire.APIError{Status: http.StatusServiceUnavailable, Header: http.Header{"X-Should-Retry": {"true"}}}
 	if d.Name() == "anthropic" {
-		return &wire.APIError{Status: 529, Header: h}
+		ae.Status = 529
 	}
 	if d.Name() == "azure" {
-		ae := wire.AzureOverloaded()
-		ae.Header = h
-		return ae
+		az := wire.AzureOverloaded()
+		az.Header = ae.Header
+		ae = az
 	}
-	return &wire.APIError{Status: http.StatusServiceUnavailable, Header: h}
+	faults.RetryAfter(ae, d, time.Second)
+	return ae
 }

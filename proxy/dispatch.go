@@ -28,7 +28,7 @@ func (f *Front) dispatch(ctx context.Context, x *exchange, sim *simulate.Simulat
 	x.mreq = rules.Request{Provider: x.tgt.provider, Host: host, Path: x.req.Path,
 		Method: x.req.Method, Header: x.req.Header, Body: x.req.Body}
 	x.mreq.KnowMembers(x.members, x.memberRaws[:len(x.members)])
-	nameDeployment(&x.mreq, &x.tgt)
+	x.mreq.PathModel, x.mreq.PathStream = x.tgt.pathModel()
 	var rule *rules.Rule
 	action := "simulate"
 	if set != nil {

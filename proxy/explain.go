@@ -67,7 +67,7 @@ func (f *Front) Explain(method, target string, header http.Header, body []byte) 
 		host = rules.HostOnly(r.Host)
 	}
 	mreq := rules.Request{Provider: t.provider, Host: host, Path: t.path, Method: method, Header: r.Header, Body: body}
-	nameDeployment(&mreq, &t)
+	mreq.PathModel, mreq.PathStream = t.pathModel()
 	e := &Explanation{Provider: t.provider, Dialect: t.dialect, Host: host, Path: t.path,
 		Model: mreq.Model(), Stream: mreq.Stream(), Scope: mreq.Scope()}
 	set := f.ruleSet()

@@ -25,6 +25,14 @@ import (
 // given clock (nil: wall-clock time).
 func rulesServer(t *testing.T, yaml string, c clock.Clock) *httptest.Server {
 	t.Helper()
+	srv := httptest.NewServer(rulesFront(t, yaml, c))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// rulesFront is the front rulesServer serves.
+func rulesFront(t *testing.T, yaml string, c clock.Clock) *Front {
+	t.Helper()
 	cfg, err := rules.Parse("test.yaml", []byte(yaml), rules.Options{TemplateData: simulate.TemplateData{}})
 	if err != nil {
 		t.Fatal(err)
@@ -33,9 +41,7 @@ func rulesServer(t *testing.T, yaml string, c clock.Clock) *httptest.Server {
 	sc.Default = simulate.InstantModel()
 	live := new(rules.Live)
 	live.Store(cfg.RuleSet(faults.NewStore(), "test", time.Now()))
-	srv := httptest.NewServer(&Front{Sim: simulate.New(sc), Rules: live, Clock: c, Seed: 42})
-	t.Cleanup(srv.Close)
-	return srv
+	return &Front{Sim: simulate.New(sc), Rules: live, Clock: c, Seed: 42}
 }
 
 func chatParams(model string) openai.ChatCompletionNewParams {

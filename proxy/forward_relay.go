@@ -137,6 +137,8 @@ func streamOf(dialect, path string) wire.Stream {
 	switch {
 	case dialect == "anthropic":
 		return wire.Anthropic
+	case dialect == "gemini":
+		return wire.Gemini
 	case strings.HasPrefix(path, "/v1/responses"):
 		return wire.OpenAIResponses
 	}

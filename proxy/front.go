@@ -66,7 +66,7 @@ type Front struct {
 	Metrics *telemetry.Metrics
 
 	// Upstreams are where forwards go, until SetUpstreams replaces them;
-	// nil means the real OpenAI and Anthropic APIs.
+	// nil means the real OpenAI, Anthropic and Gemini APIs.
 	Upstreams *Upstreams
 	// Intercept, when set, terminates the TLS of CONNECT requests to its
 	// hosts; nil tunnels every CONNECT.
@@ -149,7 +149,7 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	x.req = simulate.Request{Provider: provider, Method: r.Method, Path: path, Query: r.URL.RawQuery,
 		Header: r.Header, Body: x.body.Bytes()}
-	f.identity(x, r.Method, path)
+	f.identity(x, r.Method)
 	err := f.dispatch(r.Context(), x, sim, ups)
 	if draining(r.Context()) {
 		f.endDrained(x, sim, provider)
@@ -167,10 +167,12 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // finds the body members matching reads (the model, and those the rules'
 // body conditions start at), which it would otherwise look for in another
 // scan of the body.
-func (f *Front) identity(x *exchange, method, path string) {
+func (f *Front) identity(x *exchange, method string) {
 	names := f.ruleSet().Members()
 	x.members = names[:min(len(names), len(x.memberRaws))]
 	h, stream, _ := canon.HashCapture(x.req.Body, "stream", x.members, x.memberRaws[:len(x.members)], identitySkip...)
+	path, pathStream := x.tgt.identityPath()
+	stream = stream || pathStream
 	h ^= (canon.HashString(method) ^ canon.HashString(path)*31) * 0x9e3779b97f4a7c15
 	key := h
 	if stream {

@@ -5,12 +5,13 @@ import (
 	"strings"
 
 	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/wire"
 )
 
 // target is where a request was going and the API it speaks.
 type target struct {
 	provider string // the config's provider name; the dialect for a host no provider claims
-	dialect  string // openai, anthropic or azure: the simulator's and the error bodies' shape
+	dialect  string // openai, anthropic, azure or gemini: the simulator's and the error bodies' shape
 	path     string // the API path, prefix removed
 	host     string // the host it was meant for: the proxied host, or the provider's upstream host
 	up       *Upstream
@@ -28,15 +29,17 @@ type target struct {
 // not part of the API path (Upstream.apiPath). A base-URL request is
 // routed by an explicit prefix (/openai/…, /anthropic/…, or any
 // provider's name) — except that an /openai/… path in Azure's form is
-// Azure's (see azureBaseURL); then by headers only
-// Anthropic clients send (anthropic-version, x-api-key); then by the path
-// (/v1/messages… is Anthropic's). Everything else is OpenAI's. This keeps
+// Azure's (see azureBaseURL); then by headers only Anthropic or Gemini
+// clients send (anthropic-version, x-api-key; x-goog-api-key); then by
+// the path (/v1/messages… is Anthropic's, /v1beta/… and
+// /v1/models/{model}:method Gemini's). Everything else is OpenAI's. This
+// keeps
 // Anthropic's GET /v1/models, sent with anthropic-version, from being
 // taken for OpenAI's.
 func targetOf(r *http.Request, ups *Upstreams) target {
 	if scheme, host, ok := proxied(r); ok {
 		if up := ups.ForHost(host); up != nil {
-			return target{provider: up.Name, dialect: up.Dialect, path: up.apiPath(r.URL.Path), host: rules.HostOnly(host), up: up,
+			return target{provider: up.Name, dialect: apiDialect(up.Dialect, r.URL.Path), path: up.apiPath(r.URL.Path), host: rules.HostOnly(host), up: up,
 				scheme: scheme, authority: host}
 		}
 		d := dialectOf(r, r.URL.Path)
@@ -48,7 +51,7 @@ func targetOf(r *http.Request, ups *Upstreams) target {
 	}
 	if name, rest, ok := prefixed(p); ok {
 		if up := ups.Named(name); up != nil {
-			return target{provider: name, dialect: up.Dialect, path: up.apiPath(rest), host: up.host, up: up}
+			return target{provider: name, dialect: apiDialect(up.Dialect, rest), path: up.apiPath(rest), host: up.host, up: up}
 		}
 	}
 	d := dialectOf(r, p)
@@ -57,6 +60,24 @@ func targetOf(r *http.Request, ups *Upstreams) target {
 		t.host = t.up.host
 	}
 	return t
+}
+
+// pathModel is the model and stream flag t's path gives, for the APIs
+// that put them there rather than in the body: Gemini's
+// /v1beta/models/{model}:streamGenerateContent, and an Azure deployment
+// path's deployment (whose body need not name a model; Azure ignores one
+// that does). Matching, the journal and explain then read them as they
+// read the body's for the other dialects.
+func (t *target) pathModel() (model string, stream bool) {
+	switch t.dialect {
+	case "gemini":
+		_, method, _ := wire.GeminiMethod(t.path)
+		return wire.GeminiModel(t.path), method == geminiStreamMethod
+	case "azure":
+		_, deployment, _ := wire.AzurePath(t.path)
+		return deployment, false
+	}
+	return "", false
 }
 
 // proxied reports the scheme and host a request through the proxy was
@@ -83,10 +104,14 @@ func prefixed(p string) (name, rest string, ok bool) {
 	return p[1 : i+1], p[i+1:], true
 }
 
-// dialectOf tells Anthropic's requests from OpenAI's by header and path.
+// dialectOf tells Anthropic's and Gemini's requests from OpenAI's by
+// header and path.
 func dialectOf(r *http.Request, p string) string {
 	// Indexed by their canonical names: Header.Get would canonicalise
 	// the names again on every request.
+	if len(r.Header["X-Goog-Api-Key"]) > 0 || wire.IsGeminiPath(p) {
+		return "gemini"
+	}
 	if len(r.Header["Anthropic-Version"]) > 0 || len(r.Header["X-Api-Key"]) > 0 {
 		return "anthropic"
 	}

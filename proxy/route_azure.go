@@ -3,9 +3,6 @@ package proxy
 import (
 	"net/http"
 	"strings"
-
-	"github.com/llm-simulator/llm-simulator/rules"
-	"github.com/llm-simulator/llm-simulator/wire"
 )
 
 // azureBaseURL reports a base-URL request in Azure OpenAI's form. The
@@ -35,16 +32,4 @@ func azureTarget(p string, ups *Upstreams) target {
 		t.host = t.up.host
 	}
 	return t
-}
-
-// nameDeployment makes an Azure deployment path's deployment the model
-// rules match and the journal shows: the body of such a request need not
-// name one, and Azure ignores it if it does.
-func nameDeployment(m *rules.Request, t *target) {
-	if t.dialect != "azure" {
-		return
-	}
-	if _, deployment, ok := wire.AzurePath(t.path); ok && deployment != "" {
-		m.NameModel(deployment)
-	}
 }

@@ -26,6 +26,14 @@ func TestRoute(t *testing.T) {
 		{"POST", "/v1/messagesx", nil, "openai", "/v1/messagesx"},
 		{"POST", "/anthropic/v1/messages", nil, "anthropic", "/v1/messages"},
 		{"GET", "/openai/v1/models", map[string]string{"anthropic-version": "2023-06-01"}, "openai", "/v1/models"},
+		{"POST", "/v1beta/models/gemini-2.5-flash:streamGenerateContent", nil, "gemini", "/v1beta/models/gemini-2.5-flash:streamGenerateContent"},
+		{"GET", "/v1beta/models", nil, "gemini", "/v1beta/models"},
+		{"POST", "/v1/models/gemini-2.0-flash:countTokens", nil, "gemini", "/v1/models/gemini-2.0-flash:countTokens"},
+		{"GET", "/v1/models", map[string]string{"x-goog-api-key": "k"}, "gemini", "/v1/models"},
+		{"GET", "/v1/models/ft:gpt-4o-mini:org::abc", nil, "openai", "/v1/models/ft:gpt-4o-mini:org::abc"},
+		{"POST", "/gemini/v1beta/models/m:generateContent", nil, "gemini", "/v1beta/models/m:generateContent"},
+		{"POST", "/v1beta/openai/chat/completions", nil, "openai", "/v1beta/openai/chat/completions"},
+		{"POST", "/gemini/v1beta/openai/chat/completions", nil, "openai", "/v1beta/openai/chat/completions"},
 	}
 	for _, c := range cases {
 		r := httptest.NewRequest(c.method, c.path, nil)
@@ -70,6 +78,7 @@ providers:
 	// Two local servers on one host name: the port tells them apart.
 	toOllama := httptest.NewRequest("POST", "http://127.0.0.1:11434/v1/chat/completions", nil)
 	toVLLM := httptest.NewRequest("POST", "http://127.0.0.1:8000/v1/chat/completions", nil)
+	gem := httptest.NewRequest("POST", "https://generativelanguage.googleapis.com/v1beta/models/m:generateContent?alt=sse", nil)
 	cases := []struct {
 		r                                  *http.Request
 		provider, dialect, path, host, dst string
@@ -84,6 +93,8 @@ providers:
 		{routerPrefixed, "openrouter", "openai", "/v1/chat/completions", "openrouter.ai", "https://openrouter.ai/api/v1/chat/completions"},
 		{toOllama, "ollama", "openai", "/v1/chat/completions", "127.0.0.1", "http://127.0.0.1:11434/v1/chat/completions"},
 		{toVLLM, "vllm", "openai", "/v1/chat/completions", "127.0.0.1", "http://127.0.0.1:8000/v1/chat/completions"},
+		{gem, "gemini", "gemini", "/v1beta/models/m:generateContent", "generativelanguage.googleapis.com",
+			"https://generativelanguage.googleapis.com/v1beta/models/m:generateContent"},
 	}
 	for _, c := range cases {
 		tg := targetOf(c.r, ups)
@@ -103,6 +114,7 @@ func TestBodyLimit(t *testing.T) {
 	for _, c := range []struct{ path, want string }{
 		{"/v1/chat/completions", `"type": "invalid_request_error"`},
 		{"/v1/messages", `"type":"request_too_large"`},
+		{"/v1beta/models/m:generateContent", `"code": 413`},
 	} {
 		rec := httptest.NewRecorder()
 		body := `{"model":"m","messages":[{"role":"user","content":"` + string(make([]byte, 100)) + `"}]}`

@@ -19,7 +19,7 @@ import (
 // Upstream is a provider forwarded requests go to.
 type Upstream struct {
 	Name    string // the config's name: openai, anthropic, groq…
-	Dialect string // the API it speaks: openai, anthropic or azure
+	Dialect string // the API it speaks: openai, anthropic, azure or gemini
 	Base    *url.URL
 	Hosts   rules.HostSet
 
@@ -191,7 +191,7 @@ func rootsWith(file string) (*x509.CertPool, error) {
 }
 
 // defaultUpstreams are the providers of a config that names none: the
-// real OpenAI and Anthropic APIs.
+// real OpenAI, Anthropic and Gemini APIs.
 var defaultUpstreams = sync.OnceValue(func() *Upstreams {
 	cfg, err := rules.Parse("default", []byte("version: 1\n"), rules.Options{})
 	if err != nil {

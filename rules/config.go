@@ -47,11 +47,12 @@ type Config struct {
 	// Rules are tried in order; the first enabled one whose match holds
 	// takes the request.
 	Rules []RuleSpec `yaml:"rules"`
-	// Providers are the APIs requests are forwarded to, by name: openai
-	// and anthropic are always there, pointing at the real APIs unless
-	// set otherwise. Any OpenAI-compatible host is one more entry with
-	// dialect: openai; groq, mistral, together, openrouter, deepseek and
-	// ollama need no more than their name (groq: {}).
+	// Providers are the APIs requests are forwarded to, by name: openai,
+	// anthropic, azure and gemini are always there, pointing at the real
+	// APIs unless set otherwise (azure: at the resource a request through
+	// the proxy was sent to). Any OpenAI-compatible host is one more entry
+	// with dialect: openai; groq, mistral, together, openrouter, deepseek
+	// and ollama need no more than their name (groq: {}).
 	Providers map[string]ProviderSpec `yaml:"providers"`
 	// Upstreams is allow, or deny for the offline guard: a forward never
 	// dials and answers a provider-shaped error naming the rule, and

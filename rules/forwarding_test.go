@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -64,7 +65,10 @@ func TestForwardingDefaults(t *testing.T) {
 	if cfg.Providers["anthropic"].Upstream != "https://api.anthropic.com" || cfg.Providers["openai"].Dialect != "openai" {
 		t.Errorf("providers %+v", cfg.Providers)
 	}
-	if h := *cfg.Intercept.Hosts; len(h) != 3 || h[0] != "api.openai.com" || h[2] != "*.openai.azure.com" {
+	if g := cfg.Providers["gemini"]; g.Upstream != "https://generativelanguage.googleapis.com" || g.Dialect != "gemini" {
+		t.Errorf("gemini provider %+v", g)
+	}
+	if h := *cfg.Intercept.Hosts; !slices.Equal(h, []string{"api.openai.com", "api.anthropic.com", "*.openai.azure.com", "generativelanguage.googleapis.com"}) {
 		t.Errorf("intercept hosts %v", h)
 	}
 	if az := cfg.Providers["azure"]; az.Upstream != "" || az.Dialect != "azure" || len(az.Hosts) != 2 {

@@ -21,6 +21,13 @@ type Request struct {
 	Method   string
 	Header   http.Header
 	Body     []byte
+	// PathModel is the model the path names, for an API that puts it
+	// there (Gemini's models/{model}:method, an Azure deployment path's
+	// deployment); when set, it is the model.
+	PathModel string
+	// PathStream is set when the path asks for a stream (Gemini's
+	// :streamGenerateContent); the body's "stream" asks otherwise.
+	PathStream bool
 
 	model         string
 	modelResolved bool
@@ -77,8 +84,8 @@ func providerCode(p string) uint8 {
 	return otherProvider
 }
 
-// otherProvider is the code of every provider but openai and anthropic;
-// the matcher then compares names.
+// otherProvider is the code of every provider but openai and anthropic
+// (gemini included); the matcher then compares names.
 const otherProvider = 255
 
 // Scope is the request's scope, "" when it has none. It is read once: a
@@ -94,8 +101,11 @@ func (r *Request) Scope() string {
 	return r.scope
 }
 
-// Model is the body's "model", "" when absent.
+// Model is PathModel when set, else the body's "model", "" when absent.
 func (r *Request) Model() string {
+	if !r.modelResolved && r.PathModel != "" {
+		r.model, r.modelResolved = r.PathModel, true
+	}
 	if !r.modelResolved {
 		if raw, known := r.member("model"); known {
 			r.model, _ = canon.Unquote(raw)
@@ -106,11 +116,6 @@ func (r *Request) Model() string {
 	}
 	return r.model
 }
-
-// NameModel gives the model a request names outside its body (an Azure
-// deployment path names it in the path): matching, the index and the
-// journal then use it in place of the body's "model".
-func (r *Request) NameModel(name string) { r.model, r.modelResolved = name, true }
 
 // KnowMembers gives the raw values of the top-level body members names
 // lists (nil: absent), found by a pass the caller made anyway: the model
@@ -129,8 +134,11 @@ func (r *Request) member(key string) (raw []byte, known bool) {
 	return nil, false
 }
 
-// Stream reports whether the body asks for a stream.
+// Stream reports whether the path or the body asks for a stream.
 func (r *Request) Stream() bool {
+	if r.PathStream {
+		return true
+	}
 	raw, ok := canon.Lookup(r.Body, "stream")
 	return ok && string(raw) == "true"
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // Dialects are the APIs a provider may speak.
-var Dialects = []string{"openai", "anthropic", "azure"}
+var Dialects = []string{"openai", "anthropic", "azure", "gemini"}
 
 // knownProviders are the providers a config need not declare: their
 // upstream and hosts default to the real API. A provider whose API has
@@ -24,6 +24,7 @@ var knownProviders = map[string][]string{
 	"openai":    {"api.openai.com"},
 	"anthropic": {"api.anthropic.com"},
 	"azure":     {"*.openai.azure.com", "*.cognitiveservices.azure.com"},
+	"gemini":    {"generativelanguage.googleapis.com"},
 }
 
 // hostUpstream is the upstream a known provider's hosts give it, "" when
@@ -50,7 +51,7 @@ const (
 // out: those hosts also serve Azure's other AI services (speech, vision,
 // language), which an app may call through the same proxy and the
 // simulator does not answer.
-var DefaultInterceptHosts = []string{"api.openai.com", "api.anthropic.com", "*.openai.azure.com"}
+var DefaultInterceptHosts = []string{"api.openai.com", "api.anthropic.com", "*.openai.azure.com", "generativelanguage.googleapis.com"}
 
 func (c *Config) applyProviderDefaults() {
 	if c.Providers == nil {

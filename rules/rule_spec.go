@@ -36,7 +36,7 @@ type RuleSpec struct {
 // MatchSpec is a rule's predicates. All are optional and all must hold.
 type MatchSpec struct {
 	// Provider is the provider's name in providers: openai, anthropic,
-	// azure, groq, … (not its dialect).
+	// azure, gemini, groq, … (not its dialect).
 	Provider string `yaml:"provider" json:"provider,omitempty"`
 	// Host is a glob on the request's host, without port.
 	Host string `yaml:"host" json:"host,omitempty"`

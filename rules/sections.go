@@ -10,9 +10,9 @@ type ProviderSpec struct {
 	// /v1/chat/completions, which rules match and the simulator answers,
 	// and is forwarded with the path it came with. Default for openai:
 	// https://api.openai.com; for anthropic: https://api.anthropic.com; for
-	// azure none (a request through the proxy goes to the resource host it
-	// was sent to; one by base URL needs the resource's endpoint here); for
-	// groq, mistral, together, openrouter, deepseek and ollama their
+	// gemini: https://generativelanguage.googleapis.com; for azure none (a
+	// request through the proxy goes to the resource host it was sent to;
+	// one by base URL needs the resource's endpoint here); for groq, mistral, together, openrouter, deepseek and ollama their
 	// OpenAI-compatible API (ollama: http://127.0.0.1:11434); required for
 	// any other name.
 	Upstream string `yaml:"upstream"`
@@ -22,17 +22,17 @@ type ProviderSpec struct {
 	CAFile string `yaml:"ca_file"`
 	// Dialect is the API the provider speaks, which shapes simulated
 	// answers, errors, stream events and rate-limit headers: openai,
-	// anthropic or azure. Default for openai, anthropic and azure: their
-	// own; for the named OpenAI-compatible hosts (groq, …): openai;
-	// required for any
-	// other name.
+	// anthropic, azure or gemini. Default for openai, anthropic, azure and
+	// gemini: their own; for the named OpenAI-compatible hosts (groq, …):
+	// openai; required for any other name.
 	Dialect string `yaml:"dialect"`
 	// Hosts are globs of the hosts whose requests, arriving through the
 	// proxy (HTTP_PROXY or an intercepted CONNECT), belong to this provider.
 	// Default: the upstream's host, and for openai api.openai.com, for
 	// anthropic api.anthropic.com, for azure *.openai.azure.com and
-	// *.cognitiveservices.azure.com, for a named OpenAI-compatible host its
-	// real API's (api.groq.com, …).
+	// *.cognitiveservices.azure.com, for gemini
+	// generativelanguage.googleapis.com, for a named OpenAI-compatible host
+	// its real API's (api.groq.com, …).
 	Hosts []string `yaml:"hosts"`
 	// DialTimeout bounds connecting to the upstream. Default 10s.
 	DialTimeout Duration `yaml:"dial_timeout"`
@@ -51,11 +51,12 @@ type ProviderSpec struct {
 // other host gets a blind tunnel.
 type InterceptSpec struct {
 	// Hosts are globs of the hosts whose TLS is terminated. Default
-	// api.openai.com, api.anthropic.com, *.openai.azure.com and every
-	// declared provider's hosts but loopback ones (clients reach those
-	// directly) and the built-in providers' own (add
-	// *.cognitiveservices.azure.com for Azure OpenAI resources named so); a
-	// list given here is the whole list, and an empty one intercepts
+	// api.openai.com, api.anthropic.com, *.openai.azure.com,
+	// generativelanguage.googleapis.com and every declared provider's hosts
+	// but loopback ones (clients reach those directly) and the built-in
+	// providers' own (add *.cognitiveservices.azure.com for Azure OpenAI
+	// resources named so); a list given here is the whole list, and an
+	// empty one intercepts
 	// nothing.
 	Hosts *[]string `yaml:"hosts"`
 	// CADir holds ca.pem and ca-key.pem, created on first use. Relative to

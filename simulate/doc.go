@@ -1,7 +1,8 @@
 // Package simulate answers LLM API calls the way the providers do, without
 // calling them: OpenAI's chat completions, legacy completions, embeddings,
-// models and Responses API, and Anthropic's Messages API, streaming and
-// not, with tool calls, structured output and thinking.
+// models and Responses API, Anthropic's Messages API, and Google Gemini's
+// generateContent, countTokens, embeddings and models, streaming and not,
+// with tool calls, structured output and thinking.
 //
 // A call flows through four steps:
 //

@@ -18,6 +18,9 @@ func EstimatePromptTokens(provider, path string, body []byte) int {
 		}
 		provider, path = "openai", api
 	}
+	if provider == "openai" {
+		path = openAIPath(path)
+	}
 	switch {
 	case provider == "anthropic" && (path == "/v1/messages" || path == "/v1/messages/count_tokens"):
 		var r messagesRequest
@@ -25,6 +28,8 @@ func EstimatePromptTokens(provider, path string, body []byte) int {
 			return 0
 		}
 		return r.prompt(path).data.PromptTokens
+	case provider == "gemini":
+		return estimateGemini(path, body)
 	case path == "/v1/chat/completions":
 		var r chatRequest
 		if !fastDecodeChat(body, &r) && (json.Unmarshal(body, &r) != nil) || r.validate() != nil {

@@ -3,6 +3,7 @@ package simulate
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/llm-simulator/llm-simulator/wire"
@@ -15,6 +16,12 @@ var fuzzEndpoints = []struct{ provider, method, path string }{
 	{"openai", "POST", "/v1/responses"},
 	{"anthropic", "POST", "/v1/messages"},
 	{"anthropic", "POST", "/v1/messages/count_tokens"},
+	{"gemini", "POST", "/v1beta/models/gemini-2.5-flash:generateContent"},
+	{"gemini", "POST", "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"},
+	{"gemini", "POST", "/v1beta/models/gemini-2.5-flash:streamGenerateContent"},
+	{"gemini", "POST", "/v1beta/models/gemini-2.5-flash:countTokens"},
+	{"gemini", "POST", "/v1beta/models/gemini-embedding-001:embedContent"},
+	{"gemini", "POST", "/v1beta/models/text-embedding-004:batchEmbedContents"},
 }
 
 // FuzzRequestDecoding throws arbitrary bodies at every endpoint: each must
@@ -30,6 +37,15 @@ func FuzzRequestDecoding(f *testing.F) {
 	f.Add(uint8(2), `{"model":"m","input":[[1,2]],"dimensions":1}`)
 	f.Add(uint8(3), `{"model":"m","input":[{"type":"function_call_output","call_id":"c","output":"x"}]}`)
 	f.Add(uint8(4), `{"model":"m","max_tokens":5,"stop_sequences":[""],"messages":[{"role":"user","content":[{"type":"tool_result","content":[{"type":"text","text":"r"}]}]}]}`)
+	for i, ep := range fuzzEndpoints {
+		for _, c := range goldenCases {
+			if c.provider == "gemini" && c.body != "" && c.path == ep.path {
+				f.Add(uint8(i), c.body)
+			}
+		}
+	}
+	f.Add(uint8(6), `{"contents":[{"role":"model","parts":[{"functionCall":{"name":"f","args":{}}}]},{"role":"user","parts":[{"functionResponse":{"name":"f","response":{"x":1}}}]}],"tools":[{"functionDeclarations":[{"name":"f","parametersJsonSchema":{"type":"object"}}]}],"generationConfig":{"thinkingConfig":{"thinkingBudget":8,"includeThoughts":true},"stopSequences":[""]}}`)
+	f.Add(uint8(9), `{"generateContentRequest":{"model":"models/x","contents":[{"parts":[{"inlineData":{"mimeType":"image/png","data":"AA=="}}]}]}}`)
 	f.Fuzz(func(t *testing.T, which uint8, body string) {
 		ep := fuzzEndpoints[int(which)%len(fuzzEndpoints)]
 		rec := call(t, testConfig(), ep.provider, ep.method, ep.path, body)
@@ -45,9 +61,14 @@ func FuzzRequestDecoding(f *testing.F) {
 }
 
 // checkErrorShape asserts body is provider's error object: OpenAI's
-// {"error":{"message","type",…}}, Anthropic's {"type":"error","error":{"type","message"}}.
+// {"error":{"message","type",…}}, Anthropic's {"type":"error","error":{"type","message"}},
+// Gemini's {"error":{"code","message","status"}}.
 func checkErrorShape(t *testing.T, provider string, body []byte) {
 	t.Helper()
+	if provider == "gemini" {
+		checkGeminiError(t, body)
+		return
+	}
 	var e struct {
 		Type  *string `json:"type"`
 		Error *struct {
@@ -66,7 +87,7 @@ func checkErrorShape(t *testing.T, provider string, body []byte) {
 // checkWellFormed asserts a 200 body is JSON, or SSE whose data is JSON.
 func checkWellFormed(t *testing.T, contentType string, body []byte) {
 	t.Helper()
-	if contentType == "application/json" {
+	if strings.HasPrefix(contentType, "application/json") {
 		if !json.Valid(body) {
 			t.Fatalf("invalid JSON body: %s", body)
 		}

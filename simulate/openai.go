@@ -39,7 +39,7 @@ type openAIEndpoint struct {
 }
 
 func openAIRoute(path string) (openAIEndpoint, bool) {
-	switch path {
+	switch path = openAIPath(path); path {
 	case "/v1/chat/completions":
 		return openAIEndpoint{http.MethodPost, serveChat}, true
 	case "/v1/completions":
@@ -57,6 +57,16 @@ func openAIRoute(path string) (openAIEndpoint, bool) {
 		}}, true
 	}
 	return openAIEndpoint{}, false
+}
+
+// openAIPath is an OpenAI API path as OpenAI writes it: the
+// OpenAI-compatible API on Gemini's host (/v1beta/openai/chat/completions)
+// is OpenAI's /v1/chat/completions.
+func openAIPath(path string) string {
+	if rest, ok := strings.CutPrefix(path, wire.GeminiOpenAIPrefix); ok {
+		return "/v1/" + rest
+	}
+	return path
 }
 
 var openAI = wire.OpenAIDialect{}
@@ -77,8 +87,9 @@ var (
 )
 
 // successHead is the head of a successful response: content type and
-// length (or stream headers), the provider's request-id header and, when
-// timeHeader is set, the processing time in milliseconds under that name.
+// length (or stream headers), the provider's request-id header (none when
+// idHeader is "") and, when timeHeader is set, the processing time in
+// milliseconds under that name.
 //
 // The call's own values share one allocation: the Writer hands the
 // slices to net/http, which keeps them until the status line goes out, so
@@ -95,8 +106,10 @@ func successHead(c *Call, stream wire.Stream, contentLength int, idHeader, timeH
 		h["Content-Type"] = valueSSE
 		h["Cache-Control"] = valueNoCache
 	}
-	v[1] = c.RequestID
-	h[idHeader] = v[1:2:2]
+	if idHeader != "" {
+		v[1] = c.RequestID
+		h[idHeader] = v[1:2:2]
+	}
 	if timeHeader != "" {
 		v[2] = strconv.FormatInt(c.Clock.Now().Sub(c.Start).Milliseconds(), 10)
 		h[timeHeader] = v[2:3:3]

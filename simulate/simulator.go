@@ -33,7 +33,8 @@ type Config struct {
 
 // Request is one API call, already routed to a provider.
 type Request struct {
-	// Provider is the dialect's name: "openai", "anthropic" or "azure".
+	// Provider is the dialect's name: "openai", "anthropic", "azure" or
+	// "gemini".
 	Provider string
 	Method   string
 	// Path is the API path without any routing prefix, e.g.
@@ -121,7 +122,8 @@ type Simulator struct {
 	emulators map[string]Emulator
 }
 
-// New returns a Simulator with the OpenAI, Anthropic and Azure emulators.
+// New returns a Simulator with the OpenAI, Anthropic, Azure and Gemini
+// emulators.
 func New(cfg Config) *Simulator {
 	if cfg.Clock == nil {
 		cfg.Clock = RealClock{}
@@ -132,7 +134,7 @@ func New(cfg Config) *Simulator {
 	}
 	s := &Simulator{cfg: cfg, emulators: map[string]Emulator{}}
 	s.cfg.cache = new(modelCache)
-	for _, e := range []Emulator{OpenAI{}, Anthropic{}, Azure{}} {
+	for _, e := range []Emulator{OpenAI{}, Anthropic{}, Azure{}, Gemini{}} {
 		s.emulators[e.Dialect().Name()] = e
 	}
 	return s
@@ -183,10 +185,12 @@ func RequestID(provider string, exchange uint64) string {
 	mix := uint64(streamRequestID)
 	var src rand.PCG
 	src.Seed(exchange, mix*streamMix) // as newRNG seeds it, wrapping
-	if provider == "anthropic" {
+	switch provider {
+	case "anthropic":
 		return idFrom(&src, anthropicRequestPrefix, base58, 20)
-	}
-	if provider == "azure" {
+	case "gemini":
+		return idFrom(&src, "", base64URL, 22) // a responseId: Gemini has no request id
+	case "azure":
 		return uuidFrom(&src)
 	}
 	return idFrom(&src, "req_", hexd, 32)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // APIError is an error as a provider reports it. The dialect renders it in
@@ -26,6 +27,10 @@ type APIError struct {
 	Code string
 	// Header holds extra response headers, such as retry-after.
 	Header http.Header
+	// RetryAfter, when set, is when the client may retry, for a dialect
+	// that says so in the body (Gemini's RetryInfo) rather than in a
+	// header. Zero: the body says nothing of it.
+	RetryAfter time.Duration
 }
 
 func (e *APIError) Error() string {
@@ -50,7 +55,8 @@ type Dialect interface {
 	ErrorMessage(status int) string
 	// ErrorBody renders e as the provider's JSON error object.
 	ErrorBody(e *APIError, requestID string) []byte
-	// RequestIDHeader names the response header carrying the request id.
+	// RequestIDHeader names the response header carrying the request id;
+	// "" when the provider sends none.
 	RequestIDHeader() string
 }
 
@@ -63,8 +69,8 @@ func WriteError(s Sink, d Dialect, e *APIError, requestID string) error {
 	}
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	if requestID != "" {
-		h.Set(d.RequestIDHeader(), requestID)
+	if name := d.RequestIDHeader(); requestID != "" && name != "" {
+		h.Set(name, requestID)
 	}
 	if err := s.Send(Event{Kind: Head, Status: e.status(), Header: h}); err != nil {
 		return err

@@ -21,6 +21,11 @@ const (
 	// Anthropic is the Messages API: named events ending with message_stop;
 	// errors arrive as "event: error".
 	Anthropic
+	// Gemini is generateContent streamed with alt=sse: data-only events,
+	// each a whole GenerateContentResponse; the one whose candidates carry
+	// a finishReason is the last, and no [DONE] follows. Errors arrive as
+	// a data event {"error":{…}}.
+	Gemini
 )
 
 func (s Stream) String() string {
@@ -33,11 +38,16 @@ func (s Stream) String() string {
 		return "openai-responses"
 	case Anthropic:
 		return "anthropic"
+	case Gemini:
+		return "gemini"
 	}
 	return "invalid"
 }
 
-var doneData = []byte("[DONE]")
+var (
+	doneData     = []byte("[DONE]")
+	finishReason = []byte(`"finishReason"`)
+)
 
 // DoneEvent is OpenAI's data-only stream terminator.
 func DoneEvent() Event { return Event{Kind: SSE, Data: doneData} }
@@ -58,6 +68,8 @@ func (s Stream) Terminal(ev Event) bool {
 		}
 	case Anthropic:
 		return ev.Name == "message_stop"
+	case Gemini:
+		return bytes.Contains(ev.Data, finishReason)
 	}
 	return false
 }
@@ -71,6 +83,8 @@ func (s Stream) ErrorEvent(e *APIError, seq int) Event {
 		return Event{Kind: SSE, Name: "error", Data: openAIResponsesErrorEvent(e, seq)}
 	case Anthropic:
 		return Event{Kind: SSE, Name: "error", Data: anthropicErrorBody(e, "", AnthropicDialect{}.ErrorType(e.status()))}
+	case Gemini:
+		return Event{Kind: SSE, Data: geminiErrorEvent(e)}
 	default:
 		return Event{Kind: SSE, Data: openAIErrorBody(e, false)}
 	}

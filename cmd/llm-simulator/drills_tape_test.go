@@ -99,7 +99,8 @@ func TestDrillRecordInStagingReplayInCI(t *testing.T) {
 	dir := drillDir(t, "record-in-staging.yaml", "replay-in-ci.yaml")
 	up, hits, caFile := fakeUpstream(t, dir)
 	env := map[string]string{"OPENAI_UPSTREAM": up.URL, "OPENAI_UPSTREAM_CA_FILE": caFile,
-		"ANTHROPIC_UPSTREAM": up.URL, "ANTHROPIC_UPSTREAM_CA_FILE": caFile}
+		"ANTHROPIC_UPSTREAM": up.URL, "ANTHROPIC_UPSTREAM_CA_FILE": caFile,
+		"GEMINI_UPSTREAM": up.URL, "GEMINI_UPSTREAM_CA_FILE": caFile}
 
 	staging, ready := runDrill(t, dir, "record-in-staging.yaml", env)
 	upstreamsAreLocal(t, ready.Admin)

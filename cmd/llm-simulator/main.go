@@ -1,5 +1,5 @@
 // Command llm-simulator is a chaos and fault-injection proxy sidecar for
-// LLM APIs, with a simulation core faithful to OpenAI and Anthropic.
+// LLM APIs, with a simulation core faithful to OpenAI, Anthropic and Gemini.
 //
 //	llm-simulator [--config FILE] [--listen ADDR] [--admin-listen ADDR] [--seed N] [--pid-file FILE] [--offline] [--ca-dir DIR]
 //	llm-simulator check FILE

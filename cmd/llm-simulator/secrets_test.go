@@ -86,18 +86,7 @@ func findSecret(text string) string {
 // and no admin response: the journal with bodies, the config, explain.
 // The interception CA's key is 0600 and never logged either.
 func TestSecretsGoNowhere(t *testing.T) {
-	up := httptest.NewTLSServer(&proxy.Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Seed: 3})
-	defer up.Close()
-	dir := t.TempDir()
-	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: up.Certificate().Raw})
-	if err := os.WriteFile(filepath.Join(dir, "upstream-ca.pem"), caPEM, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte(strings.ReplaceAll(secretsConfig, "UPSTREAM", up.URL)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	b := startLogged(t, "--config", cfg)
+	b, dir := startSecretsBinary(t, secretsConfig)
 	base, admin := "http://"+b.ready.Listen, "http://"+b.ready.Admin
 
 	// seen is every answer, to search at the end.
@@ -154,61 +143,15 @@ func TestSecretsGoNowhere(t *testing.T) {
 
 	explain := fmt.Sprintf(`{"method":"POST","url":"/v1/chat/completions?key=%s","headers":{"Authorization":"Bearer %s","X-Api-Key":%q,"x-action":"limit"},"body":{"model":"gpt-4o"}}`,
 		secrets[3].value, secrets[0].value, secrets[1].value)
-	for _, c := range []struct{ method, path, body string }{
-		{"GET", "/api/v1/requests", ""},
-		{"GET", "/api/v1/config", ""},
-		{"GET", "/api/v1/rules", ""},
-		{"GET", "/api/v1/faults", ""},
-		{"GET", "/metrics", ""},
-		{"POST", "/api/v1/explain", explain},
-	} {
-		req, _ := http.NewRequest(c.method, admin+c.path, strings.NewReader(c.body))
-		resp, err := badClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Errorf("%s %s: %d %.300s", c.method, c.path, resp.StatusCode, data)
-		}
-		if c.path == "/api/v1/requests" && !strings.Contains(string(data), "never recorded") {
-			t.Errorf("the journal kept no bodies, so it proves nothing: %.300s", data)
-		}
-		if leak := findSecret(string(data) + fmt.Sprint(resp.Header)); leak != "" {
-			t.Errorf("%s %s carries %q", c.method, c.path, leak)
-		}
-	}
-
-	files := 0
-	_ = filepath.Walk(filepath.Join(dir, "cassettes"), func(path string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return err
-		}
-		files++
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if leak := findSecret(string(data)); leak != "" {
-			t.Errorf("the cassette %s holds %q", path, leak)
-		}
-		return nil
-	})
-	if files == 0 {
-		t.Error("nothing was recorded, so the cassettes prove nothing")
-	}
+	checkAdminClean(t, admin, explain, "never recorded", findSecret, "/api/v1/config", "/api/v1/rules", "/api/v1/faults")
+	checkCassettesClean(t, dir, findSecret)
 
 	b.stop(t)
 	log := b.log.String()
 	if !strings.Contains(log, `"level":"debug"`) && !strings.Contains(log, `"rule":"fwd"`) {
 		t.Errorf("the log has neither debug nor access lines, so it proves nothing:\n%.1000s", log)
 	}
-	for _, line := range strings.Split(log, "\n") {
-		if leak := findSecret(line); leak != "" {
-			t.Errorf("a log line carries %q: %s", leak, line)
-		}
-	}
+	checkLogClean(t, log, findSecret)
 	b.checkNoPanic(t)
 	checkCAKey(t, filepath.Join(dir, "ca", "ca-key.pem"), log+seen.String())
 }
@@ -228,6 +171,89 @@ func checkCAKey(t *testing.T, path, text string) {
 	for _, line := range strings.Split(string(key), "\n") {
 		if len(line) >= 16 && !strings.HasPrefix(line, "-----") && strings.Contains(text, line) {
 			t.Errorf("a line of the CA key was logged or answered: %s", line)
+		}
+	}
+}
+
+// startSecretsBinary runs the binary on config, whose UPSTREAM stands for
+// a local TLS simulator (its CA in the config's directory as
+// upstream-ca.pem); dir is that directory.
+func startSecretsBinary(t *testing.T, config string) (b *loggedBinary, dir string) {
+	t.Helper()
+	up := httptest.NewTLSServer(&proxy.Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Seed: 3})
+	t.Cleanup(up.Close)
+	dir = t.TempDir()
+	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: up.Certificate().Raw})
+	if err := os.WriteFile(filepath.Join(dir, "upstream-ca.pem"), caPEM, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte(strings.ReplaceAll(config, "UPSTREAM", up.URL)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return startLogged(t, "--config", cfg), dir
+}
+
+// checkAdminClean reads the journal, the metrics, explain (with the
+// explain body given) and the extra GET paths from the admin listener:
+// all must answer 200 and carry nothing find finds; the journal must
+// hold journalHas, or it proves nothing.
+func checkAdminClean(t *testing.T, admin, explain, journalHas string, find func(string) string, extra ...string) {
+	t.Helper()
+	calls := []struct{ method, path, body string }{{"GET", "/api/v1/requests", ""}, {"GET", "/metrics", ""}, {"POST", "/api/v1/explain", explain}}
+	for _, p := range extra {
+		calls = append(calls, struct{ method, path, body string }{"GET", p, ""})
+	}
+	for _, c := range calls {
+		req, _ := http.NewRequest(c.method, admin+c.path, strings.NewReader(c.body))
+		resp, err := badClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s %s: %d %.300s", c.method, c.path, resp.StatusCode, data)
+		}
+		if c.path == "/api/v1/requests" && !strings.Contains(string(data), journalHas) {
+			t.Errorf("the journal lacks %q, so it proves nothing: %.300s", journalHas, data)
+		}
+		if leak := find(string(data) + fmt.Sprint(resp.Header)); leak != "" {
+			t.Errorf("%s %s carries %q", c.method, c.path, leak)
+		}
+	}
+}
+
+// checkCassettesClean fails if a cassette under dir holds what find
+// finds, or if there is none.
+func checkCassettesClean(t *testing.T, dir string, find func(string) string) {
+	t.Helper()
+	files := 0
+	_ = filepath.Walk(filepath.Join(dir, "cassettes"), func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		files++
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if leak := find(string(data)); leak != "" {
+			t.Errorf("the cassette %s holds %q", path, leak)
+		}
+		return nil
+	})
+	if files == 0 {
+		t.Error("nothing was recorded, so the cassettes prove nothing")
+	}
+}
+
+// checkLogClean fails for every log line carrying what find finds.
+func checkLogClean(t *testing.T, log string, find func(string) string) {
+	t.Helper()
+	for _, line := range strings.Split(log, "\n") {
+		if leak := find(line); leak != "" {
+			t.Errorf("a log line carries %q: %s", leak, line)
 		}
 	}
 }
