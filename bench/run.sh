@@ -45,9 +45,12 @@ start_sim() { # [CONFIG]
 # (a YAML "rules:" section) through its admin API, and checks how many
 # are in force.
 put_rules() {
-  local n
-  n=$(curl -sf -X PUT --data-binary @"$2" "http://$1/api/v1/rules" | grep -o '"name"' | wc -l)
-  [ "$n" -eq "$(grep -c '^  - name:' "$2")" ] || { echo "put_rules: $n rules in force after $2" >&2; exit 1; }
+  local out n want
+  out=$(curl -sf -X PUT --data-binary @"$2" "http://$1/api/v1/rules") || { echo "put_rules: PUT $2 to $1 failed" >&2; exit 1; }
+  # awk, not grep -c: a count of none is no failure under pipefail.
+  n=$(awk '/"name"/ {c++} END {print c+0}' <<<"$out")
+  want=$(awk '/^  - name:/ {c++} END {print c+0}' "$2")
+  [ "$n" -eq "$want" ] || { echo "put_rules: $n rules in force after $2, want $want" >&2; exit 1; }
 }
 
 # start_bare BODY ARGS… sets $bare to the address of a baseline server.
@@ -69,7 +72,9 @@ curl -s -D "$work/stream.headers" "http://$sim/v1/chat/completions" -d "$stream"
 events=$(grep -c '^data: ' "$work/stream.txt")
 # The replaying simulator records each request from the simulating one on
 # its first call, then replays it.
-BENCH_UPSTREAM="http://$sim" BENCH_CASSETTES="$work/cassettes" start_sim bench/config-replay.yaml; sim_replay=$sim; pid_replay=$sim_pid
+BENCH_UPSTREAM="http://$sim" BENCH_CASSETTES="$work/cassettes" start_sim bench/config-replay.yaml; sim_replay=$sim; pid_replay=$sim_pid; admin_replay=$sim_admin
+sed -n '/^rules:/,$p' bench/config-replay.yaml >"$work/rules-tape.yaml"
+printf 'rules:\n  - name: sim\n    action: simulate\n' >"$work/rules-sim.yaml"
 for body in "$chat" "$stream"; do
   curl -s -o /dev/null "http://$sim_replay/v1/chat/completions" -d "$body"
 done
@@ -143,10 +148,14 @@ pair_labels=("llm-simulator, no rules" "llm-simulator, 100 rules + fault")
 before_b='put_rules "$admin_rules" "$work/rules-0.yaml"' before_s='put_rules "$admin_rules" "$work/rules-100.yaml"' \
   pair "chat JSON" "http://$sim_rules/v1/chat/completions" "http://$sim_rules/v1/chat/completions" "$(lua "$chat")" "$pid_rules" "$pid_rules" ">= 0.9x"
 
-# Replay hits against simulated answers of the same requests.
+# Replay hits against simulated answers of the same requests, in one
+# process too: the replaying one, its rule switched between simulate and
+# replay before each side's run.
 pair_labels=("llm-simulator, simulate" "llm-simulator, replay hit")
-pair "chat JSON" "http://$sim/v1/chat/completions" "http://$sim_replay/v1/chat/completions" "$(lua "$chat")" "$pid_sim" "$pid_replay" ">= 1x"
-pair "stream ($events ev)" "http://$sim/v1/chat/completions" "http://$sim_replay/v1/chat/completions" "$(lua "$stream")" "$pid_sim" "$pid_replay" ">= 1x" "$events"
+before_b='put_rules "$admin_replay" "$work/rules-sim.yaml"' before_s='put_rules "$admin_replay" "$work/rules-tape.yaml"' \
+  pair "chat JSON" "http://$sim_replay/v1/chat/completions" "http://$sim_replay/v1/chat/completions" "$(lua "$chat")" "$pid_replay" "$pid_replay" ">= 1x"
+before_b='put_rules "$admin_replay" "$work/rules-sim.yaml"' before_s='put_rules "$admin_replay" "$work/rules-tape.yaml"' \
+  pair "stream ($events ev)" "http://$sim_replay/v1/chat/completions" "http://$sim_replay/v1/chat/completions" "$(lua "$stream")" "$pid_replay" "$pid_replay" ">= 1x" "$events"
 
 # Latency at a fixed rate below saturation: a saturated closed-loop
 # generator measures its own queueing, not the server's tail.
