@@ -135,6 +135,10 @@ func TestOpenAICompatibleHostRecordedThenReplayed(t *testing.T) {
 	values := map[string]string{"up": up.URL, "ca": ca, "dir": dir, "action": "record", "cassette": "{}"}
 	rec := newStack(t, groqTapeYAML, values, observe)
 	want := groqConverse(t, rec.proxyClient())
+	// A stream's recording is committed as the upstream's body ends,
+	// which may come just after the SDK, done at the terminal event, has
+	// returned.
+	waitFor(t, func() bool { return len(cassetteFiles(t, dir)) >= 4 })
 	if n := len(cassetteFiles(t, dir)); n != 4 {
 		t.Fatalf("%d recordings for 4 distinct calls", n)
 	}

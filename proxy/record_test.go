@@ -24,6 +24,10 @@ func TestRecordThenReplayWithUpstreamDown(t *testing.T) {
 	ca := up.caFile(t)
 	rec := tape(t, up.URL, ca, dir, "record", "{}")
 	want := converse(t, rec.srv.URL)
+	// A stream's recording is committed as the upstream's body ends,
+	// which may come just after the SDK, done at the terminal event, has
+	// returned.
+	waitFor(t, func() bool { return len(cassetteFiles(t, dir)) >= 6 })
 	if n := len(cassetteFiles(t, dir)); n != 6 {
 		t.Fatalf("%d recordings for 6 distinct calls", n)
 	}

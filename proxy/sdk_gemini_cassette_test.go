@@ -77,6 +77,10 @@ func TestGeminiRecordThenReplay(t *testing.T) {
 	if want.text == "" || want.text != want.streamed || want.finishes != 1 || want.cutFinal != 1 {
 		t.Fatalf("recorded: %+v", want)
 	}
+	// A stream's recording is committed as the upstream's body ends,
+	// which may come just after the SDK, done at the terminal event, has
+	// returned.
+	waitFor(t, func() bool { return len(cassetteFiles(t, dir)) >= 3 })
 	if n := len(cassetteFiles(t, dir)); n != 3 {
 		t.Fatalf("%d recordings for 3 distinct calls", n)
 	}

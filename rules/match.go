@@ -85,7 +85,7 @@ func providerCode(p string) uint8 {
 }
 
 // otherProvider is the code of every provider but openai and anthropic
-// (gemini included); the matcher then compares names.
+// (azure and gemini included); the matcher then compares names.
 const otherProvider = 255
 
 // Scope is the request's scope, "" when it has none. It is read once: a
