@@ -73,7 +73,7 @@ func (b *Backpressure) Admit(ctx context.Context, x *Exchange, out wire.Sink) (b
 		x.OnDone(func(Outcome) { release() })
 		return false, nil
 	case errors.Is(err, ErrQueueFull), errors.Is(err, ErrQueueTimeout):
-		return true, wire.WriteError(out, x.Dialect, b.overload(x.Dialect), x.RequestID)
+		return true, wire.WriteError(out, x.Dialect, Overloaded(x.Dialect, b.Status), x.RequestID)
 	}
 	return false, err // the client went away while queued
 }
@@ -85,15 +85,19 @@ func (b *Backpressure) limiter(x *Exchange) *Limiter {
 	}).(*Limiter)
 }
 
-// overload is the provider's "try again shortly", with x-should-retry so
-// the official SDKs retry it whatever their own rules say.
-func (b *Backpressure) overload(d wire.Dialect) *wire.APIError {
-	status := cmp.Or(b.Status, http.StatusServiceUnavailable)
+// Overloaded is the provider's "try again shortly" when capacity is
+// exhausted — a backpressure queue here, a model's max_concurrency in
+// the front: OpenAI's 503 (status, when not zero, in its place),
+// Anthropic's 529, Azure's 429 "high demand" unless status is given,
+// Gemini's 503 UNAVAILABLE; with x-should-retry, so the official SDKs
+// retry it whatever their own rules say, and a one-second retry-after.
+func Overloaded(d wire.Dialect, status int) *wire.APIError {
+	code := cmp.Or(status, http.StatusServiceUnavailable)
 	if d.Name() == "anthropic" {
-		status = 529
+		code = 529
 	}
-	ae := wire.Canned(d, status, "")
-	if d.Name() == "azure" && b.Status == 0 {
+	ae := wire.Canned(d, code, "")
+	if d.Name() == "azure" && status == 0 {
 		ae = wire.AzureOverloaded()
 	}
 	ae.Header = http.Header{"X-Should-Retry": {"true"}}

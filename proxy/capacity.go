@@ -3,7 +3,6 @@ package proxy
 import (
 	"context"
 	"errors"
-	"net/http"
 	"sync"
 	"time"
 
@@ -55,22 +54,7 @@ func (f *Front) admitCapacity(ctx context.Context, x *exchange, sim *simulate.Si
 	case err == nil:
 		return release, false, nil
 	case errors.Is(err, faults.ErrQueueFull), errors.Is(err, faults.ErrQueueTimeout):
-		return nil, true, wire.WriteError(out, x.fx.Dialect, overloaded(x.fx.Dialect), x.req.RequestID)
+		return nil, true, wire.WriteError(out, x.fx.Dialect, faults.Overloaded(x.fx.Dialect, 0), x.req.RequestID)
 	}
 	return nil, true, err
-}
-
-// overloaded is the provider's answer when its capacity is exhausted.
-func overloaded(d wire.Dialect) *wire.APIError {
-	ae := &wire.APIError{Status: http.StatusServiceUnavailable, Header: http.Header{"X-Should-Retry": {"true"}}}
-	if d.Name() == "anthropic" {
-		ae.Status = 529
-	}
-	if d.Name() == "azure" {
-		az := wire.AzureOverloaded()
-		az.Header = ae.Header
-		ae = az
-	}
-	faults.RetryAfter(ae, d, time.Second)
-	return ae
 }
