@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -104,13 +103,6 @@ func withModel(body []byte, model string) []byte {
 		return body
 	}
 	return out
-}
-
-// queryValue is the first value of a query parameter, "" when absent
-// or when the query does not parse.
-func queryValue(rawQuery, name string) string {
-	q, _ := url.ParseQuery(rawQuery)
-	return q.Get(name)
 }
 
 // uuidFrom draws a version-4 UUID, the form of Azure's request ids.

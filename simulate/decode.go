@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"reflect"
 	"strings"
 	"unicode/utf8"
@@ -148,4 +149,11 @@ func pydanticName(t string) string {
 		return "dictionary"
 	}
 	return t
+}
+
+// queryValue is the first value of a query parameter, "" when absent
+// or when the query does not parse.
+func queryValue(rawQuery, name string) string {
+	q, _ := url.ParseQuery(rawQuery)
+	return q.Get(name)
 }

@@ -3,7 +3,6 @@ package simulate
 import (
 	"context"
 	"encoding/json"
-	"net/url"
 
 	"github.com/llm-simulator/llm-simulator/wire"
 )
@@ -88,8 +87,7 @@ func serveGenerateContent(ctx context.Context, c *Call, out wire.Sink, model str
 	gc := &geminiCall{c: c, p: p, choices: choices}
 	pace := newPacer(c, m)
 	if _, method, _ := wire.GeminiMethod(c.Path); method == "streamGenerateContent" {
-		q, _ := url.ParseQuery(c.Query)
-		return gc.stream(ctx, out, pace, q.Get("alt") == "sse")
+		return gc.stream(ctx, out, pace, queryValue(c.Query, "alt") == "sse")
 	}
 	units := 0
 	for i := range choices {
