@@ -108,7 +108,8 @@ func (m *Metrics) StreamEnded() { m.streams.Dec() }
 func (m *Metrics) Reload(outcome string) { m.reloads.WithLabelValues(outcome).Inc() }
 
 // requestKey is the label tuple of llmsim_requests_total. The dialect
-// adds no series: a provider speaks one.
+// adds few series: a provider speaks one, but for Gemini's host, which
+// also serves OpenAI's dialect under /v1beta/openai/.
 type requestKey struct {
 	provider, dialect, rule, action, source string
 	status                                  int
