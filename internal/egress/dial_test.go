@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
-		"testing"
+	"testing"
 )
 
 // firstBytes accepts on loopback and sends, for each connection in the
