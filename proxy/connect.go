@@ -2,11 +2,14 @@ package proxy
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/llm-simulator/llm-simulator/internal/egress"
 )
 
 // connectEstablished is the answer to a CONNECT that opens a tunnel.
@@ -17,8 +20,8 @@ const tunnelDialTimeout = 10 * time.Second
 
 // connect answers a CONNECT (HTTPS_PROXY): an intercepted host's TLS is
 // terminated here and its requests answered by the rules; any other host
-// gets a blind tunnel, its bytes untouched both ways — unless the offline
-// guard forbids reaching it.
+// the egress policy allows gets a blind tunnel, its bytes untouched both
+// ways — unless the offline guard forbids reaching it.
 func (f *Front) connect(w http.ResponseWriter, r *http.Request) {
 	host := r.Host
 	if r.ProtoMajor >= 2 {
@@ -29,18 +32,32 @@ func (f *Front) connect(w http.ResponseWriter, r *http.Request) {
 		f.Intercept.take(w, host, f.hijack)
 		return
 	}
-	if f.upstreams().Deny {
+	ups := f.upstreams()
+	if ups.Deny {
 		http.Error(w, fmt.Sprintf("llm-simulator is offline (upstreams: deny): no tunnel to %s, which is not intercepted", host),
 			http.StatusForbidden)
 		return
 	}
-	if _, port, err := net.SplitHostPort(host); err != nil || port == "" {
+	start := time.Now()
+	policy := ups.egressPolicy()
+	ref, err := tunnelRefusal(policy, host)
+	if err != nil {
 		// The client's mistake, not an unreachable upstream: a 400, not
 		// the 502 the dial's "missing port" would have given.
-		http.Error(w, fmt.Sprintf("llm-simulator: CONNECT needs a host:port target, not %q", host), http.StatusBadRequest)
+		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	upstream, err := net.DialTimeout("tcp", host, tunnelDialTimeout)
+	if ref != nil {
+		f.refuseTunnel(w, r, start, ref)
+		return
+	}
+	ctx, cancel := context.WithTimeout(egress.WithPolicy(r.Context(), policy), tunnelDialTimeout)
+	upstream, err := tunnelDialer.DialContext(ctx, "tcp", host)
+	cancel()
+	if ref := asRefusal(err); ref != nil {
+		f.refuseTunnel(w, r, start, ref)
+		return
+	}
 	if err != nil {
 		http.Error(w, fmt.Sprintf("llm-simulator: cannot reach %s: %v", host, err), http.StatusBadGateway)
 		return
@@ -57,6 +74,10 @@ func (f *Front) connect(w http.ResponseWriter, r *http.Request) {
 	}
 	f.tunnels.run(conn, upstream, f.TunnelIdleTimeout)
 }
+
+// tunnelDialer dials blind tunnels, each address judged by the egress
+// policy as a tunnel's.
+var tunnelDialer = &egress.Dialer{Purpose: egress.Tunnel}
 
 // hijack takes the client's connection over, keeping any bytes the client
 // sent after the CONNECT that the server had already read; nil when it

@@ -40,6 +40,9 @@ type exchange struct {
 	countTokens bool
 
 	cass recording
+	// refused is set when the egress policy refused the request's target:
+	// the proxy answered in the source's place.
+	refused bool
 
 	// members are the top-level body members matching reads (the rule
 	// set's Members, up to five), found with the identity; their raw
@@ -106,7 +109,7 @@ func (x *exchange) release() {
 	x.countTokens = false
 	x.members = nil
 	clear(x.memberRaws[:])
-	x.action, x.streaming, x.metrics = "", false, nil
+	x.action, x.streaming, x.metrics, x.refused = "", false, nil, false
 	x.start = time.Time{}
 	h := x.cass.header
 	clear(h)

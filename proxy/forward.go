@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/llm-simulator/llm-simulator/internal/egress"
+	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
@@ -27,10 +29,13 @@ func (f *Front) forward(ctx context.Context, x *exchange, ups *Upstreams, out wi
 	if dst.Host == "" {
 		return wire.WriteError(out, d, noUpstream(x.tgt.provider), x.req.RequestID)
 	}
-	resp, err := tr.RoundTrip(x.upstreamRequest(ctx, dst))
+	resp, err := tr.RoundTrip(x.upstreamRequest(egress.WithPolicy(ctx, ups.egressPolicy()), dst))
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if r := asRefusal(err); r != nil {
+			return f.refuseEgress(x, out, r, "forward")
 		}
 		return wire.WriteError(out, d, upstreamError(dst, err), x.req.RequestID)
 	}
@@ -39,7 +44,10 @@ func (f *Front) forward(ctx context.Context, x *exchange, ups *Upstreams, out wi
 }
 
 // destination is the URL a forward goes to, with the API path and query
-// joined to the provider's base, and the transport that reaches it.
+// joined to the provider's base, and the transport that reaches it: the
+// provider's own for its configured upstream, a guarded one — every dial
+// judged by the egress policy — for a host the client named, the
+// upstream's own host included.
 func (t *target) destination(ups *Upstreams) (*url.URL, http.RoundTripper) {
 	if t.up == nil && t.scheme == "" {
 		t.up = ups.Named(t.dialect)
@@ -47,9 +55,12 @@ func (t *target) destination(ups *Upstreams) (*url.URL, http.RoundTripper) {
 	base := &url.URL{Scheme: t.scheme, Host: t.authority}
 	var tr http.RoundTripper = ups.origin
 	if t.up != nil {
-		tr = t.up.transport
+		tr = t.up.guarded
 		if t.up.Base.Host != "" || t.scheme == "" {
 			base = t.up.Base
+			if t.scheme == "" || !strings.EqualFold(rules.HostOnly(t.authority), t.up.host) {
+				tr = t.up.transport
+			}
 		}
 	}
 	u := *base

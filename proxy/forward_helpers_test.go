@@ -68,6 +68,22 @@ func (u *fakeUpstream) caFile(t *testing.T) string {
 // newStack serves config, in which each "{{name}}" is replaced by
 // values[name] (an upstream's URL, its CA file); each of tune may set the
 // front up before it serves.
+// allowing are the upstreams of the default config with egress.allow
+// opening targets, for tunnels to local test servers.
+func allowing(t *testing.T, targets ...string) *Upstreams {
+	t.Helper()
+	cfg, err := rules.Parse("test.yaml", []byte("version: 1\n"), rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Egress.Allow = targets
+	ups, err := NewUpstreams(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ups
+}
+
 func newStack(t *testing.T, config string, values map[string]string, tune ...func(*Front)) *stack {
 	t.Helper()
 	for k, v := range values {

@@ -143,6 +143,10 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sim := f.simulator()
 	defer f.recoverPanic(&x.out, sim, provider)
 
+	if ref := asRefusal(f.checkTarget(x, ups)); ref != nil {
+		_ = f.refuseEgress(x, &x.out, ref, "request")
+		return
+	}
 	if err := f.readBody(x, r); err != nil {
 		f.refuseBody(r.Context(), &x.out, sim, provider, err)
 		return

@@ -56,6 +56,7 @@ func NewInterceptor(leaves *mitm.Leaves, hosts rules.HostSet, h http.Handler, sr
 		MaxHeaderBytes:    srv.MaxHeaderBytes,
 		ErrorLog:          srv.ErrorLog,
 		BaseContext:       func(net.Listener) context.Context { return interceptedCtx },
+		ConnContext:       connectHostContext,
 		ConnState:         in.conns.ConnState,
 	}
 	if err := http2.ConfigureServer(s, &http2.Server{MaxConcurrentStreams: 1000, IdleTimeout: srv.IdleTimeout}); err != nil {

@@ -3,8 +3,10 @@ package proxy
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 
 	"github.com/llm-simulator/llm-simulator/rules"
@@ -28,7 +30,7 @@ func (in *Interceptor) take(w http.ResponseWriter, host string, hijack func(http
 		in.conns.arrived(nil)
 		return
 	}
-	tc := tls.Server(conn, in.leaves.ServerConfig(rules.HostOnly(host)))
+	tc := tls.Server(&connectedConn{Conn: conn, host: host}, in.leaves.ServerConfig(rules.HostOnly(host)))
 	in.conns.arrived(tc)
 	if !in.ln.push(tc) { // the drain ran out of time
 		in.conns.forget(tc)
@@ -72,5 +74,51 @@ func (c closeOnDrain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c.draining.Load() {
 		w.Header().Set("Connection", "close")
 	}
+	if want, _ := r.Context().Value(connectHostKey{}).(string); want != "" && !sameHostName(r.Host, want) {
+		misdirected(w, r.Host, want)
+		return
+	}
 	c.h.ServeHTTP(w, r)
+}
+
+// connectedConn is an intercepted connection and the host its CONNECT
+// named: the only host its requests may be for.
+type connectedConn struct {
+	net.Conn
+	host string
+}
+
+// NetConn is the connection underneath, for a reset.
+func (c *connectedConn) NetConn() net.Conn { return c.Conn }
+
+// CloseWrite half-closes the connection underneath.
+func (c *connectedConn) CloseWrite() error { return closeWrite(c.Conn) }
+
+type connectHostKey struct{}
+
+// connectHostContext marks the requests of an intercepted connection with
+// the host its CONNECT named.
+func connectHostContext(ctx context.Context, c net.Conn) context.Context {
+	if tc, ok := c.(*tls.Conn); ok {
+		if cc, ok := tc.NetConn().(*connectedConn); ok {
+			return context.WithValue(ctx, connectHostKey{}, cc.host)
+		}
+	}
+	return ctx
+}
+
+// misdirected answers a decrypted request whose Host is not the host its
+// CONNECT named, as a server answers a request for a name its
+// certificate does not serve: the request would otherwise reach, under
+// the rules of one host, whatever host the client wrote inside the
+// tunnel.
+func misdirected(w http.ResponseWriter, got, want string) {
+	http.Error(w, fmt.Sprintf("llm-simulator: this connection was opened with CONNECT %s; a request for %s must open its own", want, got),
+		http.StatusMisdirectedRequest)
+}
+
+// sameHostName compares two hosts by name, without case, port or a
+// trailing dot.
+func sameHostName(a, b string) bool {
+	return strings.EqualFold(strings.TrimSuffix(rules.HostOnly(a), "."), strings.TrimSuffix(rules.HostOnly(b), "."))
 }

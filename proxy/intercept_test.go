@@ -110,7 +110,7 @@ func TestConcurrentHandshakesMintOnce(t *testing.T) {
 // that server's own certificate and bytes.
 func TestTunnelForHostsNotIntercepted(t *testing.T) {
 	other := newFakeUpstream(t, func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "the other server") })
-	s := newStack(t, "version: 1\n", nil)
+	s := newStack(t, "version: 1\negress: {allow: [\"{{host}}\"]}\n", map[string]string{"host": other.Listener.Addr().String()})
 	proxyURL, _ := url.Parse(s.srv.URL)
 	roots := x509.NewCertPool()
 	roots.AddCert(other.Certificate()) // and not our CA: a leaf of ours would fail
@@ -146,7 +146,7 @@ func TestTunnelPassesHalfClose(t *testing.T) {
 		got, _ := io.ReadAll(c) // to the client's half-close
 		_, _ = c.Write([]byte("got " + string(got)))
 	}()
-	s := newStack(t, "version: 1\n", nil)
+	s := newStack(t, "version: 1\negress: {allow: [\"{{host}}\"]}\n", map[string]string{"host": ln.Addr().String()})
 	c := connectThrough(t, s, ln.Addr().String())
 	if _, err := c.Write([]byte("ping")); err != nil {
 		t.Fatal(err)

@@ -95,7 +95,7 @@ func (f *Front) fill(rec *telemetry.Record, x *exchange, start, end time.Time) {
 // sourceName says what answered the request.
 func sourceName(x *exchange) string {
 	switch {
-	case x.cass.why != nil:
+	case x.cass.why != nil, x.refused:
 		return "refused"
 	case x.fx.Source == sourceUndecided && len(x.fx.Fired) > 0:
 		return "fault"

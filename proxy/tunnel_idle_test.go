@@ -60,7 +60,7 @@ func TestTunnelIdleTimeout(t *testing.T) {
 			}()
 		}
 	}()
-	front := &Front{TunnelIdleTimeout: idle}
+	front := &Front{TunnelIdleTimeout: idle, Upstreams: allowing(t, ln.Addr().String())}
 	srv := httptest.NewServer(front)
 	defer srv.Close()
 	proxyAddr := srv.Listener.Addr().String()

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/internal/egress"
 	"github.com/llm-simulator/llm-simulator/rules"
 )
 
@@ -23,9 +24,14 @@ type Upstream struct {
 	Base    *url.URL
 	Hosts   rules.HostSet
 
-	host      string // Base's host name, for matching a base-URL request's host
-	transport *http.Transport
-	spec      rules.ProviderSpec // what transport was built from
+	host string // Base's host name, for matching a base-URL request's host
+	// transport reaches Base, which the config named: only the process's
+	// own listeners are refused. guarded reaches a host a client named
+	// (Azure's resource host, or Base when the client named it itself),
+	// under the whole egress policy. Two pools, so that a connection
+	// dialled for the one is never handed to the other.
+	transport, guarded *http.Transport
+	spec               rules.ProviderSpec // what the transports were built from
 }
 
 // Upstreams are the config's providers, and how requests reach them.
@@ -36,13 +42,23 @@ type Upstreams struct {
 	Deny bool
 	// origin carries forwards to hosts no provider claims.
 	origin *http.Transport
+	// policy judges every dial made for a client; own are the process's
+	// listeners it refuses, kept from one Upstreams to the next.
+	policy *egress.Policy
+	own    *egress.Listeners
+	// intercepted are the intercepted hosts, which egress.mode listed
+	// lets through with the providers' hosts.
+	intercepted rules.HostSet
 }
 
 // NewUpstreams builds the upstreams of cfg. Transports of prev whose
 // provider is unchanged are kept, so a reload keeps their pooled
 // connections; prev may be nil.
 func NewUpstreams(cfg *rules.Config, prev *Upstreams) (*Upstreams, error) {
-	u := &Upstreams{byName: map[string]*Upstream{}, Deny: cfg.Upstreams == "deny"}
+	u := &Upstreams{byName: map[string]*Upstream{}, Deny: cfg.Upstreams == "deny", own: new(egress.Listeners)}
+	if prev != nil {
+		u.own = prev.own
+	}
 	for _, name := range cfg.ProviderNames() {
 		spec := cfg.Providers[name]
 		up, err := newUpstream(name, spec, prev.reuse(name, spec))
@@ -54,7 +70,10 @@ func NewUpstreams(cfg *rules.Config, prev *Upstreams) (*Upstreams, error) {
 	if prev != nil && prev.origin != nil {
 		u.origin = prev.origin
 	} else {
-		u.origin = newTransport(originSpec, nil)
+		u.origin = newTransport(originSpec, nil, egress.Forward)
+	}
+	if err := u.setPolicy(cfg); err != nil {
+		return nil, err
 	}
 	return u, nil
 }
@@ -64,12 +83,14 @@ var originSpec = rules.ProviderSpec{DialTimeout: rules.Duration(rules.DefaultDia
 	TLSTimeout: rules.Duration(rules.DefaultTLSTimeout), ResponseHeaderTimeout: rules.Duration(rules.DefaultResponseHeaderTimeout),
 	MaxIdleConns: rules.DefaultMaxIdleConns}
 
-func (u *Upstreams) reuse(name string, spec rules.ProviderSpec) *http.Transport {
+// reuse is the provider's previous Upstream when its spec is unchanged,
+// for its transports and their pooled connections; else nil.
+func (u *Upstreams) reuse(name string, spec rules.ProviderSpec) *Upstream {
 	if u == nil {
 		return nil
 	}
 	if old := u.byName[name]; old != nil && reflect.DeepEqual(old.spec, spec) {
-		return old.transport
+		return old
 	}
 	return nil
 }
@@ -82,16 +103,18 @@ func (u *Upstreams) Retire(next *Upstreams) {
 	}
 	kept := map[*http.Transport]bool{next.origin: true}
 	for _, up := range next.list {
-		kept[up.transport] = true
+		kept[up.transport], kept[up.guarded] = true, true
 	}
 	for _, up := range u.list {
-		if !kept[up.transport] {
-			up.transport.CloseIdleConnections()
+		for _, tr := range []*http.Transport{up.transport, up.guarded} {
+			if !kept[tr] {
+				tr.CloseIdleConnections()
+			}
 		}
 	}
 }
 
-func newUpstream(name string, spec rules.ProviderSpec, tr *http.Transport) (*Upstream, error) {
+func newUpstream(name string, spec rules.ProviderSpec, prev *Upstream) (*Upstream, error) {
 	base, err := url.Parse(strings.TrimSuffix(spec.Upstream, "/"))
 	if err != nil {
 		return nil, err
@@ -100,16 +123,19 @@ func newUpstream(name string, spec rules.ProviderSpec, tr *http.Transport) (*Ups
 	if err != nil {
 		return nil, err
 	}
-	if tr == nil {
-		var roots *x509.CertPool
-		if spec.CAFile != "" {
-			if roots, err = rootsWith(spec.CAFile); err != nil {
-				return nil, err
-			}
-		}
-		tr = newTransport(spec, roots)
+	up := &Upstream{Name: name, Dialect: spec.Dialect, Base: base, Hosts: hosts, host: base.Hostname(), spec: spec}
+	if prev != nil {
+		up.transport, up.guarded = prev.transport, prev.guarded
+		return up, nil
 	}
-	return &Upstream{Name: name, Dialect: spec.Dialect, Base: base, Hosts: hosts, host: base.Hostname(), transport: tr, spec: spec}, nil
+	var roots *x509.CertPool
+	if spec.CAFile != "" {
+		if roots, err = rootsWith(spec.CAFile); err != nil {
+			return nil, err
+		}
+	}
+	up.transport, up.guarded = newTransport(spec, roots, egress.Upstream), newTransport(spec, roots, egress.Forward)
+	return up, nil
 }
 
 // apiPath is a request's path with the upstream's base path taken off
@@ -157,12 +183,14 @@ func (u *Upstreams) ForHost(host string) *Upstream {
 	return nil
 }
 
-// newTransport is a pooled upstream transport. It never consults the
-// environment's proxy settings: the process is the proxy, and an
-// HTTPS_PROXY pointing back at it would loop.
-func newTransport(spec rules.ProviderSpec, roots *x509.CertPool) *http.Transport {
+// newTransport is a pooled upstream transport whose dials are judged, for
+// purpose, by the egress policy the request's context carries. It never
+// consults the environment's proxy settings: the process is the proxy,
+// and an HTTPS_PROXY pointing back at it would loop.
+func newTransport(spec rules.ProviderSpec, roots *x509.CertPool, purpose egress.Purpose) *http.Transport {
+	d := &egress.Dialer{Dialer: net.Dialer{Timeout: spec.DialTimeout.D(), KeepAlive: 30 * time.Second}, Purpose: purpose}
 	return &http.Transport{
-		DialContext:           (&net.Dialer{Timeout: spec.DialTimeout.D(), KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:           d.DialContext,
 		TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
 		TLSHandshakeTimeout:   spec.TLSTimeout.D(),
 		ResponseHeaderTimeout: spec.ResponseHeaderTimeout.D(),

@@ -60,6 +60,8 @@ type Config struct {
 	// prove it never called a real provider. The --offline flag sets deny.
 	// Default allow.
 	Upstreams string `yaml:"upstreams"`
+	// Egress says which hosts the proxy may reach for a client.
+	Egress EgressSpec `yaml:"egress"`
 	// Intercept is HTTPS interception.
 	Intercept InterceptSpec `yaml:"intercept"`
 	// Cache is the recorded-response cache.
@@ -211,6 +213,9 @@ func (c *Config) applyDefaults() {
 	if c.DebugHeaders == nil {
 		yes := true
 		c.DebugHeaders = &yes
+	}
+	if c.Egress.Mode == "" {
+		c.Egress.Mode = "public"
 	}
 	c.applyProviderDefaults()
 	c.applyRuleDefaults()

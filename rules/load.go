@@ -114,6 +114,7 @@ func (c *Config) validate(root *yaml.Node, opts Options, e *errs) {
 		e.at(n, "journal.size must be -1 (keep none) or more")
 	}
 	c.validateForwarding(root, e)
+	c.validateEgress(root, e)
 	c.validateCache(root, opts, e)
 	c.prepare(root, opts, e)
 	sim := lookupKey(root, "simulate")

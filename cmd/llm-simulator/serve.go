@@ -73,6 +73,9 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 		proxyLn.Close()
 		return fmt.Errorf("admin listener: %w", err)
 	}
+	// The egress policy refuses to dial these: through them the proxy
+	// port would reach the admin API, or loop into itself.
+	rl.ups.Listeners().Set(proxyLn.Addr(), adminLn.Addr())
 	adminSrv := newServer(adminHandler, cfg.Server, log)
 	errc := make(chan error, 2)
 	go func() { errc <- proxySrv.Serve(proxySrv.conns.Listener(proxyLn)) }()

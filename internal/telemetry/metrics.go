@@ -36,6 +36,7 @@ type Metrics struct {
 	backpressure *prometheus.CounterVec
 	streams      prometheus.Gauge
 	reloads      *prometheus.CounterVec
+	egress       *prometheus.CounterVec
 
 	// The resolved metrics per label tuple, so Observe allocates nothing
 	// for a tuple it has seen.
@@ -72,6 +73,9 @@ func NewMetrics(version string) *Metrics {
 	m.reloads = m.counterVec("llmsim_reloads_total", "Rule set reloads, by outcome (ok or error).", "outcome")
 	m.reloads.WithLabelValues("ok")
 	m.reloads.WithLabelValues("error")
+	m.egress = m.counterVec("llmsim_egress_refusals_total",
+		"Targets the egress policy refused, by how they were asked for (connect, request, forward) and the check that refused.",
+		"via", "reason")
 	m.streams = prometheus.NewGauge(prometheus.GaugeOpts{Name: "llmsim_active_streams", Help: "Event streams being written."})
 	m.reg.MustRegister(m.streams)
 	m.bindCaches()
@@ -106,6 +110,10 @@ func (m *Metrics) StreamEnded() { m.streams.Dec() }
 
 // Reload counts a reload of the rule set; outcome is "ok" or "error".
 func (m *Metrics) Reload(outcome string) { m.reloads.WithLabelValues(outcome).Inc() }
+
+// EgressRefused counts a target the egress policy refused: via is
+// connect, request or forward; reason the check that refused.
+func (m *Metrics) EgressRefused(via, reason string) { m.egress.WithLabelValues(via, reason).Inc() }
 
 // requestKey is the label tuple of llmsim_requests_total. The dialect
 // adds few series: a provider speaks one, but for Gemini's host, which
