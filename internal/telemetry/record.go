@@ -22,6 +22,7 @@ type Record struct {
 	// Method is the request's HTTP method.
 	Method string `json:"method"`
 	// Path is the API path, any provider prefix removed; never the query.
+	// For a CONNECT the egress policy refused, its target (host:port).
 	Path string `json:"path"`
 	// Host is the host the request was meant for: the proxied host, or
 	// the provider's upstream host for a base-URL request.
@@ -38,7 +39,7 @@ type Record struct {
 	// Scope is the request's scope header, "" when it has none.
 	Scope string `json:"scope,omitempty"`
 	// Rule is the name of the rule that took the request, "default" when
-	// none did.
+	// none did, "egress" for a CONNECT the egress policy refused.
 	Rule string `json:"rule"`
 	// Action is the rule's action: simulate, forward, record, replay or
 	// replay_or_record.

@@ -4,7 +4,7 @@
 //
 //   llm-simulator &
 //   npm ci
-//   HTTPS_PROXY=http://127.0.0.1:8080 \
+//   HTTPS_PROXY=http://127.0.0.1:8080 NO_PROXY=localhost,127.0.0.1,.svc,.cluster.local \
 //   NODE_EXTRA_CA_CERTS="$(llm-simulator ca path)" \
 //   OPENAI_API_KEY=any ANTHROPIC_API_KEY=any node proxied.mjs
 //
@@ -17,6 +17,12 @@
 // - Trust the simulator's CA, which signs the certificates it answers
 //   api.openai.com and api.anthropic.com with. NODE_EXTRA_CA_CERTS adds it
 //   to Node's roots; it is read once, at start.
+//
+// NO_PROXY names what an app reaches directly: the proxy refuses to
+// tunnel to loopback, private and cluster addresses unless its
+// egress.allow names them (docs/security.md). (The ProxyAgent below is
+// given to the SDK clients only, so this script's other fetches, were it
+// to make any, would not go through it.)
 //
 // Without HTTPS_PROXY this script refuses to run rather than call the
 // real APIs.

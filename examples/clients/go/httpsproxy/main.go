@@ -6,7 +6,7 @@
 // app's other HTTPS calls keep working.
 //
 //	llm-simulator &
-//	HTTPS_PROXY=http://127.0.0.1:8080 \
+//	HTTPS_PROXY=http://127.0.0.1:8080 NO_PROXY=localhost,127.0.0.1,.svc,.cluster.local \
 //	LLMSIM_CA_FILE="$(llm-simulator ca path)" \
 //	OPENAI_API_KEY=any ANTHROPIC_API_KEY=any \
 //	go run ./examples/clients/go/httpsproxy
@@ -15,6 +15,11 @@
 // process without code, but replaces the system's roots.) It asks for one
 // chat completion and streams one Anthropic message, and prints what each
 // answered and why it stopped.
+//
+// NO_PROXY names what the app reaches directly: the proxy refuses to
+// tunnel or forward to loopback, private and cluster addresses unless its
+// egress.allow names them (docs/security.md), so in-cluster services
+// belong there, not behind HTTPS_PROXY.
 package main
 
 import (
