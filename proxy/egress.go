@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -83,6 +84,30 @@ func splitAuthority(authority, scheme string) (string, uint16) {
 		return host, 80
 	}
 	return host, 443
+}
+
+// addressedToSelf reports an absolute-form request for the very address
+// it arrived on — a client with both HTTP_PROXY and a base URL pointing
+// at the proxy — which is answered as the base-URL request it is: nothing
+// is dialled, and the proxy port answers only what it always answers.
+func addressedToSelf(r *http.Request) bool {
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok {
+		return false
+	}
+	self, err := netip.ParseAddrPort(local.String())
+	if err != nil {
+		return false
+	}
+	host, port := splitAuthority(r.URL.Host, r.URL.Scheme)
+	if port != self.Port() {
+		return false
+	}
+	selfIP := self.Addr().Unmap()
+	if ip, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		return ip.Unmap() == selfIP || (ip.Unmap().IsLoopback() && selfIP.IsLoopback())
+	}
+	return strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") && selfIP.IsLoopback()
 }
 
 // refuseEgress answers a request the egress policy refused with the

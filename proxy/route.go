@@ -83,7 +83,7 @@ func (t *target) pathModel() (model string, stream bool) {
 // proxied reports the scheme and host a request through the proxy was
 // sent to.
 func proxied(r *http.Request) (scheme, host string, ok bool) {
-	if r.URL.Scheme != "" && r.URL.Host != "" {
+	if r.URL.Scheme != "" && r.URL.Host != "" && !addressedToSelf(r) {
 		return r.URL.Scheme, r.URL.Host, true
 	}
 	if r.TLS != nil && intercepted(r.Context()) {

@@ -78,7 +78,6 @@ func attacks(ready readyLine, other, upstream string) []attack {
 	var list []attack
 	for _, target := range []struct{ name, addr string }{
 		{"admin", ready.Admin},
-		{"proxy itself", ready.Listen},
 		{"another loopback port", other},
 		{"a provider's upstream named directly", upstream},
 		{"localhost", "localhost:" + portOf(other)},
@@ -92,7 +91,10 @@ func attacks(ready readyLine, other, upstream string) []attack {
 			attack{"absolute-form GET " + target.name, absoluteAttack("GET", "http://"+target.addr+"/api/v1/config", "")},
 			attack{"absolute-form POST " + target.name, absoluteAttack("POST", "http://"+target.addr+"/api/v1/faults", catchAll)})
 	}
-	return append(list, attack{"CONNECT to port 25", connectAttack("93.184.216.34:25")})
+	// A tunnel into the proxy itself would loop; an absolute-form request
+	// for its own address is the base-URL request it spells, below.
+	return append(list, attack{"CONNECT to port 25", connectAttack("93.184.216.34:25")},
+		attack{"CONNECT proxy itself", connectAttack(ready.Listen)})
 }
 
 func portOf(addr string) string {
@@ -145,14 +147,16 @@ func absoluteAttack(method, target, body string) func(*testing.T, string) (int, 
 // reach it, and the raw connections too: a tunnel opened to it carries
 // no request the server would see.
 type countingServer struct {
-	addr string
-	hits atomic.Int64
+	addr     string
+	hits     atomic.Int64 // connections
+	requests atomic.Int64
 }
 
 func newCountingServer(t *testing.T) *countingServer {
 	t.Helper()
 	c := &countingServer{}
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.requests.Add(1)
 		_, _ = io.WriteString(w, `{"object":"list","data":[]}`)
 	}))
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
@@ -215,6 +219,11 @@ rules:
 	}
 	if other.hits.Load() < 2 {
 		t.Errorf("the allowed target saw %d connections, want the forward's and the tunnel's", other.hits.Load())
+	}
+	// HTTP_PROXY and a base URL both pointing at the proxy: answered as
+	// the base-URL request, which here forwards to the provider.
+	if st, body := absoluteAttack("GET", "http://"+ready.Listen+"/local/v1/models", "")(t, ready.Listen); st != 200 || upstream.requests.Load() != 2 {
+		t.Fatalf("absolute-form for the proxy's own address: %d %q, %d upstream requests", st, body, upstream.requests.Load())
 	}
 	if st, _ := misdirectedAttack(t, ready.Listen, ready.Admin); st != http.StatusMisdirectedRequest {
 		t.Errorf("an intercepted request naming another host: %d, want 421", st)
