@@ -122,6 +122,9 @@ func (f *Front) refuseEgress(x *exchange, out wire.Sink, r *egress.Refusal, via 
 
 // asRefusal is the egress refusal err carries, or nil.
 func asRefusal(err error) *egress.Refusal {
+	if err == nil {
+		return nil // without the escaping errors.As: the front asks on every request
+	}
 	var r *egress.Refusal
 	if errors.As(err, &r) {
 		return r
