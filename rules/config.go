@@ -73,7 +73,10 @@ type Config struct {
 	prepared []preparedRule
 }
 
-// AdminConfig configures the admin listener.
+// AdminConfig configures the admin listener. Whatever it says, the admin
+// API refuses what a web page open in a browser could send: a Host that
+// is a DNS name not listed below (421), an Origin not its own nor listed
+// (403), a state-changing call whose Content-Type is not JSON (415).
 type AdminConfig struct {
 	// Listen is the admin address. Default 127.0.0.1:9090; the
 	// --admin-listen flag overrides it.
