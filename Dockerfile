@@ -13,8 +13,9 @@
 # below equal to the Makefile's (package path, -trimpath, ldflags) with
 # CGO_ENABLED=0, checks that no dependency needs cgo, that the default
 # command's flags load the embedded config with the proxy on 0.0.0.0:8080
-# and the admin API on loopback, that EXPOSE matches, that the user is not
-# root, and that .dockerignore keeps every file the build needs. The same
+# and the admin API on loopback, that EXPOSE matches and leaves the admin
+# port out, that no token is baked in, that the user is not root, and that
+# .dockerignore keeps every file the build needs. The same
 # `CGO_ENABLED=0 go build -trimpath` was run by hand and gave a statically
 # linked, stripped ELF binary.
 
@@ -47,7 +48,20 @@ EXPOSE 8080
 ENTRYPOINT ["/llm-simulator"]
 # The embedded default config listens on 127.0.0.1, which nothing outside
 # the container can reach: the proxy moves to every interface. The admin
-# API stays on loopback (it refuses to listen elsewhere without a token);
-# reach it with `docker exec CONTAINER /llm-simulator ctl status`, or give
-# a config with admin.token set.
+# API stays on the container's loopback, unpublished, so only
+# `docker exec CONTAINER /llm-simulator ctl status` reaches it; no token is
+# baked into the image. To reach it from outside, give it a token from a
+# secret file (a Docker or Kubernetes secret, never an image layer or a
+# build argument) and listen off loopback, which it refuses without one.
+# The file is the image user's alone:
+#
+#   openssl rand -hex 32 >admin-token && chmod 0400 admin-token && sudo chown 65532 admin-token
+#   docker run --rm -p 8080:8080 -p 127.0.0.1:9090:9090 \
+#     -v "$PWD/admin-token:/run/secrets/llm-simulator-admin-token:ro" \
+#     -e LLMSIM_ADMIN_TOKEN_FILE=/run/secrets/llm-simulator-admin-token \
+#     llm-simulator:local --listen=0.0.0.0:8080 --admin-listen=0.0.0.0:9090
+#
+# The admin API then answers only calls carrying the token, by IP address
+# or localhost (other names: admin.allowed_hosts in a config), with no
+# Origin header but its own (admin.allowed_origins).
 CMD ["--listen=0.0.0.0:8080"]

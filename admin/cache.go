@@ -33,7 +33,7 @@ func (s *Server) registerCache(mux *http.ServeMux) {
 	})
 	mux.HandleFunc("DELETE /api/v1/cache", s.purge)
 	mux.HandleFunc("GET /api/v1/cache/export", s.export)
-	mux.HandleFunc("POST /api/v1/cache/import", s.importCassettes)
+	mux.HandleFunc(routeImportCassette, s.importCassettes)
 }
 
 // purge empties the body cache; ?recordings=true deletes the recording

@@ -6,6 +6,15 @@
 // endpoint but /healthz whenever one is configured — which it must be
 // when the listener is not on loopback.
 //
+// Loopback is not a wall against a browser on the same machine, so every
+// request first passes a guard (guard.go) that refuses what a web page
+// could send: a Host that is a DNS name not listed (DNS rebinding, 421),
+// an Origin other than the listener's own or a listed one (403), and a
+// state-changing call without a JSON body type (415) — the types a form
+// or a no-cors fetch can send without a CORS preflight are all refused,
+// and this API answers no preflight. Tools that send no Origin (curl,
+// ctl, kubelet probes, Prometheus, all calling by IP or localhost) pass.
+//
 // The data plane never imports this package: it records into
 // internal/telemetry, which the handlers here read.
 package admin

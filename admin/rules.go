@@ -34,7 +34,7 @@ func (s *Server) registerRules(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/rules", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.rulesView())
 	})
-	mux.HandleFunc("PUT /api/v1/rules", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(routePutRules, func(w http.ResponseWriter, r *http.Request) {
 		body, ok := readBody(w, r, maxBody)
 		if !ok {
 			return

@@ -15,15 +15,21 @@ import (
 type Server struct {
 	// Token, when set, is required as "Authorization: Bearer TOKEN" on
 	// every endpoint but /healthz.
-	Token     string
-	Health    *Health
-	Rules     *rules.Live
-	Overlays  *rules.Overlays
-	Journal   *telemetry.Journal
-	Metrics   *telemetry.Metrics
-	Cassettes *cassette.Store
-	Runtime   Runtime
-	Log       zerolog.Logger
+	Token string
+	// AllowedHosts are the names, besides IP addresses and localhost, a
+	// request's Host may carry; nil allows none (see guard.go).
+	AllowedHosts []string
+	// AllowedOrigins are the web origins, besides the listener's own,
+	// whose pages may call the API from a browser; nil allows none.
+	AllowedOrigins []string
+	Health         *Health
+	Rules          *rules.Live
+	Overlays       *rules.Overlays
+	Journal        *telemetry.Journal
+	Metrics        *telemetry.Metrics
+	Cassettes      *cassette.Store
+	Runtime        Runtime
+	Log            zerolog.Logger
 }
 
 // Runtime is what the admin API asks of the running process: the parts
@@ -72,5 +78,5 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such admin endpoint: %s %s", r.Method, r.URL.Path)
 	})
-	return s.authorize(mux)
+	return newGuard(s, mux)
 }

@@ -46,7 +46,7 @@ start_sim() { # [CONFIG]
 # are in force.
 put_rules() {
   local out n want
-  out=$(curl -sf -X PUT --data-binary @"$2" "http://$1/api/v1/rules") || { echo "put_rules: PUT $2 to $1 failed" >&2; exit 1; }
+  out=$(curl -sf -X PUT -H 'Content-Type: application/yaml' --data-binary @"$2" "http://$1/api/v1/rules") || { echo "put_rules: PUT $2 to $1 failed" >&2; exit 1; }
   # awk, not grep -c: a count of none is no failure under pipefail.
   n=$(awk '/"name"/ {c++} END {print c+0}' <<<"$out")
   want=$(awk '/^  - name:/ {c++} END {print c+0}' "$2")

@@ -75,7 +75,10 @@ type Config struct {
 	prepared []preparedRule
 }
 
-// AdminConfig configures the admin listener.
+// AdminConfig configures the admin listener. Whatever it says, the admin
+// API refuses what a web page open in a browser could send: a Host that
+// is a DNS name not listed below (421), an Origin not its own nor listed
+// (403), a state-changing call whose Content-Type is not JSON (415).
 type AdminConfig struct {
 	// Listen is the admin address. Default 127.0.0.1:9090; the
 	// --admin-listen flag overrides it.
@@ -85,6 +88,26 @@ type AdminConfig struct {
 	// a loopback address. Usually written "${LLMSIM_ADMIN_TOKEN:-}".
 	// Default none.
 	Token string `yaml:"token"`
+	// TokenFile is a file holding the token instead, its surrounding
+	// whitespace ignored: a mounted Kubernetes Secret or Docker secret,
+	// so that the token is in no config file and no environment. Relative
+	// to the config file. Read at start, reload and upgrade; a changed
+	// token takes effect at the next start or upgrade. A missing or empty
+	// file, or both token and token_file set, is an error; a file every
+	// user may read is warned about. Default none.
+	TokenFile string `yaml:"token_file"`
+	// AllowedHosts are the host names, besides IP addresses and
+	// localhost, that an admin request's Host header may carry: exact
+	// names, any case, the port ignored. A request naming any other host
+	// gets 421, which is what stops a DNS-rebinding web page. List the
+	// name you call the admin API by, e.g.
+	// llm-simulator.staging.svc.cluster.local. Default none.
+	AllowedHosts []string `yaml:"allowed_hosts"`
+	// AllowedOrigins are the web origins (scheme://host[:port]) whose
+	// pages may call the admin API from a browser, besides the admin
+	// listener's own; a request whose Origin is any other gets 403, as
+	// does one a browser marks Sec-Fetch-Site: cross-site. Default none.
+	AllowedOrigins []string `yaml:"allowed_origins"`
 	// StateFile keeps the runtime changes made through the admin API —
 	// rule toggles, temporary faults — so a reload or an upgrade keeps
 	// them. Relative to the config file. Default: .NAME.state.json beside
@@ -169,6 +192,7 @@ func (c *Config) applyDefaults() {
 		c.Admin.Listen = DefaultAdminListen
 	}
 	c.Admin.StateFile = c.relative(cmpOr(c.Admin.StateFile, c.defaultStateFile()))
+	c.Admin.TokenFile = c.relative(c.Admin.TokenFile)
 	if c.Log.Sample == 0 {
 		c.Log.Sample = 1
 	}

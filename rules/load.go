@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"reflect"
 
@@ -24,6 +25,10 @@ type Options struct {
 	// SecretHeader reports a header never stored, which therefore cannot
 	// key a recording; nil reports none.
 	SecretHeader func(string) bool
+	// OpenFile opens a file whose content the config takes in
+	// (admin.token_file); nil means os.Open. Tests of deployment
+	// manifests give it the files their volumes would hold.
+	OpenFile func(name string) (fs.File, error)
 }
 
 var (
@@ -115,6 +120,7 @@ func (c *Config) validate(root *yaml.Node, opts Options, e *errs) {
 	}
 	c.validateForwarding(root, e)
 	c.validateEgress(root, e)
+	c.validateAdmin(root, opts, e)
 	c.validateCache(root, opts, e)
 	c.prepare(root, opts, e)
 	sim := lookupKey(root, "simulate")

@@ -73,6 +73,7 @@ func (c *churn) reload(gen int) {
 // returns the id of what it created, if anything.
 func (c *churn) call(method, path, body string, ok *atomic.Int64) string {
 	req, _ := http.NewRequest(method, "http://"+c.p.admin+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json") // the admin API's rule for any state-changing call
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		c.fail(err.Error())

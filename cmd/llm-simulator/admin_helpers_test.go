@@ -10,7 +10,8 @@ import (
 	"testing"
 )
 
-// adminCall sends an admin API request and decodes the JSON answer.
+// adminCall sends an admin API request, a JSON one when it changes
+// state, and decodes the JSON answer.
 func adminCall(t *testing.T, adminAddr, method, path, body string, token ...string) (int, map[string]any) {
 	t.Helper()
 	req, err := http.NewRequest(method, "http://"+adminAddr+path, strings.NewReader(body))
@@ -19,6 +20,9 @@ func adminCall(t *testing.T, adminAddr, method, path, body string, token ...stri
 	}
 	if len(token) > 0 {
 		req.Header.Set("Authorization", "Bearer "+token[0])
+	}
+	if method != http.MethodGet && method != http.MethodHead {
+		req.Header.Set("Content-Type", "application/json") // as ctl sends it
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -215,6 +215,11 @@ func badAdminInput(t *testing.T, adminAddr string) {
 		{"POST", "/api/v1/cache/import", "not a tar"},
 	} {
 		req, _ := http.NewRequest(c.method, "http://"+adminAddr+c.path, strings.NewReader(c.body))
+		// The type each route reads, so the bad body reaches its handler.
+		req.Header.Set("Content-Type", "application/json")
+		if c.path == "/api/v1/cache/import" {
+			req.Header.Set("Content-Type", "application/gzip")
+		}
 		resp, err := badClient.Do(req)
 		if err != nil {
 			// A body far over the limit may be cut off mid-send: a clean close.

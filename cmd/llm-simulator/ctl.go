@@ -7,12 +7,15 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/llm-simulator/llm-simulator/rules"
 )
 
-const ctlUsage = `usage: llm-simulator ctl [--addr ADDR] [--token TOKEN] [--json] COMMAND
+const ctlUsage = `usage: llm-simulator ctl [--addr ADDR] [--token TOKEN | --token-file FILE] [--json] COMMAND
 
-The admin API's client. ADDR and TOKEN default to $LLMSIM_ADMIN_ADDR
-(else 127.0.0.1:9090) and $LLMSIM_ADMIN_TOKEN.
+The admin API's client. ADDR, TOKEN and FILE default to $LLMSIM_ADMIN_ADDR
+(else 127.0.0.1:9090), $LLMSIM_ADMIN_TOKEN and $LLMSIM_ADMIN_TOKEN_FILE
+(the file holding the token, as admin.token_file does).
 
 commands:
   status                              readiness, rules, faults and cache at a glance
@@ -43,9 +46,13 @@ func ctl(args []string, io stdio) error {
 	c := &ctlClient{out: io.out}
 	fs.StringVar(&c.addr, "addr", envOr("LLMSIM_ADMIN_ADDR", "127.0.0.1:9090"), "admin `address` or URL")
 	fs.StringVar(&c.token, "token", os.Getenv("LLMSIM_ADMIN_TOKEN"), "admin `token`")
+	tokenFile := fs.String("token-file", os.Getenv("LLMSIM_ADMIN_TOKEN_FILE"), "`file` holding the admin token")
 	fs.BoolVar(&c.json, "json", false, "print the API's JSON instead of tables")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	if err := c.readTokenFile(*tokenFile); err != nil {
+		return err
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
@@ -74,6 +81,25 @@ var ctlCommands = map[string]func(c *ctlClient, args []string, stderr io.Writer)
 	"cache":    (*ctlClient).cache,
 	"explain":  (*ctlClient).explain,
 	"upgrade":  (*ctlClient).upgrade,
+}
+
+// readTokenFile takes the token from file, when one is named; the token
+// given a second way would leave it unclear which one is meant.
+func (c *ctlClient) readTokenFile(file string) error {
+	if file == "" {
+		return nil
+	}
+	if c.token != "" {
+		return errors.New("ctl: the token is given twice: use --token (or $LLMSIM_ADMIN_TOKEN) or --token-file (or $LLMSIM_ADMIN_TOKEN_FILE), not both")
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("ctl: token file: %w", err)
+	}
+	if c.token, err = rules.TokenFromFile(data); err != nil {
+		return fmt.Errorf("ctl: token file %s %w", file, err)
+	}
+	return nil
 }
 
 func envOr(name, def string) string {

@@ -47,6 +47,11 @@ func (c *ctlClient) do(method, path string, body io.Reader, contentType string) 
 	if err != nil {
 		return nil, err
 	}
+	if contentType == "" && method != http.MethodGet && method != http.MethodHead {
+		// The API refuses a state-changing call without a JSON type (a
+		// browser form could send it), body or not.
+		contentType = "application/json"
+	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
@@ -88,6 +93,9 @@ func (c *ctlClient) get(method, path string, body []byte, v any) (printed bool, 
 	ct := ""
 	if body != nil {
 		r, ct = bytes.NewReader(body), "application/json"
+		if !json.Valid(body) {
+			ct = "application/yaml" // rules put FILE.yaml
+		}
 	}
 	data, err := c.do(method, path, r, ct)
 	if err != nil {

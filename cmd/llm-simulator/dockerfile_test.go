@@ -139,6 +139,57 @@ func TestDockerfileDefaultCommandServesOffLoopback(t *testing.T) {
 	}
 }
 
+// The image's admin API is reachable from inside the container only, and
+// no token is baked into the image; the recipe its comment gives — the
+// token from a mounted secret file named by $LLMSIM_ADMIN_TOKEN_FILE,
+// the admin API off loopback — starts, with that token required.
+func TestDockerfileAdminStaysInsideUnlessGivenAToken(t *testing.T) {
+	ins := dockerfile(t)
+	var cmd []string
+	if err := json.Unmarshal([]byte(dockerLast(ins, "CMD")), &cmd); err != nil {
+		t.Fatalf("CMD is not in exec form: %v", err)
+	}
+	o, err := parseFlags(cmd, os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _, err := loadConfig(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !admin.IsLoopback(cfg.Admin.Listen) || cfg.Admin.Token != "" {
+		t.Errorf("the default command serves the admin API on %s (token set: %v): want loopback, inside the container only", cfg.Admin.Listen, cfg.Admin.Token != "")
+	}
+	_, adminPort, _ := net.SplitHostPort(cfg.Admin.Listen)
+	for _, in := range ins {
+		if in.op == "EXPOSE" && strings.Contains(" "+in.args+" ", " "+adminPort) {
+			t.Errorf("EXPOSE %s publishes the admin port", in.args)
+		}
+		if (in.op == "ENV" || in.op == "ARG") && strings.Contains(strings.ToUpper(in.args), "TOKEN") {
+			t.Errorf("%s %s bakes an admin token into the image", in.op, in.args)
+		}
+	}
+
+	secret := filepath.Join(t.TempDir(), "llm-simulator-admin-token")
+	if err := os.WriteFile(secret, []byte("from-a-docker-secret\n"), 0o400); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("LLMSIM_ADMIN_TOKEN_FILE", secret)
+	o, err = parseFlags(append(cmd, "--admin-listen=0.0.0.0:9090"), os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg, _, err = loadConfig(o); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Admin.Token != "from-a-docker-secret" || len(cfg.Warnings) != 0 {
+		t.Errorf("the token from $LLMSIM_ADMIN_TOKEN_FILE: %q, warnings %v", cfg.Admin.Token, cfg.Warnings)
+	}
+	if err := admin.CheckExposure(cfg.Admin.Listen, cfg.Admin.Token); err != nil {
+		t.Errorf("the documented recipe would not start: %v", err)
+	}
+}
+
 // A dependency that needs cgo would not build with CGO_ENABLED=0: its
 // package has no Go files left, or fails to load.
 func TestDockerBuildNeedsNoCgo(t *testing.T) {

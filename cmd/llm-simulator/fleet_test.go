@@ -161,6 +161,7 @@ func (f *fleet) upgrade(ctx context.Context) (int, string, error) {
 	if err != nil {
 		return 0, "", err
 	}
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := freshClient.Do(req)
 	if err != nil {
 		return 0, "", err

@@ -124,6 +124,9 @@ func (r *reloader) reload(reason string) (err error) {
 	if r.loaded != nil && (cfg.Listen != r.loaded.Listen || cfg.Admin.Listen != r.loaded.Admin.Listen) {
 		r.log.Warn().Msg("listen addresses changed: they take effect at the next start or upgrade")
 	}
+	if r.loaded != nil && !sameAdminGuard(cfg, r.loaded) {
+		r.log.Warn().Msg("the admin token, allowed_hosts or allowed_origins changed: they take effect at the next start or upgrade")
+	}
 	if err := r.apply(cfg, "file "+source); err != nil {
 		r.log.Error().Err(err).Str("reason", reason).Msg("reload failed")
 		r.log.Warn().Msg("the config in force keeps serving")

@@ -206,6 +206,7 @@ func checkAdminClean(t *testing.T, admin, explain, journalHas string, find func(
 	}
 	for _, c := range calls {
 		req, _ := http.NewRequest(c.method, admin+c.path, strings.NewReader(c.body))
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := badClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

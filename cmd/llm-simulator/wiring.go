@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/admin"
@@ -39,7 +40,15 @@ func (r *reloader) measure() {
 
 // adminServer is the admin API over the process's stores.
 func (r *reloader) adminServer(cfg *rules.Config, health *admin.Health, log zerolog.Logger) *admin.Server {
-	return &admin.Server{Token: cfg.Admin.Token, Health: health, Rules: r.live, Overlays: r.overlays,
+	return &admin.Server{Token: cfg.Admin.Token, AllowedHosts: cfg.Admin.AllowedHosts, AllowedOrigins: cfg.Admin.AllowedOrigins,
+		Health: health, Rules: r.live, Overlays: r.overlays,
 		Journal: r.journal, Metrics: r.metrics, Cassettes: r.front.Cassettes, Runtime: r,
 		Log: log.With().Str("component", "admin").Logger()}
+}
+
+// sameAdminGuard: a and b admit the same admin callers. The admin
+// server's guard is built once, at start.
+func sameAdminGuard(a, b *rules.Config) bool {
+	return a.Admin.Token == b.Admin.Token && slices.Equal(a.Admin.AllowedHosts, b.Admin.AllowedHosts) &&
+		slices.Equal(a.Admin.AllowedOrigins, b.Admin.AllowedOrigins)
 }

@@ -73,11 +73,12 @@ func loadConfig(t *testing.T, m *manifest, pod *podSpec, c *container) *rules.Co
 	for _, e := range c.Env {
 		env[e.Name] = e.Value
 		if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
-			env[e.Name] = "a-value-from-secret-" + e.ValueFrom.SecretKeyRef.Key
+			env[e.Name] = secretValue + e.ValueFrom.SecretKeyRef.Key
 		}
 	}
 	opts := loadOptions
 	opts.LookupEnv = func(name string) (string, bool) { v, ok := env[name]; return v, ok }
+	opts.OpenFile = (&simulatorPod{m: m, pod: pod, c: c}).openSecretFile
 	cfg, err := rules.Parse(file, []byte(data), opts)
 	if err != nil {
 		t.Fatalf("%s: the embedded config does not load:\n%v", m.file, err)
