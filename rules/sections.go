@@ -67,7 +67,9 @@ type InterceptSpec struct {
 	// --ca-dir flag overrides it.
 	CADir string `yaml:"ca_dir"`
 	// CACert names an existing CA certificate to use instead of CADir's,
-	// with CAKey (both or neither). Relative to the config file.
+	// with CAKey (both or neither). Relative to the config file. It must
+	// be name-constrained to hosts that cover Hosts, with IP addresses
+	// excluded, or the start is refused (docs/ca-trust.md).
 	CACert string `yaml:"ca_cert"`
 	// CAKey names CACert's private key file. Relative to the config file.
 	// It must not be readable by others (mode 0400 or 0600; a key any user
