@@ -40,7 +40,8 @@ func checkKeyMode(file string) (warning string, err error) {
 		return "", &os.PathError{Op: "mitm: load CA key", Path: file,
 			Err: fmt.Errorf("%w (mode %04o): make it readable by its owner alone (chmod 600; in Kubernetes, a Secret volume's defaultMode: 0400)", ErrKeyExposed, mode)}
 	case mode&0o040 != 0:
-		return fmt.Sprintf("the interception CA key %s is readable by its group (mode %04o): every member can mint certificates your clients trust; chmod 600 unless the group is this process's alone", file, mode), nil
+		return fmt.Sprintf("the interception CA key %s is readable by its group (mode %04o): any process of that group that can reach the file can mint certificates your clients trust. "+
+			"chmod 600; in Kubernetes, where fsGroup adds group read to a Secret's files, mount the CA Secret in llm-simulator's container alone", file, mode), nil
 	}
 	return "", nil
 }
