@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,6 +23,7 @@ import (
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/simulate"
 	"github.com/openai/openai-go/v3"
+	"github.com/rs/zerolog"
 )
 
 // stack is the whole proxy as a user runs it: one plain-HTTP listener
@@ -31,6 +34,7 @@ type stack struct {
 	front  *Front
 	ca     *mitm.CA
 	leaves *mitm.Leaves
+	log    *syncBuffer // the front's log
 }
 
 // fakeUpstream is a local TLS server impersonating a provider; it counts the
@@ -105,8 +109,9 @@ func newStack(t *testing.T, config string, values map[string]string, tune ...fun
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &stack{front: &Front{Sim: simulate.New(sc), Rules: live, Seed: 42, Upstreams: ups, Cassettes: store}}
-	if s.ca, err = mitm.LoadOrCreate(t.TempDir()); err != nil {
+	s := &stack{log: new(syncBuffer)}
+	s.front = &Front{Sim: simulate.New(sc), Rules: live, Seed: 42, Upstreams: ups, Cassettes: store, Log: zerolog.New(s.log)}
+	if s.ca, err = mitm.LoadOrCreate(t.TempDir(), mitm.Spec{Hosts: cfg.CAHosts()}); err != nil {
 		t.Fatal(err)
 	}
 	if s.leaves, err = mitm.NewLeaves(s.ca, 16); err != nil {
@@ -151,4 +156,23 @@ func asOpenAIError(t *testing.T, err error) *openai.Error {
 		t.Fatalf("want an API error, got %v", err)
 	}
 	return apiErr
+}
+
+// syncBuffer is a log destination that the proxy's goroutines may write
+// while a test reads it.
+type syncBuffer struct {
+	mu sync.Mutex // guards b
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }

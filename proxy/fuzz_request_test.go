@@ -41,7 +41,7 @@ func requestFront(f *testing.F) (*Front, *httptest.Server) {
 	live := new(rules.Live)
 	live.Store(cfg.RuleSet(faults.NewStore(), "fuzz", time.Now()))
 	front := &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Rules: live, Seed: 1, Upstreams: ups}
-	ca, err := mitm.LoadOrCreate(f.TempDir())
+	ca, err := mitm.LoadOrCreate(f.TempDir(), mitm.Spec{Hosts: cfg.CAHosts()})
 	if err != nil {
 		f.Fatal(err)
 	}

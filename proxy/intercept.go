@@ -10,6 +10,7 @@ import (
 
 	"github.com/llm-simulator/llm-simulator/proxy/mitm"
 	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/rs/zerolog"
 	"golang.org/x/net/http2"
 )
 
@@ -25,6 +26,7 @@ type Interceptor struct {
 	ln       *connListener
 	conns    Conns       // the server's, and those on their way to it
 	draining atomic.Bool // set by BeginDrain
+	log      zerolog.Logger
 }
 
 type interceptedKey struct{}
@@ -40,7 +42,8 @@ func intercepted(ctx context.Context) bool { return ctx.Value(interceptedKey{}) 
 
 // NewInterceptor returns an Interceptor for hosts whose requests go to h.
 // srv supplies the timeouts, header limit and error log; its Handler is
-// replaced by h.
+// replaced by h. When h is the Front, refused handshakes are logged to
+// its Log.
 func NewInterceptor(leaves *mitm.Leaves, hosts rules.HostSet, h http.Handler, srv *http.Server) (*Interceptor, error) {
 	base := context.Background()
 	if b, ok := h.(baser); ok {
@@ -49,6 +52,9 @@ func NewInterceptor(leaves *mitm.Leaves, hosts rules.HostSet, h http.Handler, sr
 	// One value marks the requests of every intercepted connection.
 	interceptedCtx := context.WithValue(base, interceptedKey{}, true)
 	in := &Interceptor{leaves: leaves, ln: newConnListener()}
+	if f, ok := h.(*Front); ok {
+		in.log = f.Log
+	}
 	s := &http.Server{
 		Handler:           closeOnDrain{h, &in.draining},
 		ReadHeaderTimeout: srv.ReadHeaderTimeout,

@@ -30,11 +30,25 @@ func (in *Interceptor) take(w http.ResponseWriter, host string, hijack func(http
 		in.conns.arrived(nil)
 		return
 	}
-	tc := tls.Server(&connectedConn{Conn: conn, host: host}, in.leaves.ServerConfig(rules.HostOnly(host)))
+	tc := tls.Server(&connectedConn{Conn: conn, host: host}, in.leaves.ServerConfig(rules.HostOnly(host), in.refused(host)))
 	in.conns.arrived(tc)
 	if !in.ln.push(tc) { // the drain ran out of time
 		in.conns.forget(tc)
 		_ = conn.Close()
+	}
+}
+
+// refused is told of each intercepted handshake that got no certificate:
+// a client whose SNI is not its CONNECT host, a CONNECT to an IP address
+// or to a name the CA does not cover. It logs a warning with both names —
+// a client doing this is either misconfigured or probing the proxy.
+func (in *Interceptor) refused(connectHost string) func(*tls.ClientHelloInfo, error) {
+	return func(hello *tls.ClientHelloInfo, err error) {
+		ev := in.log.Warn().Str("connect_host", connectHost).Str("sni", hello.ServerName)
+		if hello.Conn != nil {
+			ev = ev.Str("remote", hello.Conn.RemoteAddr().String())
+		}
+		ev.Str("reason", err.Error()).Msg("intercepted handshake refused: no certificate but for the CONNECT host")
 	}
 }
 

@@ -57,7 +57,8 @@ func realHosts(name string) []string {
 // not give it: DefaultInterceptHosts, then every provider's hosts that an
 // app reaches through HTTPS_PROXY — all but loopback ones, which clients
 // reach directly (Go, curl and Node never proxy them) and where local
-// upstreams such as a test server or an Ollama live.
+// upstreams such as a test server or an Ollama live, and IP addresses,
+// for which the CA never signs.
 func (c *Config) defaultInterceptHosts() []string {
 	hosts := append([]string(nil), DefaultInterceptHosts...)
 	for _, name := range c.ProviderNames() {
@@ -65,7 +66,7 @@ func (c *Config) defaultInterceptHosts() []string {
 			// A built-in provider's own hosts are intercepted by the list
 			// above or, like Azure's *.cognitiveservices.azure.com, not
 			// by default (DefaultInterceptHosts says why).
-			if !loopbackHost(h) && !contains(hosts, h) && !contains(knownProviders[name], h) {
+			if interceptable(h) && !contains(hosts, h) && !contains(knownProviders[name], h) {
 				hosts = append(hosts, h)
 			}
 		}

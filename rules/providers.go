@@ -43,6 +43,8 @@ const (
 	DefaultResponseHeaderTimeout = 10 * time.Minute
 	DefaultMaxIdleConns          = 256
 	DefaultLeafCache             = 1024
+	DefaultCAValidity            = 365 * 24 * time.Hour
+	minCAValidity                = 24 * time.Hour
 )
 
 // DefaultInterceptHosts are the hosts intercepted when the config names
@@ -87,6 +89,7 @@ func (c *Config) applyProviderDefaults() {
 	if c.Intercept.LeafCache == 0 {
 		c.Intercept.LeafCache = DefaultLeafCache
 	}
+	c.Intercept.CAValidity = Duration(orDefault(c.Intercept.CAValidity.D(), DefaultCAValidity))
 	c.Intercept.CADir = c.relative(c.Intercept.CADir)
 	c.Intercept.CACert = c.relative(c.Intercept.CACert)
 	c.Intercept.CAKey = c.relative(c.Intercept.CAKey)
@@ -148,7 +151,12 @@ func (c *Config) validateForwarding(root *yaml.Node, e *errs) {
 	for i, h := range *c.Intercept.Hosts {
 		if _, err := compileGlob(h); err != nil {
 			e.at(seqItem(lookupKey(in, "hosts"), i, root), "intercept.hosts: %q is not a valid glob: %v", h, err)
+		} else if ipHost(h) {
+			e.at(seqItem(lookupKey(in, "hosts"), i, root), "intercept.hosts: %q is an IP address: TLS is intercepted for host names only (the CA's name constraints exclude every IP address); call the API by its name", h)
 		}
+	}
+	if c.Intercept.CAValidity.D() < minCAValidity {
+		e.at(orNode(lookupKey(in, "ca_validity"), root), "intercept.ca_validity must be at least %s", minCAValidity)
 	}
 	if (c.Intercept.CACert == "") != (c.Intercept.CAKey == "") {
 		e.at(orNode(lookupKey(in, "ca_cert"), orNode(lookupKey(in, "ca_key"), root)), "intercept: ca_cert and ca_key go together: name both files or neither")

@@ -50,7 +50,10 @@ type ProviderSpec struct {
 // a certificate from the local CA and are answered by the rules; any
 // other host gets a blind tunnel.
 type InterceptSpec struct {
-	// Hosts are globs of the hosts whose TLS is terminated. Default
+	// Hosts are globs of the hosts whose TLS is terminated: host names
+	// only, as the CA never signs for an IP address; the CA in use must
+	// cover each (its name constraints permit the hosts it was made for).
+	// Default
 	// api.openai.com, api.anthropic.com, *.openai.azure.com,
 	// generativelanguage.googleapis.com and every declared provider's hosts
 	// but loopback ones (clients reach those directly) and the built-in
@@ -64,10 +67,19 @@ type InterceptSpec struct {
 	// --ca-dir flag overrides it.
 	CADir string `yaml:"ca_dir"`
 	// CACert names an existing CA certificate to use instead of CADir's,
-	// with CAKey (both or neither). Relative to the config file.
+	// with CAKey (both or neither). Relative to the config file. It must
+	// be name-constrained to hosts that cover Hosts, with IP addresses
+	// excluded, or the start is refused (docs/ca-trust.md).
 	CACert string `yaml:"ca_cert"`
 	// CAKey names CACert's private key file. Relative to the config file.
+	// It must not be readable by others (mode 0400 or 0600; a key any user
+	// can read refuses the start, one the group can read is warned about).
 	CAKey string `yaml:"ca_key"`
+	// CAValidity is how long a CA that llm-simulator creates (in CADir on
+	// first use, or by `llm-simulator ca rotate`) stays valid; a CA
+	// already made keeps its own dates. At least 24h. Default 8760h (a
+	// year).
+	CAValidity Duration `yaml:"ca_validity"`
 	// LeafCache bounds how many minted host certificates are kept. Default
 	// 1024.
 	LeafCache int `yaml:"leaf_cache"`

@@ -3,7 +3,7 @@
 //
 //	llm-simulator [--config FILE] [--listen ADDR] [--admin-listen ADDR] [--seed N] [--pid-file FILE] [--offline] [--ca-dir DIR]
 //	llm-simulator check FILE
-//	llm-simulator ca path|export
+//	llm-simulator ca path|export|rotate
 //	llm-simulator ctl COMMAND   (the admin API's client: status, rules, fault, requests, cache, explain, upgrade…)
 //	llm-simulator --version
 //

@@ -60,6 +60,13 @@ func (r *reloader) apply(cfg *rules.Config, origin string) error {
 	if err != nil {
 		return err
 	}
+	if in := r.front.Intercept; in != nil {
+		// The CA in force must cover the new hosts: a reload never turns
+		// a host on that clients would see an untrusted certificate for.
+		if err := checkCA(in.Leaves().CA(), cfg, r.opts); err != nil {
+			return err
+		}
+	}
 	if err := r.loadCassettes(cfg); err != nil {
 		return err
 	}

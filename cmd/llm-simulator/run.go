@@ -74,7 +74,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.pidFile, "pid-file", "", "write the serving process's pid to `file`, rewritten by each upgrade (for systemd's $MAINPID)")
 	addForwardingFlags(fs, o)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: llm-simulator [flags]\n       llm-simulator check FILE\n       llm-simulator ca path|export [--config FILE] [--ca-dir DIR]\n       llm-simulator ctl [--addr ADDR] [--token TOKEN] [--json] COMMAND (ctl -h lists them)\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: llm-simulator [flags]\n       llm-simulator check FILE\n       llm-simulator ca path|export|rotate [--config FILE] [--ca-dir DIR]\n       llm-simulator ctl [--addr ADDR] [--token TOKEN] [--json] COMMAND (ctl -h lists them)\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

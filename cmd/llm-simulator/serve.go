@@ -44,7 +44,7 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 	proxySrv := newServer(front, cfg.Server, log)
 	proxySrv.BaseContext = front.BaseContext // EndStreams reaches every request
 	if len(*cfg.Intercept.Hosts) > 0 {
-		if front.Intercept, err = newInterceptor(cfg, front, proxySrv.Server); err != nil {
+		if front.Intercept, err = newInterceptor(cfg, o, front, proxySrv.Server); err != nil {
 			return fmt.Errorf("interception: %w", err)
 		}
 	}
@@ -117,10 +117,13 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 
 // newInterceptor sets up HTTPS interception with the config's CA; its
 // server takes its timeouts from the proxy's.
-func newInterceptor(cfg *rules.Config, front *proxy.Front, srv *http.Server) (*proxy.Interceptor, error) {
-	ca, err := loadCA(cfg)
+func newInterceptor(cfg *rules.Config, o *options, front *proxy.Front, srv *http.Server) (*proxy.Interceptor, error) {
+	ca, err := loadCA(cfg, o)
 	if err != nil {
 		return nil, err
+	}
+	for _, w := range ca.Warnings() {
+		front.Log.Warn().Msg(w)
 	}
 	leaves, err := mitm.NewLeaves(ca, cfg.Intercept.LeafCache)
 	if err != nil {

@@ -139,6 +139,11 @@ func TestSimulatorStartsInItsPod(t *testing.T) {
 						t.Errorf("CA file %s is not in the CA Secret's mount (a kubernetes.io/tls Secret holds tls.crt and tls.key)", f)
 					}
 				}
+				// The default mode, 0644, is a key every user can read: the
+				// process refuses it.
+				if v, _ := mountOf(s.pod, s.c, cfg.Intercept.CAKey); v != nil && v.Secret != nil && (v.Secret.DefaultMode == 0 || v.Secret.DefaultMode&0o077 != 0) {
+					t.Errorf("the CA key's Secret volume has defaultMode %#o: give it 0400", v.Secret.DefaultMode)
+				}
 			}
 			grace := 30 // the API's default
 			if g := s.pod.TerminationGracePeriodSeconds; g != nil {

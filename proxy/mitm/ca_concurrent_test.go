@@ -15,7 +15,7 @@ func TestLoadOrCreateConcurrent(t *testing.T) {
 	errs := make([]error, callers)
 	var wg sync.WaitGroup
 	for i := range callers {
-		wg.Go(func() { cas[i], errs[i] = LoadOrCreate(dir) })
+		wg.Go(func() { cas[i], errs[i] = LoadOrCreate(dir, testSpec) })
 	}
 	wg.Wait()
 	for i := range callers {

@@ -18,6 +18,25 @@ const (
 // ErrIncomplete is wrapped when only one of the CA's two files exists.
 var ErrIncomplete = errors.New("a CA certificate and its key must exist together")
 
+// DefaultValidity is how long a new CA is valid when its Spec does not
+// say: a year, the default of the config's intercept.ca_validity. A CA
+// that expires is replaced by `llm-simulator ca rotate`, and a short life
+// bounds how long a copied key is worth anything.
+const DefaultValidity = 365 * 24 * time.Hour
+
+// Spec is what a new CA is made for.
+type Spec struct {
+	// Hosts are the host globs the CA's name constraints permit, each as
+	// Subtree turns it into a DNS subtree; a leaf for any other name is
+	// rejected by clients. At least one. Never a whole parent domain of
+	// the user's other traffic: "*.googleapis.com" would permit Google's
+	// OAuth endpoints too.
+	Hosts []string
+	// Validity is how long the CA is valid from now. Zero means
+	// DefaultValidity.
+	Validity time.Duration
+}
+
 // creationGrace is how long a key without its certificate is taken for
 // another process's creation in progress rather than a leftover of a crash.
 const creationGrace = 5 * time.Second
@@ -27,13 +46,15 @@ const creationGrace = 5 * time.Second
 var pause = time.Sleep
 
 // LoadOrCreate returns the CA kept in dir (ca.pem and ca-key.pem), creating
-// dir (0700) and a new CA on first run. Processes starting together agree
-// on one CA: files appear complete and key first, and a loser loads the
-// winner's (a key found without its certificate is waited on for up to
-// five seconds for that reason). It never overwrites: one file without the
+// dir (0700) and a new CA for spec on first run. A CA already there is
+// loaded as it is, whatever spec says: whether it covers the hosts to be
+// served is CheckCovers's to say. Processes starting together agree on one
+// CA: files appear complete and key first, and a loser loads the winner's
+// (a key found without its certificate is waited on for up to five
+// seconds for that reason). It never overwrites: one file without the
 // other, a key that is not the certificate's, or a certificate that is not
 // a CA is an error naming the file.
-func LoadOrCreate(dir string) (*CA, error) {
+func LoadOrCreate(dir string, spec Spec) (*CA, error) {
 	certFile := filepath.Join(dir, CertFileName)
 	keyFile := filepath.Join(dir, KeyFileName)
 	// The certificate is looked at first because it is published last: if
@@ -54,18 +75,18 @@ func LoadOrCreate(dir string) (*CA, error) {
 	case haveKey:
 		return awaitCert(certFile, keyFile)
 	}
-	return create(dir, certFile, keyFile)
+	return create(dir, certFile, keyFile, spec)
 }
 
 // create generates a CA and publishes it, or loads the one another process
 // published first.
-func create(dir, certFile, keyFile string) (*CA, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("mitm: create CA dir: %w", err)
-	}
-	certPEM, keyPEM, err := generateCA()
+func create(dir, certFile, keyFile string, spec Spec) (*CA, error) {
+	certPEM, keyPEM, err := generateCA(spec)
 	if err != nil {
 		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("mitm: create CA dir: %w", err)
 	}
 	won, err := publish(dir, certFile, keyFile, certPEM, keyPEM)
 	if err != nil {

@@ -55,7 +55,7 @@ func TestLoadOrCreateRefusesBrokenCA(t *testing.T) {
 			dir := t.TempDir()
 			tt.setup(t, dir)
 			before := snapshot(t, dir)
-			_, err := LoadOrCreate(dir)
+			_, err := LoadOrCreate(dir, testSpec)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tt.wantErr)
 			}
@@ -84,7 +84,7 @@ func TestLoadOrCreateWaitsForCertificate(t *testing.T) {
 		}
 	}
 	t.Cleanup(func() { pause = time.Sleep })
-	ca, err := LoadOrCreate(dir)
+	ca, err := LoadOrCreate(dir, testSpec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestLoadOrCreateWaitsForCertificate(t *testing.T) {
 
 func generateInto(t *testing.T, dir string) *CA {
 	t.Helper()
-	ca, err := LoadOrCreate(dir)
+	ca, err := LoadOrCreate(dir, testSpec)
 	if err != nil {
 		t.Fatal(err)
 	}

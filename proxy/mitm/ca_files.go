@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"time"
 )
 
@@ -18,7 +19,32 @@ var (
 	ErrExpired        = errors.New("CA certificate is outside its validity period")
 	ErrNotPEM         = errors.New("no PEM block of the expected type")
 	ErrUnsupportedKey = errors.New("unsupported private key (want ECDSA, RSA or Ed25519)")
+	ErrKeyExposed     = errors.New("CA private key file is readable by every user")
 )
+
+// checkKeyMode refuses a key file every user may read and warns of one
+// its group may read: whoever reads the key can mint certificates the
+// clients trusting the CA believe. It follows symbolic links. Windows has
+// no such mode bits to look at.
+func checkKeyMode(file string) (warning string, err error) {
+	if runtime.GOOS == "windows" {
+		return "", nil
+	}
+	info, err := os.Stat(file)
+	if err != nil {
+		return "", fmt.Errorf("mitm: %w", err)
+	}
+	mode := info.Mode().Perm()
+	switch {
+	case mode&0o004 != 0:
+		return "", &os.PathError{Op: "mitm: load CA key", Path: file,
+			Err: fmt.Errorf("%w (mode %04o): make it readable by its owner alone (chmod 600; in Kubernetes, a Secret volume's defaultMode: 0400)", ErrKeyExposed, mode)}
+	case mode&0o040 != 0:
+		return fmt.Sprintf("the interception CA key %s is readable by its group (mode %04o): any process of that group that can reach the file can mint certificates your clients trust. "+
+			"chmod 600; in Kubernetes, where fsGroup adds group read to a Secret's files, mount the CA Secret in llm-simulator's container alone", file, mode), nil
+	}
+	return "", nil
+}
 
 // readCert reads the first CERTIFICATE block of a PEM file.
 func readCert(file string) (*x509.Certificate, []byte, error) {

@@ -22,7 +22,7 @@ var (
 
 func TestLoadOrCreateGeneratesStrictCA(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "llm-simulator", "ca")
-	ca, err := LoadOrCreate(dir)
+	ca, err := LoadOrCreate(dir, testSpec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestLoadOrCreateGeneratesStrictCA(t *testing.T) {
 	if !strings.HasPrefix(cert.Subject.CommonName, "llm-simulator local CA ") || cert.SerialNumber.BitLen() < 100 {
 		t.Errorf("CN %q, serial %d bits", cert.Subject.CommonName, cert.SerialNumber.BitLen())
 	}
-	if age := time.Since(cert.NotBefore); age < 23*time.Hour || cert.NotAfter.Before(time.Now().AddDate(9, 0, 0)) {
+	if life := time.Until(cert.NotAfter); time.Since(cert.NotBefore) < 23*time.Hour || life < 364*24*time.Hour || life > DefaultValidity {
 		t.Errorf("validity %s to %s", cert.NotBefore, cert.NotAfter)
 	}
 	keyPEM, _ := os.ReadFile(filepath.Join(dir, KeyFileName))
@@ -67,18 +67,18 @@ func TestLoadOrCreateGeneratesStrictCA(t *testing.T) {
 
 func TestLoadOrCreateReloadsSameCA(t *testing.T) {
 	dir := t.TempDir()
-	first, err := LoadOrCreate(dir)
+	first, err := LoadOrCreate(dir, testSpec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := LoadOrCreate(dir)
+	second, err := LoadOrCreate(dir, Spec{Hosts: []string{"other.example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !first.Certificate().Equal(second.Certificate()) {
-		t.Error("reloading the directory gave a different CA")
+		t.Error("reloading the directory gave a different CA, though asked for other hosts")
 	}
-	other, err := LoadOrCreate(t.TempDir())
+	other, err := LoadOrCreate(t.TempDir(), testSpec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestLoadOrCreateReloadsSameCA(t *testing.T) {
 
 func TestLoadOrCreateLeavesNoTemporaryFiles(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := LoadOrCreate(dir); err != nil {
+	if _, err := LoadOrCreate(dir, testSpec); err != nil {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(dir)

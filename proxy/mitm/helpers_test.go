@@ -14,11 +14,15 @@ import (
 	"time"
 )
 
-// newTestLeaves returns a fresh CA in a temporary directory and a Leaves
-// minting from it.
+// testSpec is the CA the tests make: two providers' hosts, and a glob
+// whose subtree is example.com.
+var testSpec = Spec{Hosts: []string{"api.openai.com", "api.anthropic.com", "*.example.com"}}
+
+// newTestLeaves returns a fresh CA for testSpec in a temporary directory
+// and a Leaves minting from it.
 func newTestLeaves(t testing.TB, size int) (*CA, *Leaves) {
 	t.Helper()
-	ca, err := LoadOrCreate(t.TempDir())
+	ca, err := LoadOrCreate(t.TempDir(), testSpec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -61,13 +62,20 @@ func NewLeaves(ca *CA, size int) (*Leaves, error) {
 	return l, nil
 }
 
-// Get returns the leaf certificate for name, a DNS name or an IP address,
-// minting it if it is not cached or expires within a day. Names are
-// case-insensitive. Concurrent calls for one name mint it once.
+// Get returns the leaf certificate for the DNS name, minting it if it is
+// not cached or expires within a day. Names are case-insensitive. An IP
+// address (ErrIPName) and a name the CA's constraints do not permit
+// (ErrNotPermitted) get none: a client enforcing the constraints would
+// reject it. Concurrent calls for one name mint it once.
 func (l *Leaves) Get(name string) (*tls.Certificate, error) {
 	name = canonicalName(name)
-	if name == "" {
+	switch {
+	case name == "":
 		return nil, ErrNoName
+	case net.ParseIP(name) != nil:
+		return nil, fmt.Errorf("mitm: %q: %w", name, ErrIPName)
+	case !l.ca.Permits(name):
+		return nil, fmt.Errorf("mitm: %q: %w", name, ErrNotPermitted)
 	}
 	if cert, ok := l.cache.Get(name); ok && l.fresh(cert) {
 		return cert, nil
@@ -78,6 +86,9 @@ func (l *Leaves) Get(name string) (*tls.Certificate, error) {
 	}
 	return v.(*tls.Certificate), nil
 }
+
+// CA is the CA the leaves are minted from.
+func (l *Leaves) CA() *CA { return l.ca }
 
 // Minted returns how many leaf certificates have been minted so far.
 func (l *Leaves) Minted() uint64 { return l.minted.Load() }
@@ -97,9 +108,16 @@ func (l *Leaves) mintAndCache(name string) (*tls.Certificate, error) {
 }
 
 // fresh reports whether a cached leaf has more than a day left, so no
-// client sees it expire mid-connection.
+// client sees it expire mid-connection — or, when it already ends with
+// the CA, is still valid at all: a new one could last no longer, and
+// minting one per handshake in the CA's last day would cost a signature
+// each.
 func (l *Leaves) fresh(cert *tls.Certificate) bool {
-	return l.now().Before(cert.Leaf.NotAfter.Add(-24 * time.Hour))
+	end := cert.Leaf.NotAfter
+	if !end.Before(l.ca.cert.NotAfter) {
+		return l.now().Before(end)
+	}
+	return l.now().Before(end.Add(-24 * time.Hour))
 }
 
 // canonicalName turns an SNI name or a CONNECT host into a cache key:

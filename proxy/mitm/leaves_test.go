@@ -15,12 +15,10 @@ func TestLeafVerifiesAgainstCA(t *testing.T) {
 	tests := []struct {
 		name     string // asked for
 		verifyAs string // what a client checks
-		wantIP   bool
 	}{
-		{"api.openai.com", "api.openai.com", false},
-		{"API.Anthropic.COM.", "api.anthropic.com", false},
-		{"127.0.0.1", "127.0.0.1", true},
-		{"[::1]", "::1", true},
+		{"api.openai.com", "api.openai.com"},
+		{"API.Anthropic.COM.", "api.anthropic.com"},
+		{"deep.host.example.com", "deep.host.example.com"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,7 +35,7 @@ func TestLeafVerifiesAgainstCA(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if gotIP := len(leaf.IPAddresses) == 1 && len(leaf.DNSNames) == 0; gotIP != tt.wantIP {
+			if len(leaf.IPAddresses) != 0 || len(leaf.DNSNames) != 1 || leaf.DNSNames[0] != tt.verifyAs {
 				t.Errorf("SANs: DNS %v, IP %v", leaf.DNSNames, leaf.IPAddresses)
 			}
 			if leaf.Subject.CommonName != tt.verifyAs || leaf.KeyUsage != x509.KeyUsageDigitalSignature {
@@ -89,7 +87,7 @@ func TestGetMintsOnceUnderConcurrency(t *testing.T) {
 
 func TestGetKeepsAtMostSizeLeaves(t *testing.T) {
 	_, leaves := newTestLeaves(t, 2)
-	for _, name := range []string{"a.example", "b.example", "c.example", "a.example"} {
+	for _, name := range []string{"a.example.com", "b.example.com", "c.example.com", "a.example.com"} {
 		if _, err := leaves.Get(name); err != nil {
 			t.Fatal(err)
 		}
@@ -97,13 +95,21 @@ func TestGetKeepsAtMostSizeLeaves(t *testing.T) {
 	if n := leaves.Minted(); n != 4 {
 		t.Errorf("minted %d, want 4: the first name should have been evicted", n)
 	}
-	if _, err := leaves.Get("c.example"); err != nil || leaves.Minted() != 4 {
+	if _, err := leaves.Get("c.example.com"); err != nil || leaves.Minted() != 4 {
 		t.Errorf("a recent name was minted again (minted %d, err %v)", leaves.Minted(), err)
 	}
 }
 
 func TestGetRemintsNearExpiry(t *testing.T) {
-	_, leaves := newTestLeaves(t, 0)
+	// A CA that outlives its leaves: a leaf of a one-year CA ends with it.
+	ca, err := LoadOrCreate(t.TempDir(), Spec{Hosts: testSpec.Hosts, Validity: 3 * DefaultValidity})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaves, err := NewLeaves(ca, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	first, err := leaves.Get("api.openai.com")
 	if err != nil {
 		t.Fatal(err)
@@ -118,10 +124,27 @@ func TestGetRemintsNearExpiry(t *testing.T) {
 	}
 }
 
+// A leaf that ends with its CA is served until it expires: a new one
+// could last no longer.
+func TestGetKeepsLeafEndingWithCA(t *testing.T) {
+	ca, leaves := newTestLeaves(t, 0)
+	first, err := leaves.Get("api.openai.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !first.Leaf.NotAfter.Equal(ca.Certificate().NotAfter) {
+		t.Fatalf("leaf ends %s, CA %s: a one-year CA should cap its leaves", first.Leaf.NotAfter, ca.Certificate().NotAfter)
+	}
+	leaves.now = func() time.Time { return first.Leaf.NotAfter.Add(-time.Hour) }
+	if second, err := leaves.Get("api.openai.com"); err != nil || second != first || leaves.Minted() != 1 {
+		t.Errorf("minted %d, same leaf %v, err %v", leaves.Minted(), second == first, err)
+	}
+}
+
 func TestLeavesShareOneKey(t *testing.T) {
 	_, leaves := newTestLeaves(t, 0)
-	a, errA := leaves.Get("a.example")
-	b, errB := leaves.Get("b.example")
+	a, errA := leaves.Get("a.example.com")
+	b, errB := leaves.Get("b.example.com")
 	if err := errors.Join(errA, errB); err != nil {
 		t.Fatal(err)
 	}
@@ -130,11 +153,31 @@ func TestLeavesShareOneKey(t *testing.T) {
 	}
 }
 
-func TestGetRejectsEmptyName(t *testing.T) {
+// No leaf is minted for a name a client would reject anyway: none, an IP
+// address (the CA excludes them all), a name outside the CA's permitted
+// subtrees; nothing is minted trying.
+func TestGetRefusesNamesOutsideTheCA(t *testing.T) {
 	_, leaves := newTestLeaves(t, 0)
-	for _, name := range []string{"", "."} {
-		if _, err := leaves.Get(name); !errors.Is(err, ErrNoName) {
-			t.Errorf("Get(%q) error = %v, want ErrNoName", name, err)
-		}
+	for _, tt := range []struct {
+		name string
+		want error
+	}{
+		{"", ErrNoName},
+		{".", ErrNoName},
+		{"127.0.0.1", ErrIPName},
+		{"[::1]", ErrIPName},
+		{"www.google.com", ErrNotPermitted},
+		{"oauth2.googleapis.com", ErrNotPermitted},
+		{"example.com.evil.net", ErrNotPermitted},
+		{"notexample.com", ErrNotPermitted},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := leaves.Get(tt.name); !errors.Is(err, tt.want) {
+				t.Errorf("Get(%q) error = %v, want %v", tt.name, err, tt.want)
+			}
+		})
+	}
+	if n := leaves.Minted(); n != 0 {
+		t.Errorf("minted %d leaves for refused names", n)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
-	"net"
 	"time"
 )
 
@@ -14,7 +13,7 @@ import (
 // Apple platforms accept for a server certificate.
 const leafLifetime = 396 * 24 * time.Hour
 
-// mint signs a new leaf certificate for name with the CA.
+// mint signs a new leaf certificate for the DNS name with the CA.
 func (l *Leaves) mint(name string) (*tls.Certificate, error) {
 	// Back-dated a day for clients whose clock is behind.
 	notBefore := l.now().Add(-24 * time.Hour)
@@ -25,16 +24,12 @@ func (l *Leaves) mint(name string) (*tls.Certificate, error) {
 	tmpl := &x509.Certificate{
 		SerialNumber:   randomSerial(),
 		Subject:        pkix.Name{CommonName: name},
+		DNSNames:       []string{name},
 		NotBefore:      notBefore,
 		NotAfter:       notAfter,
 		KeyUsage:       x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:    []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		AuthorityKeyId: l.ca.cert.SubjectKeyId,
-	}
-	if ip := net.ParseIP(name); ip != nil {
-		tmpl.IPAddresses = []net.IP{ip}
-	} else {
-		tmpl.DNSNames = []string{name}
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, l.ca.cert, l.key.Public(), l.ca.key)
 	if err != nil {
