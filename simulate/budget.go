@@ -83,8 +83,12 @@ type budgetSink struct {
 	requestID string
 }
 
+// cutReserve is budget kept for the error event that ends a stream cut
+// at the budget, so that even a cut answer stays within it.
+const cutReserve = 1 << 10
+
 func (b *budgetSink) reset(next wire.Sink, d wire.Dialect, budget int64, requestID string) {
-	*b = budgetSink{next: next, d: d, budget: budget, left: budget, requestID: requestID}
+	*b = budgetSink{next: next, d: d, budget: budget, left: max(budget-cutReserve, budget/2), requestID: requestID}
 }
 
 // Send implements wire.Sink.
@@ -220,26 +224,30 @@ type answerCap struct {
 	perToken int  // bytes each token adds besides its text
 }
 
-// most is the most tokens the share can hold — each is at least a byte —
-// or -1 when there is no cap: what generation need not go past.
+// most is how many tokens generation need make: one more than the share
+// can hold (each token is at least a byte), so that the plan sees the
+// answer go past it and ends it for length; -1 when there is no cap.
 func (a *answerCap) most() int {
 	if !a.on {
 		return -1
 	}
-	return a.bytes / (a.copies + a.perToken)
+	return a.bytes/(a.copies+a.perToken) + 1
 }
 
-// fit is how many of pieces fit in what the share has left, and the
-// bytes they take. A piece is at most maxPieceBytes long, except runs of
-// line breaks and scripted text: an answer that fits at that size is
-// not walked.
+// fit is how many of pieces fit in what the share has left, spent being
+// taken already, and the bytes they take, escaped as JSON. A lorem
+// answer, whose pieces are short words, is walked only when it might not
+// fit.
 func (a *answerCap) fit(pieces textPieces, spent int) (n, used int) {
 	left := a.bytes - spent
-	if !a.on || pieces.len()*(a.copies*maxPieceBytes+a.perToken) <= left {
+	if !a.on {
 		return pieces.len(), 0
 	}
+	if most := pieces.len() * (a.copies*maxLoremBytes + a.perToken); pieces.ids != nil && most <= left {
+		return pieces.len(), most
+	}
 	for i := range pieces.len() {
-		c := a.copies*len(pieces.at(i)) + a.perToken
+		c := a.copies*jsonLen(pieces.at(i)) + a.perToken
 		if used+c > left {
 			return i, used
 		}
@@ -248,6 +256,26 @@ func (a *answerCap) fit(pieces textPieces, spent int) (n, used int) {
 	return pieces.len(), used
 }
 
-// maxPieceBytes is the longest token piece of a word: wordPieceRunes
-// letters of up to four bytes, and the space before them.
-const maxPieceBytes = 4*wordPieceRunes + 1
+// maxLoremBytes is the longest lorem piece.
+var maxLoremBytes = func() (n int) {
+	for _, s := range loremTable {
+		n = max(n, len(s))
+	}
+	return n
+}()
+
+// jsonLen is how long s is as the inside of a JSON string: control
+// characters take six bytes (\u0001), quotes, backslashes and the usual
+// escapes two.
+func jsonLen(s string) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t':
+			n++
+		case c < 0x20:
+			n += 5
+		}
+	}
+	return n
+}

@@ -67,6 +67,15 @@ var outputLimits = []struct {
 // the provider's 400 as it would from any real API.
 const DefaultMaxOutputTokens = 1 << 24
 
+// minOutputLimit is the lowest limit in the catalogue.
+var minOutputLimit = func() int {
+	low := DefaultMaxOutputTokens
+	for _, l := range outputLimits {
+		low = min(low, l.max)
+	}
+	return low
+}()
+
 // knownOutputLimit is the catalogue's limit for a model name, 0 when the
 // catalogue does not know it.
 func knownOutputLimit(name string) int {
@@ -110,6 +119,9 @@ func anthropicTooManyTokens(model string, asked, limit int) *wire.APIError {
 // limit: the provider's 400 when over it, except on Gemini, which caps
 // the answer at the limit instead. param names the request's field.
 func (p *prompt) tooManyTokens(m *Model, param string) *wire.APIError {
+	if m.MaxOutputTokens == 0 && p.maxTokens <= minOutputLimit {
+		return nil // under every limit: no need to look the model up
+	}
 	limit := outputLimit(p.model, m)
 	if p.maxTokens <= limit {
 		return nil

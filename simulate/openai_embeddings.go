@@ -166,11 +166,11 @@ func embeddingInputCount(raw json.RawMessage) (int, bool) {
 }
 
 // embeddingsBytes is about how large an answer of n vectors of dims
-// values is, a little under what encoding them takes: a value is at least
-// ten bytes as JSON ("-0.012345,"), and base64 carries four bytes in
-// about five and a third.
+// values is, a little under what encoding them takes: a unit vector's
+// values take about thirteen bytes each as JSON ("-0.0041615292,"), and
+// base64 carries four bytes in about five and a third.
 func embeddingsBytes(n, dims int, b64 bool) int64 {
-	per := int64(dims) * 10
+	per := int64(dims) * 12
 	if b64 {
 		per = int64(base64.StdEncoding.EncodedLen(4 * dims))
 	}

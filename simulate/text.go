@@ -56,7 +56,7 @@ func (t *Text) pieces(d *TemplateData, r *rand.Rand, want, most int) textPieces 
 	case Fixed:
 		return piecesOf(splitTokensMost(t.Fixed, most))
 	case Template:
-		b := cappedBuilder{most: most * maxPieceBytes}
+		b := cappedBuilder{most: most * (4*wordPieceRunes + 1)} // the longest a word piece can be
 		if t.Template != nil && (t.Template.Execute(&b, d) == nil || b.full) {
 			return piecesOf(splitTokensMost(b.String(), most))
 		}
