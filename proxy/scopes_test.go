@@ -163,3 +163,14 @@ func TestScopesUntrackedWithoutIdle(t *testing.T) {
 	}
 }
 
+
+// The journal records a request refused for its scope's length without
+// the scope: a thousand 200 KB scopes would otherwise be kept in it.
+func TestLongScopesAreNotJournaled(t *testing.T) {
+	f := observedFront(t)
+	status, _ := scopedPost(t, f, "openai", strings.Repeat("s", 200<<10), "gpt-4o")
+	rec := lastRecord(t, f.Journal)
+	if status != 400 || rec.Status != 400 || rec.Scope != "" {
+		t.Fatalf("status %d, journal: status %d, scope of %d bytes", status, rec.Status, len(rec.Scope))
+	}
+}
