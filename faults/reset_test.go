@@ -12,6 +12,14 @@ import (
 // got through.
 func admitted(t *testing.T, rl *RateLimit, c *clock.Manual, scope string) bool {
 	t.Helper()
+	_, in := admitOne(t, rl, c, scope)
+	return in
+}
+
+// admitOne runs one request of scope through rl and returns it, still in
+// flight, and whether it got through.
+func admitOne(t *testing.T, rl *RateLimit, c *clock.Manual, scope string) (*Exchange, bool) {
+	t.Helper()
 	x := rlExchange("openai", c, 0)
 	x.Scope = scope
 	_, w := recorder()
@@ -19,7 +27,7 @@ func admitted(t *testing.T, rl *RateLimit, c *clock.Manual, scope string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return !answered
+	return x, !answered
 }
 
 func TestResetScopeClearsThatScopesRateLimitOnly(t *testing.T) {
@@ -186,13 +194,7 @@ func TestForgetScopesKeepsWhatIsInUse(t *testing.T) {
 // rate-limit state is no longer in use.
 func settled(t *testing.T, rl *RateLimit, c *clock.Manual, scope string) bool {
 	t.Helper()
-	x := rlExchange("openai", c, 0)
-	x.Scope = scope
-	_, w := recorder()
-	answered, err := rl.Admit(context.Background(), x, w)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x, in := admitOne(t, rl, c, scope)
 	x.Finish(Outcome{})
-	return !answered
+	return in
 }
