@@ -163,7 +163,6 @@ func TestScopesUntrackedWithoutIdle(t *testing.T) {
 	}
 }
 
-
 // The journal records a request refused for its scope's length without
 // the scope: a thousand 200 KB scopes would otherwise be kept in it.
 func TestLongScopesAreNotJournaled(t *testing.T) {
