@@ -12,21 +12,16 @@ import (
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
-// MaxScopeBytes is the longest x-llmsim-scope a request may carry: a
-// test's name or id fits, and a client cannot make the state kept per
-// scope large by its names.
-const MaxScopeBytes = 256
-
 // scopeTooLong is the 400 for a request whose scope is longer than
-// MaxScopeBytes, nil for any other. It is asked before the body is read,
+// rules.MaxScopeBytes, nil for any other. It is asked before the body is read,
 // so a refused request leaves no state behind.
 func scopeTooLong(h http.Header) *wire.APIError {
 	v := h[rules.ScopeHeader]
-	if len(v) == 0 || len(v[0]) <= MaxScopeBytes {
+	if len(v) == 0 || len(v[0]) <= rules.MaxScopeBytes {
 		return nil
 	}
 	return &wire.APIError{Status: http.StatusBadRequest, Message: "The x-llmsim-scope header is " +
-		strconv.Itoa(len(v[0])) + " bytes long; a scope may be at most " + strconv.Itoa(MaxScopeBytes) + " bytes."}
+		strconv.Itoa(len(v[0])) + " bytes long; a scope may be at most " + strconv.Itoa(rules.MaxScopeBytes) + " bytes."}
 }
 
 // scopes remembers when each scope last carried a request, so that the

@@ -90,6 +90,8 @@ func TestBadConfigsNameFileLineAndColumn(t *testing.T) {
 		{"tiny response budget", "version: 1\nsimulate: {max_response_bytes: 1KiB}\n", []string{`bad.yaml:2:32: simulate.max_response_bytes must be at least 16KiB`}},
 		{"no output at all", "version: 1\nsimulate:\n  models:\n    gpt-4o: {max_output_tokens: 0}\n",
 			[]string{`bad.yaml:4:33: simulate.models.gpt-4o.max_output_tokens must be 1 or more`}},
+		{"scope longer than any request's", "version: 1\nrules:\n  - name: r\n    match: {scope: " + strings.Repeat("s", 257) + "}\n",
+			[]string{`bad.yaml:4:12: rule "r": scope is 257 bytes long: a request's x-llmsim-scope may be at most 256, so none could match`}},
 		{"negative scope_idle", "version: 1\nscope_idle: -1m\n", []string{`bad.yaml:2:13: scope_idle: duration "-1m" is negative`}},
 	}
 	for _, c := range cases {
