@@ -48,11 +48,12 @@ func (o *replayOrder) add(k orderKey) *atomic.Uint64 {
 	return n
 }
 
-func (o *replayOrder) resetScope(scope string) {
+// resetScopes forgets the sequences of the scopes gone accepts.
+func (o *replayOrder) resetScopes(gone func(scope string) bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for k := range o.calls {
-		if k.scope == scope {
+		if gone(k.scope) {
 			delete(o.calls, k)
 		}
 	}

@@ -136,3 +136,25 @@ func TestRecordRefusesBadCassette(t *testing.T) {
 		t.Errorf("wrote %v", entries)
 	}
 }
+
+// Idle scopes start over from the first recording; the unscoped order and
+// other scopes keep their place.
+func TestForgetScopesStartsIdleScopesOver(t *testing.T) {
+	s := open(t, Options{Dir: t.TempDir(), Now: ticking()})
+	r := chat("gpt-4o", "hi", false)
+	recordThree(t, s, r)
+	next := func(scope string) string { return answerOf(replay(t, s, r, scope, RepeatLast)) }
+	for _, scope := range []string{"", "idle", "live"} {
+		next(scope)
+	}
+	s.ForgetScopes(func(sc string) bool { return sc != "live" })
+	if got := next("idle"); got != "first" {
+		t.Errorf("idle scope: %s, want first", got)
+	}
+	if got := next("live"); got != "second" {
+		t.Errorf("live scope: %s, want second", got)
+	}
+	if got := next(""); got != "second" {
+		t.Errorf("the unscoped order was forgotten: %s", got)
+	}
+}

@@ -76,7 +76,16 @@ func (s *Store) Dir() string {
 func (s *Store) Misses() []Miss { return s.misses.list() }
 
 // ResetScope forgets the replay order of one scope in every cassette.
-func (s *Store) ResetScope(scope string) { s.order.resetScope(scope) }
+func (s *Store) ResetScope(scope string) {
+	s.order.resetScopes(func(sc string) bool { return sc == scope })
+}
+
+// ForgetScopes forgets the replay order of the scopes idle accepts, which
+// have gone idle: their next replay starts from the first recording. The
+// unscoped order ("") is kept.
+func (s *Store) ForgetScopes(idle func(scope string) bool) {
+	s.order.resetScopes(func(sc string) bool { return sc != "" && idle(sc) })
+}
 
 // ResetAll forgets every replay order.
 func (s *Store) ResetAll() { s.order.resetAll() }

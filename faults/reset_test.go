@@ -12,6 +12,14 @@ import (
 // got through.
 func admitted(t *testing.T, rl *RateLimit, c *clock.Manual, scope string) bool {
 	t.Helper()
+	_, in := admitOne(t, rl, c, scope)
+	return in
+}
+
+// admitOne runs one request of scope through rl and returns it, still in
+// flight, and whether it got through.
+func admitOne(t *testing.T, rl *RateLimit, c *clock.Manual, scope string) (*Exchange, bool) {
+	t.Helper()
 	x := rlExchange("openai", c, 0)
 	x.Scope = scope
 	_, w := recorder()
@@ -19,7 +27,7 @@ func admitted(t *testing.T, rl *RateLimit, c *clock.Manual, scope string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return !answered
+	return x, !answered
 }
 
 func TestResetScopeClearsThatScopesRateLimitOnly(t *testing.T) {
@@ -142,4 +150,51 @@ func TestOwnedStateSurvivesRetainUntilDropped(t *testing.T) {
 	if s.Len() != 1 {
 		t.Fatalf("%d states after dropping one", s.Len())
 	}
+}
+
+// Idle scopes are forgotten whole — gate counters, rate-limit windows,
+// queues — except what a request still holds; the unscoped state and
+// other scopes stay.
+func TestForgetScopesKeepsWhatIsInUse(t *testing.T) {
+	c := clock.NewManual(testStart)
+	rl := &RateLimit{RequestsPerMinute: 1}
+	s := bind(rl)
+	gate := NewInstance(&Error{Status: 500}, Gate{Times: 1}, "r/1/abc", s)
+	bp := &Backpressure{MaxConcurrency: 1}
+	NewInstance(bp, Gate{}, "r/2/abc", s)
+	for _, scope := range []string{"", "idle", "busy", "live"} {
+		settled(t, rl, c, scope)
+		x, _ := testExchange("openai")
+		x.Scope = scope
+		gate.Fires(x)
+	}
+	holder, _ := testExchange("openai")
+	holder.Scope = "busy"
+	if answered, _ := bp.Admit(context.Background(), holder, nil); answered {
+		t.Fatal("the first request of busy was refused a slot")
+	}
+	before := s.Len()
+	s.ForgetScopes(func(sc string) bool { return sc == "idle" || sc == "busy" || sc == "" })
+	if got := before - s.Len(); got != 4 {
+		t.Fatalf("%d states forgotten: want idle's two and busy's two idle ones, not its held slot", got)
+	}
+	if !settled(t, rl, c, "idle") || settled(t, rl, c, "live") || settled(t, rl, c, "") {
+		t.Fatal("idle did not start over, or live or the unscoped state did")
+	}
+	other, _ := testExchange("openai")
+	other.Scope = "busy"
+	_, w := recorder()
+	if answered, _ := bp.Admit(context.Background(), other, w); !answered {
+		t.Fatal("the held slot of busy was forgotten: a second request got in beside it")
+	}
+	holder.Finish(Outcome{})
+}
+
+// settled is admitted, with the request's response ended, so that its
+// rate-limit state is no longer in use.
+func settled(t *testing.T, rl *RateLimit, c *clock.Manual, scope string) bool {
+	t.Helper()
+	x, in := admitOne(t, rl, c, scope)
+	x.Finish(Outcome{})
+	return in
 }

@@ -81,13 +81,7 @@ func (s *Store) sweepLocked() {
 // reload, the faults that no longer exist. Identities under a prefix
 // given to Own are kept whatever keep says.
 func (s *Store) Retain(keep func(fault string) bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for k := range s.state {
-		if !keep(k.fault) && !s.ownedLocked(k.fault) {
-			delete(s.state, k)
-		}
-	}
+	s.deleteWhere(func(k stateKey, _ any) bool { return !keep(k.fault) && !s.ownedLocked(k.fault) })
 }
 
 // Own hands the fault identities starting with prefix to a caller that
@@ -113,13 +107,7 @@ func (s *Store) ownedLocked(fault string) bool {
 // Drop forgets every state of the fault identities drop accepts, in
 // every scope.
 func (s *Store) Drop(drop func(fault string) bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for k := range s.state {
-		if drop(k.fault) {
-			delete(s.state, k)
-		}
-	}
+	s.deleteWhere(func(k stateKey, _ any) bool { return drop(k.fault) })
 }
 
 // Len is the number of states held.

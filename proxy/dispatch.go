@@ -29,6 +29,7 @@ func (f *Front) dispatch(ctx context.Context, x *exchange, sim *simulate.Simulat
 		Method: x.req.Method, Header: x.req.Header, Body: x.req.Body}
 	x.mreq.KnowMembers(x.members, x.memberRaws[:len(x.members)])
 	x.mreq.PathModel, x.mreq.PathStream = x.tgt.pathModel()
+	f.touchScope(x.mreq.Scope())
 	var rule *rules.Rule
 	action := "simulate"
 	if set != nil {

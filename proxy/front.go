@@ -74,6 +74,11 @@ type Front struct {
 	// Cassettes hold the recordings record rules write and replay rules
 	// answer from; nil: every replay misses and nothing is recorded.
 	Cassettes *cassette.Store
+	// ForgetScopes forgets, in every store, the state of the scopes idle
+	// accepts: the front calls it for scopes that have carried no request
+	// for the time SetScopeIdle gave. Nil: scopes are not tracked, and
+	// their state is kept.
+	ForgetScopes func(idle func(scope string) bool)
 
 	sim     atomic.Pointer[simulate.Simulator]
 	ups     atomic.Pointer[Upstreams]
@@ -81,6 +86,7 @@ type Front struct {
 	caps    capacities
 	occ     occurrences
 	tunnels tunnels
+	scopes  scopes
 	life    life
 	logSeq  atomic.Uint64 // requests considered for a sampled access line
 }
@@ -145,6 +151,10 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if ref := asRefusal(f.checkTarget(x, ups)); ref != nil {
 		_ = f.refuseEgress(x, &x.out, ref, "request")
+		return
+	}
+	if e := scopeTooLong(r.Header); e != nil {
+		f.refuse(r.Context(), &x.out, sim, provider, e)
 		return
 	}
 	if err := f.readBody(x, r); err != nil {
@@ -247,8 +257,14 @@ func (f *Front) refuseBody(ctx context.Context, out wire.Sink, sim *simulate.Sim
 		e = &wire.APIError{Status: http.StatusRequestEntityTooLarge, Type: d.ErrorType(http.StatusRequestEntityTooLarge),
 			Message: "Request exceeds the maximum allowed number of bytes."}
 	}
-	if werr := wire.WriteError(out, d, e, ""); werr != nil && !isClientGone(ctx, werr) {
-		f.Log.Debug().Err(werr).Msg("refusing a request body")
+	f.refuse(ctx, out, sim, provider, e)
+}
+
+// refuse answers a request the front will not take with e, in its
+// provider's dialect.
+func (f *Front) refuse(ctx context.Context, out wire.Sink, sim *simulate.Simulator, provider string, e *wire.APIError) {
+	if werr := wire.WriteError(out, sim.Dialect(provider), e, ""); werr != nil && !isClientGone(ctx, werr) {
+		f.Log.Debug().Err(werr).Msg("refusing a request")
 	}
 }
 

@@ -85,7 +85,9 @@ func (f *Front) fill(rec *telemetry.Record, x *exchange, start, end time.Time) {
 	}
 	if x.mreq.Header == nil { // refused before the dispatcher ran
 		rec.Host = rules.HostOnly(x.r.Host)
-		rec.Scope = x.r.Header.Get(rules.ScopeHeader)
+		if sc := x.r.Header.Get(rules.ScopeHeader); len(sc) <= rules.MaxScopeBytes {
+			rec.Scope = sc // a longer one, refused for its length, is not kept
+		}
 	}
 	if rec.Rule == "" {
 		rec.Rule = "default"

@@ -12,7 +12,7 @@ import (
 // settings, which start from simulate.DefaultModel.
 func SimulatorConfig(s *rules.SimulateConfig) simulate.Config {
 	base := modelFrom(simulate.DefaultModel(), &s.ModelSpec)
-	cfg := simulate.Config{Default: base, AllowedModels: s.AllowedModels}
+	cfg := simulate.Config{Default: base, AllowedModels: s.AllowedModels, MaxResponseBytes: int64(s.MaxResponseBytes)}
 	for _, o := range s.Models {
 		cfg.Models = append(cfg.Models, simulate.ModelOverride{Pattern: o.Pattern, Model: modelFrom(base, &o.Spec)})
 	}
@@ -52,6 +52,9 @@ func modelFrom(m simulate.Model, s *rules.ModelSpec) simulate.Model {
 	}
 	if s.QueueTimeout != nil {
 		m.QueueTimeout = time.Duration(*s.QueueTimeout)
+	}
+	if s.MaxOutputTokens != nil {
+		m.MaxOutputTokens = *s.MaxOutputTokens
 	}
 	return m
 }

@@ -23,6 +23,13 @@ type Config struct {
 	// DrainTimeout bounds how long a shutdown waits for in-flight
 	// requests and streams. Default 30s.
 	DrainTimeout Duration `yaml:"drain_timeout"`
+	// ScopeIdle forgets the state a scope (the x-llmsim-scope header)
+	// left — fault counters, rate-limit windows, backpressure queues,
+	// scripted answer sequences, replay order — once no request has
+	// carried the scope for this long: a suite that gives every test a
+	// fresh scope does not grow the process without end, and a scope that
+	// comes back after it starts over. Default 10m.
+	ScopeIdle Duration `yaml:"scope_idle"`
 	// MaxRequestBody is the largest request body accepted; a larger one
 	// gets the provider's 413. Default 32MiB.
 	MaxRequestBody Size `yaml:"max_request_body"`
@@ -178,6 +185,7 @@ const (
 	DefaultListen         = "127.0.0.1:8080"
 	DefaultAdminListen    = "127.0.0.1:9090"
 	DefaultDrainTimeout   = 30 * time.Second
+	DefaultScopeIdle      = 10 * time.Minute
 	DefaultMaxRequestBody = 32 << 20
 	DefaultGCPercent      = 400
 	DefaultJournalSize    = 1000
@@ -204,6 +212,10 @@ func (c *Config) applyDefaults() {
 	}
 	if c.DrainTimeout == 0 {
 		c.DrainTimeout = Duration(DefaultDrainTimeout)
+	}
+	c.ScopeIdle = Duration(orDefault(c.ScopeIdle.D(), DefaultScopeIdle))
+	if c.Simulate.MaxResponseBytes == 0 {
+		c.Simulate.MaxResponseBytes = DefaultMaxResponseBytes
 	}
 	if c.MaxRequestBody == 0 {
 		c.MaxRequestBody = DefaultMaxRequestBody

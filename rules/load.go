@@ -118,6 +118,9 @@ func (c *Config) validate(root *yaml.Node, opts Options, e *errs) {
 	if n := lookupKey(root, "journal", "size"); n != nil && c.Journal.Size < -1 {
 		e.at(n, "journal.size must be -1 (keep none) or more")
 	}
+	if n := lookupKey(root, "simulate", "max_response_bytes"); n != nil && c.Simulate.MaxResponseBytes < minMaxResponseBytes {
+		e.at(n, "simulate.max_response_bytes must be at least 16KiB: below it not even an answer's envelope fits")
+	}
 	c.validateForwarding(root, e)
 	c.validateEgress(root, e)
 	c.validateAdmin(root, opts, e)

@@ -87,6 +87,12 @@ func TestBadConfigsNameFileLineAndColumn(t *testing.T) {
 		{"negative duration", "version: 1\ndrain_timeout: -1s\n", []string{`bad.yaml:2:16: drain_timeout: duration "-1s" is negative`}},
 		{"bad size", "version: 1\nmax_request_body: lots\n", []string{`bad.yaml:2:19: max_request_body: invalid size "lots"`}},
 		{"gc percent", "version: 1\nruntime: {gc_percent: 5}\n", []string{`bad.yaml:2:23: runtime.gc_percent must be between 25 and 10000`}},
+		{"tiny response budget", "version: 1\nsimulate: {max_response_bytes: 1KiB}\n", []string{`bad.yaml:2:32: simulate.max_response_bytes must be at least 16KiB`}},
+		{"no output at all", "version: 1\nsimulate:\n  models:\n    gpt-4o: {max_output_tokens: 0}\n",
+			[]string{`bad.yaml:4:33: simulate.models.gpt-4o.max_output_tokens must be 1 or more`}},
+		{"scope longer than any request's", "version: 1\nrules:\n  - name: r\n    match: {scope: " + strings.Repeat("s", 257) + "}\n",
+			[]string{`bad.yaml:4:12: rule "r": scope is 257 bytes long: a request's x-llmsim-scope may be at most 256, so none could match`}},
+		{"negative scope_idle", "version: 1\nscope_idle: -1m\n", []string{`bad.yaml:2:13: scope_idle: duration "-1m" is negative`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -105,6 +111,25 @@ func TestTemplatesRunOnSampleData(t *testing.T) {
 	bad := "version: 1\nsimulate: {text: template, template: \"hi {{.Modle}}\"}\n"
 	_, err := Parse("t.yaml", []byte(bad), Options{TemplateData: sample})
 	wantErrors(t, err, `t.yaml:2:38: template: template: answer:1:5: executing "answer" at <.Modle>: can't evaluate field Modle`)
+}
+
+// The bounds on answers and scopes have defaults that change no answer a
+// real provider would give.
+func TestBoundsDefaults(t *testing.T) {
+	cfg, err := Parse("d.yaml", []byte("version: 1\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.ScopeIdle.D() != 10*time.Minute || cfg.Simulate.MaxResponseBytes != 8<<20 || cfg.Simulate.MaxOutputTokens != nil {
+		t.Fatalf("scope_idle %v, max_response_bytes %d, max_output_tokens %v", cfg.ScopeIdle.D(), cfg.Simulate.MaxResponseBytes, cfg.Simulate.MaxOutputTokens)
+	}
+	cfg, err = Parse("s.yaml", []byte("version: 1\nscope_idle: 30s\nsimulate: {max_response_bytes: 1MiB, max_output_tokens: 4096}\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.ScopeIdle.D() != 30*time.Second || cfg.Simulate.MaxResponseBytes != 1<<20 || *cfg.Simulate.MaxOutputTokens != 4096 {
+		t.Fatalf("scope_idle %v, max_response_bytes %d, max_output_tokens %v", cfg.ScopeIdle.D(), cfg.Simulate.MaxResponseBytes, *cfg.Simulate.MaxOutputTokens)
+	}
 }
 
 func TestSizesAndDurations(t *testing.T) {

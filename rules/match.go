@@ -12,6 +12,11 @@ import (
 // counters, limits and scripted answers are kept apart from other scopes'.
 const ScopeHeader = "X-Llmsim-Scope"
 
+// MaxScopeBytes is the longest scope a request may carry (the front
+// refuses longer ones with the provider's 400): a test's name or id fits,
+// and a client cannot make the state kept per scope large by its names.
+const MaxScopeBytes = 256
+
 // Request is what matching sees of a request. The body's members are read
 // only if a rule asks for them, and then once.
 type Request struct {
@@ -234,6 +239,9 @@ func compileMatch(m *MatchSpec) (matcher, error) {
 		if *m.Stream {
 			c.stream = 1
 		}
+	}
+	if len(m.Scope) > MaxScopeBytes {
+		return c, fmt.Errorf("scope is %d bytes long: a request's x-llmsim-scope may be at most %d, so none could match", len(m.Scope), MaxScopeBytes)
 	}
 	var err error
 	if c.path, err = compileGlobField("path", m.Path); err != nil {

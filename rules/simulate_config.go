@@ -20,7 +20,23 @@ type SimulateConfig struct {
 	// (path.Match syntax). An exact name wins; otherwise the first matching
 	// glob, in file order. Not an allow-list.
 	Models ModelOverrides `yaml:"models"`
+	// MaxResponseBytes bounds every simulated answer, streams included,
+	// so that a small request cannot make a huge answer or hold the
+	// memory to build one. A request whose own numbers ask for more —
+	// embedding inputs times dimensions, n times max_tokens, an echo —
+	// gets the provider's 400 for an over-long request; an answer that
+	// would grow past it ends as at max_tokens (finish reason length).
+	// Forwarded and replayed answers are not bounded by it. Default
+	// 8MiB; at least 16KiB.
+	MaxResponseBytes Size `yaml:"max_response_bytes"`
 }
+
+// DefaultMaxResponseBytes is simulate.max_response_bytes when unset.
+const DefaultMaxResponseBytes = 8 << 20
+
+// minMaxResponseBytes is the least simulate.max_response_bytes: below
+// it, an answer's own envelope and error would not fit.
+const minMaxResponseBytes = 16 << 10
 
 // ModelSpec is the simulation settings of one model. Unset fields take the
 // value from the level above (the simulate section, then the built-in
@@ -58,6 +74,16 @@ type ModelSpec struct {
 	Queue *int `yaml:"queue"`
 	// QueueTimeout bounds a wait. Default 30s.
 	QueueTimeout *Duration `yaml:"queue_timeout"`
+	// MaxOutputTokens is the most tokens one answer may ask for
+	// (max_tokens, max_completion_tokens, max_output_tokens); more gets
+	// the provider's 400, and Gemini's maxOutputTokens is capped at it as
+	// the API does. Default: the model's documented limit for the models
+	// the simulator knows (gpt-4o 16384, gpt-4.1 32768, gpt-5 128000,
+	// claude-sonnet-4-5 64000, claude-opus-4-1 32000, gemini-2.5-*
+	// 65536, …); for any other name 16777216 (2^24), above the largest
+	// context window a served model has, so that an OpenAI-compatible
+	// server's real traffic is never refused while 1e9 is.
+	MaxOutputTokens *int `yaml:"max_output_tokens"`
 }
 
 // TextMode is a text generator's name.
@@ -160,6 +186,13 @@ func (m ModelOverrides) MarshalYAML() (any, error) {
 func (s *ModelSpec) validate(e *errs, sample any, where string, n *yaml.Node) {
 	if p := s.ToolCallProbability; p != nil && (*p < 0 || *p > 1) {
 		e.at(n, "%stool_call_probability %v is outside 0..1", where, *p)
+	}
+	if m := s.MaxOutputTokens; m != nil && *m < 1 {
+		at := lookupKey(n, "max_output_tokens")
+		if at == nil {
+			at = n
+		}
+		e.at(at, "%smax_output_tokens must be 1 or more", where)
 	}
 	if s.Text != nil {
 		at := &yaml.Node{Line: s.Text.line, Column: s.Text.col}

@@ -96,6 +96,9 @@ func serveMessages(ctx context.Context, c *Call, out wire.Sink) error {
 	p := req.prompt(c.Path)
 	m := c.model(p.model)
 	c.script(p, "anthropic")
+	if e := c.bound(p, m, asked{stream: req.Stream != nil && *req.Stream, logprobs: -1}); e != nil {
+		return c.fail(out, anthropic, e)
+	}
 	choices, err := p.plan(m, c.content, c.ids.toolUse, nil)
 	if err != nil {
 		return c.fail(out, anthropic, badRequest("", "", "tools: %v", err))

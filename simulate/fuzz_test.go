@@ -3,6 +3,7 @@ package simulate
 import (
 	"bytes"
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -47,15 +48,47 @@ func FuzzRequestDecoding(f *testing.F) {
 	f.Add(uint8(6), `{"contents":[{"role":"model","parts":[{"functionCall":{"name":"f","args":{}}}]},{"role":"user","parts":[{"functionResponse":{"name":"f","response":{"x":1}}}]}],"tools":[{"functionDeclarations":[{"name":"f","parametersJsonSchema":{"type":"object"}}]}],"generationConfig":{"thinkingConfig":{"thinkingBudget":8,"includeThoughts":true},"stopSequences":[""]}}`)
 	f.Add(uint8(9), `{"generateContentRequest":{"model":"models/x","contents":[{"parts":[{"inlineData":{"mimeType":"image/png","data":"AA=="}}]}]}}`)
 	f.Fuzz(func(t *testing.T, which uint8, body string) {
-		ep := fuzzEndpoints[int(which)%len(fuzzEndpoints)]
-		rec := call(t, testConfig(), ep.provider, ep.method, ep.path, body)
-		switch {
-		case rec.Code == 200:
-			checkWellFormed(t, rec.Header().Get("Content-Type"), rec.Body.Bytes())
-		case rec.Code >= 400 && rec.Code < 500:
-			checkErrorShape(t, ep.provider, rec.Body.Bytes())
-		default:
-			t.Fatalf("status %d for %s %s: %s", rec.Code, ep.path, body, rec.Body)
+		checkFuzzAnswer(t, testConfig(), which, body)
+	})
+}
+
+// checkFuzzAnswer sends body to the endpoint which picks and asserts the
+// answer is a well-formed 200 or the provider's 4xx.
+func checkFuzzAnswer(t *testing.T, cfg Config, which uint8, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	ep := fuzzEndpoints[int(which)%len(fuzzEndpoints)]
+	rec := call(t, cfg, ep.provider, ep.method, ep.path, body)
+	switch {
+	case rec.Code == 200:
+		checkWellFormed(t, rec.Header().Get("Content-Type"), rec.Body.Bytes())
+	case rec.Code >= 400 && rec.Code < 500:
+		checkErrorShape(t, ep.provider, rec.Body.Bytes())
+	default:
+		t.Fatalf("status %d for %s %s: %s", rec.Code, ep.path, body, rec.Body)
+	}
+	return rec
+}
+
+// FuzzAnswersWithinBudget throws the same bodies at every endpoint of a
+// simulator whose model would talk for a million tokens, under a small
+// budget: whatever a body asks for (n, max_tokens, logprobs, echo,
+// dimensions, batches), the answer is a well-formed 200 or the
+// provider's 4xx, and never larger than the budget.
+func FuzzAnswersWithinBudget(f *testing.F) {
+	for _, c := range goldenCases {
+		if c.body != "" {
+			f.Add(uint8(0), c.body)
+		}
+	}
+	f.Add(uint8(0), `{"model":"m","messages":[{"role":"user","content":"hi"}],"n":128,"logprobs":true,"top_logprobs":20,"stream":true}`)
+	f.Add(uint8(1), `{"model":"m","prompt":["a","b"],"n":64,"echo":true,"logprobs":5,"max_tokens":4000}`)
+	f.Add(uint8(2), `{"model":"text-embedding-3-large","input":["a","b","c","d","e","f"]}`)
+	f.Add(uint8(11), `{"requests":[{"content":{"parts":[{"text":"a"}]}},{"content":{"parts":[{"text":"b"}]}}]}`)
+	const budget = 16 << 10
+	cfg := budgetConfig(budget, Text{})
+	f.Fuzz(func(t *testing.T, which uint8, body string) {
+		if rec := checkFuzzAnswer(t, cfg, which, body); rec.Body.Len() > budget {
+			t.Fatalf("%d bytes, over the %d budget, for %s", rec.Body.Len(), budget, body)
 		}
 	})
 }

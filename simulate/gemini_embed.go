@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/llm-simulator/llm-simulator/internal/canon"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
@@ -47,20 +48,48 @@ func (r *embedContentRequest) embedding(model, request, at string) (geminiEmbedd
 	if r.TaskType != nil && !oneOf(*r.TaskType, geminiTaskTypes) {
 		return geminiEmbedding{}, 0, geminiInvalid("Invalid value at '%stask_type' (type.googleapis.com/google.ai.generativelanguage.v1beta.TaskType), %q", at, *r.TaskType)
 	}
-	dims := geminiEmbeddingDims(model)
-	if d := r.OutputDimensionality; d != nil {
-		if *d < 1 || *d > dims {
-			return geminiEmbedding{}, 0, geminiViolation(request, at+"output_dimensionality", "must be in the range [1, %d].", dims)
-		}
-		dims = *d
+	dims, e := r.dims(model, request, at)
+	if e != nil {
+		return geminiEmbedding{}, 0, e
 	}
 	text := r.Content.text()
 	return geminiEmbedding{Values: embed(model, text, dims)}, CountTokens(text), nil
 }
 
+// dims is how wide the request's vector is: the model's width, or the
+// narrower one asked for.
+func (r *embedContentRequest) dims(model, request, at string) (int, *wire.APIError) {
+	dims := geminiEmbeddingDims(model)
+	if d := r.OutputDimensionality; d != nil {
+		if *d < 1 || *d > dims {
+			return 0, geminiViolation(request, at+"output_dimensionality", "must be in the range [1, %d].", dims)
+		}
+		dims = *d
+	}
+	return dims, nil
+}
+
+// overEmbedBudget is the 400 for requests whose vectors would not fit the
+// response budget, nil when they fit. Widths out of range are left to
+// embedding to refuse.
+func overEmbedBudget(c *Call, model string, reqs []embedContentRequest) *wire.APIError {
+	var want int64
+	for i := range reqs {
+		dims, _ := reqs[i].dims(model, "", "")
+		want += embeddingsBytes(1, dims, false)
+	}
+	if budget := c.Config.responseBudget(); want > budget {
+		return overBudget("gemini", want, budget)
+	}
+	return nil
+}
+
 func serveEmbedContent(ctx context.Context, c *Call, out wire.Sink, model string) error {
 	var req embedContentRequest
 	if e := decodeGemini(c.Body, &req); e != nil {
+		return c.fail(out, gemini, e)
+	}
+	if e := overEmbedBudget(c, model, []embedContentRequest{req}); e != nil {
 		return c.fail(out, gemini, e)
 	}
 	v, tokens, e := req.embedding(model, "EmbedContentRequest", "")
@@ -73,16 +102,33 @@ func serveEmbedContent(ctx context.Context, c *Call, out wire.Sink, model string
 	return sendEmbeddings(ctx, c, out, model, tokens, &resp)
 }
 
+// maxGeminiBatch is the most requests one batchEmbedContents takes: the
+// API refuses more with "at most 100 requests can be in one batch".
+const maxGeminiBatch = 100
+
 func serveBatchEmbedContents(ctx context.Context, c *Call, out wire.Sink, model string) error {
+	const request = "BatchEmbedContentsRequest"
+	if raw, ok := canon.Lookup(c.Body, "requests"); ok {
+		// Counted before they are decoded: twenty thousand requests are
+		// refused for the price of one scan.
+		if n, ok := canon.ArrayLen(raw); ok && n > maxGeminiBatch {
+			return c.fail(out, gemini, geminiViolation(request, "requests", "at most %d requests can be in one batch", maxGeminiBatch))
+		}
+	}
 	var req struct {
 		Requests *[]embedContentRequest `json:"requests"`
 	}
 	if e := decodeGemini(c.Body, &req); e != nil {
 		return c.fail(out, gemini, e)
 	}
-	const request = "BatchEmbedContentsRequest"
 	if req.Requests == nil || len(*req.Requests) == 0 {
 		return c.fail(out, gemini, geminiViolation(request, "requests", "requests is not specified"))
+	}
+	if len(*req.Requests) > maxGeminiBatch { // a body the scan could not read, such as duplicate members
+		return c.fail(out, gemini, geminiViolation(request, "requests", "at most %d requests can be in one batch", maxGeminiBatch))
+	}
+	if e := overEmbedBudget(c, model, *req.Requests); e != nil {
+		return c.fail(out, gemini, e)
 	}
 	resp := struct {
 		Embeddings []geminiEmbedding `json:"embeddings"`

@@ -79,6 +79,10 @@ func serveGenerateContent(ctx context.Context, c *Call, out wire.Sink, model str
 	p := req.prompt(model, c.Path)
 	m := c.model(model)
 	c.script(p, "gemini")
+	_, method, _ := wire.GeminiMethod(c.Path)
+	if e := c.bound(p, m, asked{stream: method == "streamGenerateContent", logprobs: -1}); e != nil {
+		return c.fail(out, gemini, e)
+	}
 	choices, err := p.plan(m, c.content, func() string { return "" }, nil)
 	if err != nil {
 		return c.fail(out, gemini, geminiInvalid("%v", err))
@@ -86,7 +90,7 @@ func serveGenerateContent(ctx context.Context, c *Call, out wire.Sink, model str
 	c.report(p, choices)
 	gc := &geminiCall{c: c, p: p, choices: choices}
 	pace := newPacer(c, m)
-	if _, method, _ := wire.GeminiMethod(c.Path); method == "streamGenerateContent" {
+	if method == "streamGenerateContent" {
 		return gc.stream(ctx, out, pace, queryValue(c.Query, "alt") == "sse")
 	}
 	units := 0

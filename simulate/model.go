@@ -27,6 +27,11 @@ type Model struct {
 	// ToolCallProbability is the chance that a call offering tools with
 	// tool_choice "auto" is answered with a tool call.
 	ToolCallProbability float64
+	// MaxOutputTokens is the most tokens one answer may ask for; a
+	// request over it gets the provider's 400 (Gemini's answer is capped
+	// at it). Zero means the catalogue's limit for the model's name, or
+	// DefaultMaxOutputTokens for a name it does not know.
+	MaxOutputTokens int
 
 	// MaxConcurrency is how many of this model's calls are served at once,
 	// like a serving engine's max sequences; 0 means no limit. Queue more

@@ -137,6 +137,9 @@ func serveChat(ctx context.Context, c *Call, out wire.Sink) error {
 	req.fillPrompt(p, c.Path)
 	m := c.model(p.model)
 	c.script(p, "openai")
+	if e := c.bound(p, m, req.asked()); e != nil {
+		return c.fail(out, openAI, e)
+	}
 	choices, err := p.plan(m, c.content, c.ids.toolCall, cc.oneChoice[:0])
 	if err != nil {
 		return c.fail(out, openAI, errSchema(err, "tools"))
@@ -168,6 +171,18 @@ func serveChat(ctx context.Context, c *Call, out wire.Sink) error {
 		return cc.sendPlain(out, head)
 	}
 	return sendJSON(out, head, cc.completion())
+}
+
+// asked is what the request asks of its answer's size.
+func (r *chatRequest) asked() asked {
+	a := asked{param: "max_tokens", stream: r.Stream != nil && *r.Stream, logprobs: -1}
+	if r.MaxCompletionTokens != nil {
+		a.param = "max_completion_tokens"
+	}
+	if r.Logprobs != nil && *r.Logprobs {
+		a.logprobs = deref(r.TopLogprobs, 0)
+	}
+	return a
 }
 
 // plainCompletion is the template of the commonest answer — one choice of

@@ -155,6 +155,9 @@ func serveCompletions(ctx context.Context, c *Call, out wire.Sink) error {
 	m := c.model(*req.Model)
 	lc := &legacyCall{c: c, req: &req, m: m, id: c.ids.completion(), created: c.Start.Unix(), n: deref(req.N, 1)}
 	if err := lc.planAll(prompts); err != nil {
+		if ae, ok := err.(*wire.APIError); ok {
+			return c.fail(out, openAI, ae) // over a limit
+		}
 		return c.fail(out, openAI, errSchema(err, "prompt"))
 	}
 	u := lc.usage()
@@ -193,6 +196,7 @@ type legacyCall struct {
 // numbers them.
 func (lc *legacyCall) planAll(prompts []string) error {
 	stop, _ := parseStop(lc.req.Stop, 4)
+	a := asked{param: "max_tokens", stream: deref(lc.req.Stream, false), logprobs: deref(lc.req.Logprobs, -1), prompts: len(prompts)}
 	for _, text := range prompts {
 		lc.promptTokens += CountTokens(text)
 		p := &prompt{model: *lc.req.Model, n: lc.n, stop: stop, choice: toolChoice{mode: toolsNone},
@@ -200,6 +204,12 @@ func (lc *legacyCall) planAll(prompts []string) error {
 		p.data = TemplateData{Model: p.model, Provider: "openai", Endpoint: lc.c.Path, LastUserMessage: text,
 			Messages: 1, PromptTokens: CountTokens(text)}
 		lc.c.script(p, "openai")
+		if a.echo = 0; deref(lc.req.Echo, false) {
+			a.echo = len(text)
+		}
+		if e := lc.c.bound(p, lc.m, a); e != nil {
+			return e
+		}
 		choices, err := p.plan(lc.m, lc.c.content, lc.c.ids.toolCall, nil)
 		if err != nil {
 			return err

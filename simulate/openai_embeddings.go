@@ -1,10 +1,12 @@
 package simulate
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 
@@ -44,8 +46,12 @@ type embeddingItem struct {
 	Embedding any    `json:"embedding"` // []float32, or a base64 string
 }
 
+// The API's documented limits on one request
+// (platform.openai.com/docs/api-reference/embeddings/create): at most
+// 2048 inputs, and 300,000 tokens summed over them.
 const (
 	maxEmbeddingInputs = 2048
+	maxEmbeddingTokens = 300000
 	signatureWidth     = 16 // positions each word touches
 )
 
@@ -68,6 +74,11 @@ func (r *embeddingRequest) validate() ([]string, *wire.APIError) {
 	}
 	if len(r.Input) == 0 || string(r.Input) == "null" {
 		return nil, missing("input")
+	}
+	if n, ok := embeddingInputCount(r.Input); ok && n > maxEmbeddingInputs {
+		// Counted before the inputs are built: a body of a million tiny
+		// inputs is refused for the price of one scan.
+		return nil, badRequest("input", "invalid_value", "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.")
 	}
 	inputs, ok := legacyPrompts(r.Input)
 	if !ok {
@@ -111,6 +122,17 @@ func serveEmbeddings(ctx context.Context, c *Call, out wire.Sink) error {
 	native, _ := embeddingDims(*req.Model)
 	dims := deref(req.Dimensions, native)
 	b64 := req.EncodingFormat != nil && *req.EncodingFormat == "base64"
+	tokens := 0
+	for _, in := range inputs {
+		tokens += CountTokens(in)
+	}
+	if tokens > maxEmbeddingTokens {
+		return c.fail(out, openAI, &wire.APIError{Status: 400, Type: "max_tokens_per_request", Code: "max_tokens_per_request",
+			Message: fmt.Sprintf("Requested %d tokens, max %d tokens per request", tokens, maxEmbeddingTokens)})
+	}
+	if want, budget := embeddingsBytes(len(inputs), dims, b64), c.Config.responseBudget(); want > budget {
+		return c.fail(out, openAI, overBudget("openai", want, budget))
+	}
 	resp := embeddingList{Object: "list", Model: *req.Model, Data: make([]embeddingItem, len(inputs))}
 	for i, in := range inputs {
 		v := embed(*req.Model, in, dims)
@@ -119,15 +141,40 @@ func serveEmbeddings(ctx context.Context, c *Call, out wire.Sink) error {
 			item.Embedding = float32Base64(v)
 		}
 		resp.Data[i] = item
-		resp.Usage.PromptTokens += CountTokens(in)
 	}
-	resp.Usage.TotalTokens = resp.Usage.PromptTokens
+	resp.Usage.PromptTokens, resp.Usage.TotalTokens = tokens, tokens
 	c.Request.Usage = Usage{PromptTokens: resp.Usage.PromptTokens}
 	m := c.model(*req.Model)
 	if err := newPacer(c, m).first(ctx, resp.Usage.PromptTokens); err != nil {
 		return err
 	}
 	return sendJSON(out, func(n int) wire.Event { return openAIHead(c, wire.NotStream, n) }, &resp)
+}
+
+// embeddingInputCount is how many inputs a raw input holds, counted
+// without building them; ok is false for a lone string or token array (one
+// input) and for what is not an array.
+func embeddingInputCount(raw json.RawMessage) (int, bool) {
+	rest := bytes.TrimLeft(raw, " \t\r\n")
+	if len(rest) < 2 || rest[0] != '[' {
+		return 0, false
+	}
+	if first := bytes.TrimLeft(rest[1:], " \t\r\n"); len(first) > 0 && (first[0] == '-' || first[0] >= '0' && first[0] <= '9') {
+		return 0, false // an array of token ids is one input
+	}
+	return canon.ArrayLen(rest)
+}
+
+// embeddingsBytes is about how large an answer of n vectors of dims
+// values is, a little under what encoding them takes: a unit vector's
+// values take about thirteen bytes each as JSON ("-0.0041615292,"), and
+// base64 carries four bytes in about five and a third.
+func embeddingsBytes(n, dims int, b64 bool) int64 {
+	per := int64(dims) * 12
+	if b64 {
+		per = int64(base64.StdEncoding.EncodedLen(4 * dims))
+	}
+	return int64(n) * (per + 64)
 }
 
 // embed returns the unit vector of text under model, dims wide.

@@ -171,6 +171,9 @@ func serveResponses(ctx context.Context, c *Call, out wire.Sink) error {
 	p := req.prompt(items, tools, c.Path)
 	m := c.model(p.model)
 	c.script(p, "openai")
+	if e := c.bound(p, m, req.asked()); e != nil {
+		return c.fail(out, openAI, e)
+	}
 	choices, err := p.plan(m, c.content, c.ids.toolCall, nil)
 	if err != nil {
 		return c.fail(out, openAI, errSchema(err, "tools"))

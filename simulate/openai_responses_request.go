@@ -224,3 +224,20 @@ func (r *responsesRequest) prompt(items []inputItem, tools []responsesTool, endp
 	p.data.Messages, p.data.PromptTokens = len(items), tokens
 	return p
 }
+
+// asked is what the request asks of its answer's size. A stream repeats
+// the text in its done events and the response (with the instructions and
+// tools the request gave) in its first and last.
+func (r *responsesRequest) asked() asked {
+	a := asked{param: "max_output_tokens", stream: r.Stream != nil && *r.Stream, logprobs: -1, copies: 1}
+	if r.Instructions != nil {
+		a.fixed += len(*r.Instructions)
+	}
+	for _, t := range r.Tools {
+		a.fixed += len(t)
+	}
+	if a.stream {
+		a.copies, a.fixed = 5, 3*a.fixed
+	}
+	return a
+}

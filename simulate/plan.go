@@ -20,8 +20,9 @@ type prompt struct {
 	maxTokens       int // < 0: unbounded
 	stop            []string
 	n               int
-	schema          []byte  // JSON output wanted: the schema, or jsonObjectSchema
-	canned          *Canned // a scripted answer, in place of a generated one
+	cap             answerCap // each answer's share of the response budget
+	schema          []byte    // JSON output wanted: the schema, or jsonObjectSchema
+	canned          *Canned   // a scripted answer, in place of a generated one
 	provider        string
 	thinkingBudget  int  // > 0: think first (Anthropic)
 	thinkingOmitted bool // thinking is billed and signed but its text withheld
@@ -124,14 +125,17 @@ func (p *prompt) planOne(ch *choice, m *Model, r *rand.Rand, newID func() string
 		return nil
 	}
 	budget := p.maxTokens
+	most, spent := p.cap.most(), 0
 	if p.thinkingBudget > 0 {
-		ch.thinking = lorem(r, min(draw(m.OutputTokens, r), p.thinkingBudget)).strings()
+		thinking := lorem(r, atMost(min(draw(m.OutputTokens, r), p.thinkingBudget), most))
+		n, used := p.cap.fit(thinking, 0)
+		ch.thinking, spent = thinking.slice(0, n).strings(), used
 		if budget >= 0 {
 			budget = max(budget-len(ch.thinking), 0)
 		}
 	}
 	if tool := p.pickTool(m, r); tool != nil {
-		return p.planCall(ch, tool, r, newID, budget)
+		return p.planCall(ch, tool, r, newID, budget, spent)
 	}
 	var text textPieces
 	if p.schema != nil {
@@ -141,7 +145,7 @@ func (p *prompt) planOne(ch *choice, m *Model, r *rand.Rand, newID func() string
 		}
 		text = piecesOf(splitTokens(string(js)))
 	} else {
-		text = m.Text.pieces(&p.data, r, draw(m.OutputTokens, r))
+		text = m.Text.pieces(&p.data, r, draw(m.OutputTokens, r), most)
 	}
 	used := text.len()
 	if len(p.stop) > 0 {
@@ -154,6 +158,11 @@ func (p *prompt) planOne(ch *choice, m *Model, r *rand.Rand, newID func() string
 	}
 	if budget >= 0 && text.len() > budget {
 		text, used = text.slice(0, budget), budget
+		ch.finish, ch.stopSeq = finishLength, ""
+	}
+	if fits, _ := p.cap.fit(text, spent); fits < text.len() {
+		// The response budget ends the answer as max_tokens would.
+		text, used = text.slice(0, fits), fits
 		ch.finish, ch.stopSeq = finishLength, ""
 	}
 	ch.text = text
@@ -185,7 +194,7 @@ func (p *prompt) pickTool(m *Model, r *rand.Rand) *toolDef {
 	return &p.tools[r.IntN(len(p.tools))]
 }
 
-func (p *prompt) planCall(ch *choice, t *toolDef, r *rand.Rand, newID func() string, budget int) error {
+func (p *prompt) planCall(ch *choice, t *toolDef, r *rand.Rand, newID func() string, budget, spent int) error {
 	schema := t.schema
 	if len(schema) == 0 {
 		schema = []byte(`{"type":"object"}`)
@@ -196,6 +205,9 @@ func (p *prompt) planCall(ch *choice, t *toolDef, r *rand.Rand, newID func() str
 	}
 	call := plannedCall{id: newID(), name: t.name, args: string(args), pieces: splitTokens(string(args))}
 	ch.finish = finishToolCalls
+	if fits, _ := p.cap.fit(piecesOf(call.pieces), spent); fits < len(call.pieces) && (budget < 0 || budget > fits) {
+		budget = fits // the response budget binds as max_tokens would
+	}
 	if budget >= 0 && len(call.pieces) > budget {
 		call.pieces = call.pieces[:budget]
 		call.args = strings.Join(call.pieces, "")

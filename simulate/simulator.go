@@ -3,6 +3,7 @@ package simulate
 import (
 	"cmp"
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -27,6 +28,10 @@ type Config struct {
 	AllowedModels []string
 	// Clock is the time source; nil means RealClock.
 	Clock Clock
+	// MaxResponseBytes bounds every answer's size (budget.go): a request
+	// asking for more gets the provider's 400, an answer reaching it is
+	// cut as max_tokens cuts one. Zero means DefaultMaxResponseBytes.
+	MaxResponseBytes int64
 
 	cache *modelCache // set by New
 }
@@ -96,6 +101,7 @@ type Call struct {
 	content *rand.Rand
 	timing  *rand.Rand
 	ids     ids
+	budget  budgetSink // the response budget's last guard, around the emulator's sink
 
 	// The random streams live in the call, which is pooled, so a call
 	// allocates none of them: content, timing, ids.
@@ -169,14 +175,18 @@ func (s *Simulator) Dialect(provider string) wire.Dialect { return s.emulator(pr
 func (s *Simulator) Serve(ctx context.Context, req *Request, out wire.Sink) error {
 	e := s.emulator(req.Provider)
 	c := calls.Get().(*Call)
-	defer func() { c.Request, c.Config = nil, nil; calls.Put(c) }()
+	defer func() { c.Request, c.Config, c.budget = nil, nil, budgetSink{}; calls.Put(c) }()
 	c.Request, c.Config, c.Clock, c.Start = req, &s.cfg, s.cfg.Clock, s.cfg.Clock.Now()
 	c.seed(req.Seed)
 	c.RequestID = req.RequestID
 	if c.RequestID == "" {
 		c.RequestID = RequestID(e.Dialect().Name(), cmp.Or(req.Exchange, req.Seed))
 	}
-	return e.Serve(ctx, c, out)
+	c.budget.reset(out, e.Dialect(), s.cfg.responseBudget(), c.RequestID)
+	if err := e.Serve(ctx, c, &c.budget); !errors.Is(err, errBudget) {
+		return err
+	}
+	return nil // the answer reached the budget and was ended
 }
 
 // RequestID is the request id an exchange is answered with, in the

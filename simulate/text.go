@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"errors"
 	"math/rand/v2"
 	"strings"
 	"text/template"
@@ -44,24 +45,62 @@ type TemplateData struct {
 }
 
 // pieces returns the answer's token pieces. want is the drawn length, used
-// by Lorem; the other modes are as long as their text.
-func (t *Text) pieces(d *TemplateData, r *rand.Rand, want int) textPieces {
+// by Lorem; the other modes are as long as their text. None makes more
+// than most pieces (the response budget's bound; < 0: no bound), so that
+// an echo of a huge message or a template that loops is not built whole
+// only to be cut.
+func (t *Text) pieces(d *TemplateData, r *rand.Rand, want, most int) textPieces {
 	switch t.Mode {
 	case Echo:
-		return piecesOf(splitTokens(d.LastUserMessage))
+		return piecesOf(splitTokensMost(d.LastUserMessage, most))
 	case Fixed:
-		return piecesOf(splitTokens(t.Fixed))
+		return piecesOf(splitTokensMost(t.Fixed, most))
 	case Template:
-		var b strings.Builder
-		if t.Template != nil && t.Template.Execute(&b, d) == nil {
-			return piecesOf(splitTokens(b.String()))
+		b := cappedBuilder{most: most * (4*wordPieceRunes + 1)} // the longest a word piece can be
+		if t.Template != nil && (t.Template.Execute(&b, d) == nil || b.full) {
+			return piecesOf(splitTokensMost(b.String(), most))
 		}
 		// A template that fails on this request's data answers with
 		// nothing rather than failing the call: the data, not the
 		// request, is at fault, and config loading already parsed it.
 		return textPieces{}
 	}
-	return lorem(r, want)
+	return lorem(r, atMost(want, most))
+}
+
+// atMost is n, or most when there is a bound (most >= 0) below n.
+func atMost(n, most int) int {
+	if most >= 0 && n > most {
+		return most
+	}
+	return n
+}
+
+// cappedBuilder is a strings.Builder that takes no more than most bytes
+// (most < 0: no bound): a write past it fails, which stops a template.
+type cappedBuilder struct {
+	strings.Builder
+	most int
+	full bool
+}
+
+var errTextFull = errors.New("simulate: answer text reached the response budget")
+
+func (b *cappedBuilder) Write(p []byte) (int, error) {
+	if b.most >= 0 && b.Len()+len(p) > b.most {
+		b.full = true
+		return 0, errTextFull
+	}
+	return b.Builder.Write(p)
+}
+
+// WriteString is Write for strings, which text/template uses.
+func (b *cappedBuilder) WriteString(s string) (int, error) {
+	if b.most >= 0 && b.Len()+len(s) > b.most {
+		b.full = true
+		return 0, errTextFull
+	}
+	return b.Builder.WriteString(s)
 }
 
 // loremWords are lorem-ipsum words short enough to be one token each by

@@ -50,7 +50,7 @@ func TestTextModes(t *testing.T) {
 		{Text{Mode: Template, Template: tpl}, "m1 heard ping pong in 2"},
 	}
 	for _, c := range cases {
-		if got := c.text.pieces(d, nil, 99).join(); got != c.want {
+		if got := c.text.pieces(d, nil, 99, -1).join(); got != c.want {
 			t.Errorf("mode %d: %q, want %q", c.text.Mode, got, c.want)
 		}
 	}

@@ -115,9 +115,17 @@ func CountTokens(s string) int {
 
 // splitTokens cuts s into token pieces by the rule above; the pieces are
 // substrings of s.
-func splitTokens(s string) []string {
-	out := make([]string, 0, len(s)/4+1)
-	for i := 0; i < len(s); {
+func splitTokens(s string) []string { return splitTokensMost(s, -1) }
+
+// splitTokensMost is splitTokens stopping after most pieces (most < 0:
+// all of them).
+func splitTokensMost(s string, most int) []string {
+	n := len(s)/4 + 1
+	if most >= 0 {
+		n = min(n, most)
+	}
+	out := make([]string, 0, n)
+	for i := 0; i < len(s) && (most < 0 || len(out) < most); {
 		j := nextPiece(s, i)
 		out = append(out, s[i:j])
 		i = j

@@ -44,7 +44,18 @@ func newReloader(o *options, log zerolog.Logger, front *proxy.Front) *reloader {
 	r := &reloader{opts: o, log: log.With().Str("component", "reload").Logger(), front: front,
 		live: new(rules.Live), store: faults.NewStore()}
 	front.Rules = r.live
+	front.ForgetScopes = r.forgetScopes
 	return r
+}
+
+// forgetScopes forgets the state of scopes gone idle in every store that
+// keeps state per scope. Unlike an admin reset, the journal keeps their
+// requests: it is bounded, and tests read it.
+func (r *reloader) forgetScopes(idle func(scope string) bool) {
+	r.store.ForgetScopes(idle)
+	if c := r.front.Cassettes; c != nil {
+		c.ForgetScopes(idle)
+	}
 }
 
 // apply puts cfg in force: new upstreams, simulator and rule set, built
@@ -78,6 +89,7 @@ func (r *reloader) apply(cfg *rules.Config, origin string) error {
 		r.front.Intercept.SetHosts(hosts)
 	}
 	r.front.SetSimulator(simulate.New(proxy.SimulatorConfig(&cfg.Simulate)))
+	r.front.SetScopeIdle(cfg.ScopeIdle.D())
 	if r.journal != nil {
 		r.journal.Resize(cfg.Journal.Size)
 	}

@@ -97,3 +97,38 @@ func decodeString(raw []byte) (string, bool) {
 	}
 	return string(out), true
 }
+
+// ArrayLen counts the elements of the JSON array data starts with,
+// without decoding them, so that a handler can refuse a request with too
+// many before it builds them. ok is false when data does not start with a
+// valid array.
+func ArrayLen(data []byte) (n int, ok bool) {
+	s := scanner{data: data, depth: 1}
+	s.space()
+	if s.pos >= len(data) || data[s.pos] != '[' {
+		return 0, false
+	}
+	s.pos++
+	s.space()
+	if s.pos < len(data) && data[s.pos] == ']' {
+		return 0, true
+	}
+	for {
+		if _, good := s.value(nil); !good {
+			return 0, false
+		}
+		n++
+		s.space()
+		if s.pos >= len(data) {
+			return 0, false
+		}
+		switch data[s.pos] {
+		case ',':
+			s.pos++
+		case ']':
+			return n, true
+		default:
+			return 0, false
+		}
+	}
+}

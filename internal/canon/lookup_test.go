@@ -1,6 +1,10 @@
 package canon
 
-import "testing"
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
 
 func TestLookup(t *testing.T) {
 	body := []byte(` {"model" : "gpt-4o", "messages":[{"stream":false}], "stream": true, "n":2 ,"x":{"a":[1,{}]}} `)
@@ -52,5 +56,44 @@ func FuzzLookup(f *testing.F) {
 			t.Fatal("found an empty value")
 		}
 		_, _ = String(data, key)
+	})
+}
+
+func TestArrayLen(t *testing.T) {
+	cases := []struct {
+		raw string
+		n   int
+		ok  bool
+	}{
+		{`[]`, 0, true},
+		{` [ 1 ] `, 1, true},
+		{`["a,b", {"c":[1,2,3]}, [4,5], null]`, 4, true},
+		{`[1,]`, 0, false},
+		{`[1`, 0, false},
+		{`{"a":1}`, 0, false},
+		{`"[1,2]"`, 0, false},
+		{``, 0, false},
+	}
+	for _, c := range cases {
+		if n, ok := ArrayLen([]byte(c.raw)); n != c.n || ok != c.ok {
+			t.Errorf("ArrayLen(%s) = %d %v, want %d %v", c.raw, n, ok, c.n, c.ok)
+		}
+	}
+}
+
+// ArrayLen counts what the standard decoder would decode.
+func FuzzArrayLen(f *testing.F) {
+	for _, s := range []string{`[]`, `[1,"a",{"b":[2]}]`, `[[],[[]]]`, `[1,]`, `["\"]",1]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n, ok := ArrayLen(data)
+		var elems []json.RawMessage
+		if json.Unmarshal(data, &elems) != nil || elems == nil || bytes.Count(data, []byte("[")) > maxDepth {
+			return // not an array (or nested past the scanner's depth)
+		}
+		if !ok || n != len(elems) {
+			t.Fatalf("ArrayLen(%q) = %d %v; the decoder finds %d elements", data, n, ok, len(elems))
+		}
 	})
 }
