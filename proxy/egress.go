@@ -8,12 +8,14 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/internal/egress"
 	"github.com/llm-simulator/llm-simulator/internal/telemetry"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/wire"
+	"github.com/rs/zerolog"
 )
 
 // setPolicy builds the egress policy of cfg: its mode and allow list, the
@@ -133,10 +135,23 @@ func asRefusal(err error) *egress.Refusal {
 }
 
 func (f *Front) countEgress(via string, r *egress.Refusal) {
-	f.Log.Warn().Str("via", via).Str("target", r.Target).Str("reason", string(r.Reason)).Msg("egress refused")
+	f.refusals.once.Do(func() {
+		f.refusals.log = f.Log.Sample(&zerolog.BurstSampler{Burst: refusalLogBurst, Period: time.Minute})
+	})
+	f.refusals.log.Warn().Str("via", via).Str("target", r.Target).Str("reason", string(r.Reason)).Msg("egress refused")
 	if f.Metrics != nil {
 		f.Metrics.EgressRefused(via, string(r.Reason))
 	}
+}
+
+// refusalLogBurst is how many refusals a minute are logged: a client in
+// a loop must not fill the disk; the metric counts them all.
+const refusalLogBurst = 20
+
+// refusalLog is the front's logger of egress refusals, sampled.
+type refusalLog struct {
+	once sync.Once
+	log  zerolog.Logger
 }
 
 // refuseTunnel answers a CONNECT the egress policy refused: a 403 whose

@@ -80,15 +80,16 @@ type Front struct {
 	// their state is kept.
 	ForgetScopes func(idle func(scope string) bool)
 
-	sim     atomic.Pointer[simulate.Simulator]
-	ups     atomic.Pointer[Upstreams]
-	derived atomic.Pointer[derived]
-	caps    capacities
-	occ     occurrences
-	tunnels tunnels
-	scopes  scopes
-	life    life
-	logSeq  atomic.Uint64 // requests considered for a sampled access line
+	sim      atomic.Pointer[simulate.Simulator]
+	ups      atomic.Pointer[Upstreams]
+	derived  atomic.Pointer[derived]
+	caps     capacities
+	occ      occurrences
+	tunnels  tunnels
+	scopes   scopes
+	life     life
+	logSeq   atomic.Uint64 // requests considered for a sampled access line
+	refusals refusalLog    // egress refusals, logged at most refusalLogBurst a minute
 }
 
 // SetSimulator swaps the simulator (a reload changed its config);
