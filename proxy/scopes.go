@@ -1,8 +1,10 @@
 package proxy
 
 import (
+	"cmp"
 	"hash/maphash"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -45,12 +47,18 @@ type scopes struct {
 	sweeping  sync.Mutex   // one sweep at a time; TryLock only
 	seed      maphash.Seed
 	once      sync.Once // sets seed and sweepAt
-	shards    [scopeShards]scopeShard
+	// limit caps the scopes remembered (0: maxScopes): a client naming a
+	// new scope on every request would otherwise hold its state for a
+	// whole idle time. Past it, a sweep also forgets the scopes that went
+	// longest without a request, down to three quarters of it.
+	limit  int64
+	shards [scopeShards]scopeShard
 }
 
 const (
 	scopeShards = 64
-	minScopes   = 1024 // the fewest scopes at which growth sweeps
+	minScopes   = 1024    // the fewest scopes at which growth sweeps
+	maxScopes   = 100_000 // the most remembered: a few tens of MB at most
 )
 
 type scopeShard struct {
@@ -105,6 +113,7 @@ func (s *scopes) sweep(t, idle int64, forget func(func(string) bool)) {
 			}
 		}
 	}
+	s.evictOldest(gone)
 	if len(gone) > 0 {
 		forget(func(sc string) bool { return gone[sc] })
 	}
@@ -112,8 +121,41 @@ func (s *scopes) sweep(t, idle int64, forget func(func(string) bool)) {
 	for i := range s.shards {
 		s.shards[i].mu.Unlock()
 	}
-	s.sweepAt.Store(max(minScopes, 2*n))
+	s.sweepAt.Store(min(max(minScopes, 2*n), s.cap()))
 	s.nextSweep.Store(t + idle)
+}
+
+func (s *scopes) cap() int64 {
+	if s.limit > 0 {
+		return s.limit
+	}
+	return maxScopes
+}
+
+// evictOldest adds to gone, and removes, the scopes that went longest
+// without a request while more than the cap are left; the caller holds
+// every shard.
+func (s *scopes) evictOldest(gone map[string]bool) {
+	left := s.count.Load() - int64(len(gone))
+	if left <= s.cap() {
+		return
+	}
+	type seen struct {
+		scope string
+		last  int64
+		shard int
+	}
+	all := make([]seen, 0, left)
+	for i := range s.shards {
+		for sc, last := range s.shards[i].last {
+			all = append(all, seen{sc, last, i})
+		}
+	}
+	slices.SortFunc(all, func(a, b seen) int { return cmp.Compare(a.last, b.last) })
+	for _, e := range all[:left-s.cap()*3/4] {
+		gone[e.scope] = true
+		delete(s.shards[e.shard].last, e.scope)
+	}
 }
 
 // len is how many scopes are remembered.

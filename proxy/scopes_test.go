@@ -153,6 +153,36 @@ func TestIdleScopesAreSwept(t *testing.T) {
 	}
 }
 
+// A client that names a new scope on every request, faster than any of
+// them goes idle, is held to the cap: the scopes that went longest
+// without a request are forgotten first, with their state, and a recent
+// one keeps its count.
+func TestScopesAreCapped(t *testing.T) {
+	f, store, clk := scopedFront(t, time.Hour)
+	f.scopes.limit = minScopes
+	if s, _ := scopedPost(t, f, "openai", "kept", "flaky"); s != 503 {
+		t.Fatalf("first request of scope kept: %d", s)
+	}
+	for i := range 3 * minScopes {
+		clk.Advance(time.Millisecond)
+		if i%100 == 0 { // the scope in use stays among the most recent
+			scopedPost(t, f, "openai", "kept", "script")
+		}
+		if s, _ := scopedPost(t, f, "openai", "new-"+strconv.Itoa(i), "flaky"); s != 503 {
+			t.Fatalf("scope %d: %d", i, s)
+		}
+	}
+	if n := f.scopes.len(); n > minScopes {
+		t.Fatalf("%d scopes remembered, cap %d", n, minScopes)
+	}
+	if n := store.Len(); n > 2*minScopes {
+		t.Fatalf("%d states kept, cap %d scopes", n, minScopes)
+	}
+	if s, _ := scopedPost(t, f, "openai", "kept", "flaky"); s != 200 {
+		t.Fatalf("the scope in use lost its count: %d, want 200 (its fault fired once)", s)
+	}
+}
+
 // Without an idle time (or a store to forget in) nothing is tracked.
 func TestScopesUntrackedWithoutIdle(t *testing.T) {
 	f, store, clk := scopedFront(t, 0)
