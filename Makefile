@@ -1,5 +1,5 @@
-# llm-simulator — the two commands a fresh machine needs are `make run` and
-# `make test`; everything else is a convenience.
+# llm-simulator — a fresh machine needs `make install` (the command on
+# PATH), `make run` and `make test`; everything else is a convenience.
 
 GO      ?= go
 BIN     := bin/llm-simulator
@@ -8,10 +8,19 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 ARGS    ?=
 FUZZTIME ?= 3s
 
-.PHONY: build run test fuzz bench bench-scale bench-soak lint fmt
+.PHONY: build install run test fuzz bench bench-scale bench-soak lint fmt
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/llm-simulator
+
+# Installs llm-simulator as `make build` builds it, into $(go env GOBIN),
+# by default the first $(go env GOPATH)'s bin, and says so — and how to put
+# that folder on PATH when it is not.
+install:
+	$(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/llm-simulator
+	@dir="$$($(GO) env GOBIN)"; gopath="$$($(GO) env GOPATH)"; dir="$${dir:-$${gopath%%:*}/bin}"; \
+	echo "installed $$dir/llm-simulator"; \
+	case ":$$PATH:" in *":$$dir:"*) ;; *) echo "$$dir is not on PATH; add it: export PATH=\"$$dir:\$$PATH\"";; esac
 
 # Serves the embedded default config on 127.0.0.1:8080 (admin on :9090).
 # Pass flags with ARGS, e.g. make run ARGS='--config my.yaml'.

@@ -92,10 +92,10 @@ func TestUpstreamEndingInV1Warns(t *testing.T) {
 	}
 }
 
-// The README's providers config is this fixture, as it is, and loads
-// with what its comments promise.
+// The providers config docs/providers.md (linked from the README) shows
+// is this fixture, as it is, and loads with what its comments promise.
 func TestReadmeProvidersConfig(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+	doc, err := os.ReadFile("../docs/providers.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,8 +103,8 @@ func TestReadmeProvidersConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(readme), "```yaml\n"+string(fixture)+"```") {
-		t.Error("README.md does not show rules/testdata/providers-readme.yaml as it is")
+	if !strings.Contains(string(doc), "```yaml\n"+string(fixture)+"```") {
+		t.Error("docs/providers.md does not show rules/testdata/providers-readme.yaml as it is")
 	}
 	cfg, err := Load("testdata/providers-readme.yaml", Options{})
 	if err != nil {

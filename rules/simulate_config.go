@@ -60,7 +60,7 @@ type ModelSpec struct {
 	// FixedText is the answer when Text is fixed.
 	FixedText *string `yaml:"fixed_text"`
 	// Template is a Go text/template executed per request when Text is
-	// template; see the README for its fields.
+	// template; see docs/simulation.md for its fields.
 	Template *TemplateText `yaml:"template"`
 	// ToolCallProbability is the chance that a request offering tools with
 	// tool_choice auto is answered with a tool call. Default 0.5.
