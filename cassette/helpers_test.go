@@ -75,10 +75,16 @@ func plainBody(text string) []wire.Event {
 }
 
 // record records evs as the answer to r, the head at 200ms and each next
-// event 10ms later, and commits it.
+// event 10ms later, and commits it, error answers too.
 func record(t testing.TB, s *Store, r *Request, evs []wire.Event) string {
 	t.Helper()
-	rec := s.Record(r, t0)
+	return recordWith(t, s, r, evs, RecordOptions{Errors: true})
+}
+
+// recordWith is record with options.
+func recordWith(t testing.TB, s *Store, r *Request, evs []wire.Event, o RecordOptions) string {
+	t.Helper()
+	rec := s.Record(r, t0, o)
 	for i, ev := range evs {
 		rec.Observe(ev, offsetTime(i))
 	}

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bytes"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -148,8 +149,11 @@ func TestJournalRecordsAStream(t *testing.T) {
 	if rec.Time.Before(before) || rec.TTFB <= 0 || rec.TTFB > rec.Duration {
 		t.Errorf("time %v (sent after %v), ttfb %v, duration %v", rec.Time, before, rec.TTFB, rec.Duration)
 	}
-	if rec.Retry["x-stainless-retry-count"] != "2" || rec.Retry["x-stainless-timeout"] != "600" || len(rec.Retry) != 2 {
-		t.Errorf("retry %v", rec.Retry)
+	if want := map[string]string{"x-stainless-retry-count": "2", "x-stainless-timeout": "600"}; !maps.Equal(rec.RequestRetry, want) {
+		t.Errorf("request retry headers %v, want %v", rec.RequestRetry, want)
+	}
+	if rec.ResponseRetry != nil || rec.Outcome != telemetry.OutcomeComplete {
+		t.Errorf("response retry headers %v, outcome %q", rec.ResponseRetry, rec.Outcome)
 	}
 	if rec.Body != "" {
 		t.Error("a body was kept without JournalBodies")
@@ -175,7 +179,7 @@ func TestJournalRecordsAStream(t *testing.T) {
 }
 
 // The journal's record of a fault's answer: the source is the fault, and
-// the retry headers it sent are kept beside the request's.
+// the retry advice it sent is kept apart from the client's retry headers.
 func TestJournalRecordsAFaultsAnswer(t *testing.T) {
 	f := observedFront(t)
 	r := chatRequest("limited", false)
@@ -186,11 +190,11 @@ func TestJournalRecordsAFaultsAnswer(t *testing.T) {
 		!slices.Equal(rec.Faults, []string{"error"}) {
 		t.Errorf("record %+v", rec)
 	}
-	want := map[string]string{"x-stainless-retry-count": "1", "retry-after": "2", "retry-after-ms": "2000", "x-should-retry": "true"}
-	for k, v := range want {
-		if rec.Retry[k] != v {
-			t.Errorf("retry[%s] = %q, want %q (all: %v)", k, rec.Retry[k], v, rec.Retry)
-		}
+	if want := map[string]string{"x-stainless-retry-count": "1"}; !maps.Equal(rec.RequestRetry, want) {
+		t.Errorf("request retry headers %v, want %v", rec.RequestRetry, want)
+	}
+	if want := map[string]string{"retry-after": "2", "retry-after-ms": "2000", "x-should-retry": "true"}; !maps.Equal(rec.ResponseRetry, want) {
+		t.Errorf("response retry headers %v, want %v", rec.ResponseRetry, want)
 	}
 	if got := metricValue(t, f.Metrics, "llmsim_requests_total", map[string]string{"rule": "limited", "source": "fault", "status": "429"}); got != 1 {
 		t.Errorf("requests %v", got)
