@@ -34,8 +34,8 @@ type recording struct {
 	// replaces is a recorded error answer that replay_or_record asks the
 	// upstream about again: a 2xx answer takes its place.
 	replaces *cassette.Recording
-	why    *wire.APIError      // refused: the answer
-	header http.Header         // a replay's head, reused across requests
+	why      *wire.APIError // refused: the answer
+	header   http.Header    // a replay's head, reused across requests
 
 	recorder  *cassette.Recorder // set while recording
 	relayed   bool               // the upstream answered and the relay ran
