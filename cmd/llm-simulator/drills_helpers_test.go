@@ -136,7 +136,11 @@ type journalEntry struct {
 	Path     string            `json:"path"`
 	Faults   []string          `json:"faults"`
 	Complete bool              `json:"complete"`
-	Retry    map[string]string `json:"retry"`
+	Outcome  string            `json:"outcome"`
+	// Retry is what the client sent about its retries; Advice what the
+	// answer told it.
+	Retry  map[string]string `json:"request_retry"`
+	Advice map[string]string `json:"response_retry"`
 }
 
 // journalOf waits until the admin journal holds at least n requests of
