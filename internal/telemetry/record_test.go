@@ -2,6 +2,7 @@ package telemetry
 
 import (
 	"encoding/json"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -54,5 +55,34 @@ func TestRecordJSONNoResponse(t *testing.T) {
 	}
 	if strings.Contains(string(data), "retry") {
 		t.Errorf("%s has retry headers it was not given", data)
+	}
+}
+
+// docs/journal.md describes every field of a record and every outcome:
+// what a user reads to understand the journal cannot fall behind it.
+func TestJournalDocCoversRecords(t *testing.T) {
+	data, err := os.ReadFile("../../docs/journal.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	for _, o := range []string{OutcomeComplete, OutcomeCut, OutcomeAborted, OutcomeReset, OutcomeHung, OutcomeClientGone} {
+		if !strings.Contains(doc, "| `"+o+"` |") {
+			t.Errorf("docs/journal.md has no row for the outcome %s", o)
+		}
+	}
+	fields, err := json.Marshal(Record{Faults: []string{"x"}, RequestRetry: map[string]string{}, ResponseRetry: map[string]string{},
+		Scope: "s", Host: "h", Model: "m", Action: "a", Body: "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(fields, &m); err != nil {
+		t.Fatal(err)
+	}
+	for name := range m {
+		if !strings.Contains(doc, `"`+name+`":`) && !strings.Contains(doc, "`"+name+"`") {
+			t.Errorf("docs/journal.md does not name the field %s", name)
+		}
 	}
 }
