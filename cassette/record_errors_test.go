@@ -31,12 +31,7 @@ func TestErrorAnswersKeptOnlyWhenAsked(t *testing.T) {
 	} {
 		dir := t.TempDir()
 		s := open(t, Options{Dir: dir})
-		rec := s.Record(chat("gpt-4o", "hi", false), t0, RecordOptions{Errors: c.errors})
-		evs := errorBody(c.status)
-		for i, ev := range evs {
-			rec.Observe(ev, offsetTime(i))
-		}
-		file, err := rec.Commit()
+		file, err := commitAnswer(s, chat("gpt-4o", "hi", false), errorBody(c.status), RecordOptions{Errors: c.errors})
 		files, _ := os.ReadDir(dir)
 		switch {
 		case c.kept && (err != nil || file == "" || len(files) != 1):
@@ -86,11 +81,7 @@ func TestErrorAgainReplacesNothing(t *testing.T) {
 	req := chat("gpt-4o", "hi", false)
 	bad := recordWith(t, s, req, errorBody(503), RecordOptions{Errors: true})
 	hit := replay(t, s, req, "", RepeatLast)
-	rec := s.Record(req, t0, RecordOptions{Replaces: hit})
-	for i, ev := range errorBody(500) {
-		rec.Observe(ev, offsetTime(i))
-	}
-	if _, err := rec.Commit(); !errors.Is(err, ErrNotKept) {
+	if _, err := commitAnswer(s, req, errorBody(500), RecordOptions{Replaces: hit}); !errors.Is(err, ErrNotKept) {
 		t.Fatalf("Commit: %v", err)
 	}
 	if got := replay(t, s, req, "", RepeatLast); got.File != bad {

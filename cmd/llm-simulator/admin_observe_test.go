@@ -13,6 +13,7 @@ import (
 
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 )
@@ -141,18 +142,8 @@ func (m metrics) sum(name string) float64 { return m[name] }
 
 func scrape(t *testing.T, adminAddr string) metrics {
 	t.Helper()
-	resp, err := http.Get("http://" + adminAddr + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := p.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatalf("not Prometheus text: %v", err)
-	}
 	m := metrics{}
-	for name, f := range families {
+	for name, f := range scrapeFamilies(t, adminAddr) {
 		total := 0.0
 		for _, s := range f.Metric {
 			switch {
@@ -167,6 +158,22 @@ func scrape(t *testing.T, adminAddr string) metrics {
 		m[name] = total
 	}
 	return m
+}
+
+// scrapeFamilies reads /metrics as Prometheus would.
+func scrapeFamilies(t *testing.T, adminAddr string) map[string]*dto.MetricFamily {
+	t.Helper()
+	resp, err := http.Get("http://" + adminAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := p.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatalf("not Prometheus text: %v", err)
+	}
+	return families
 }
 
 // ctl drives every endpoint a script needs, tables by default and JSON

@@ -4,9 +4,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 )
 
 // A rule that takes two providers' requests limits each by itself, as
@@ -40,16 +37,7 @@ rules:
 		t.Fatalf("statuses %v: want OpenAI's second call refused and Anthropic's first admitted", got)
 	}
 
-	resp, err := http.Get("http://" + adminAddr + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := p.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	families := scrapeFamilies(t, adminAddr)
 	left := map[string]float64{}
 	for _, m := range families["llmsim_rate_limit_remaining"].GetMetric() {
 		labels := map[string]string{}
