@@ -157,6 +157,6 @@ type Stats struct {
 	Evictions     uint64 `json:"evictions"`  // bodies dropped from the cache to respect its bounds
 	DiskReads     uint64 `json:"disk_reads"` // bodies read from their file on replay: evicted or too large to cache
 	Committed     uint64 `json:"committed"`  // recordings written
-	Dropped       uint64 `json:"dropped"`    // recordings discarded: incomplete, or their file could not be written
+	Dropped       uint64 `json:"dropped"`    // recordings discarded: incomplete, an error answer not kept, or their file could not be written
 	Skipped       uint64 `json:"skipped"`    // files that could not be loaded, counted at every scan
 }

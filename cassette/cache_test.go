@@ -171,7 +171,7 @@ func TestConcurrentReplayCommitReload(t *testing.T) {
 	}
 	wg.Go(func() {
 		for i := range 10 {
-			rec := s.Record(numbered(100+i), t0)
+			rec := s.Record(numbered(100+i), t0, RecordOptions{})
 			for j, ev := range plainBody("b") {
 				rec.Observe(ev, offsetTime(j))
 			}

@@ -25,7 +25,7 @@ func Example() {
 		Path: "/v1/chat/completions", Header: http.Header{"Authorization": {"Bearer sk-…"}},
 		Body: []byte(`{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"stream":true}`)}
 	start := time.Now()
-	rec := store.Record(req, start)
+	rec := store.Record(req, start, cassette.RecordOptions{})
 	rec.Observe(wire.Event{Kind: wire.Head, Status: 200,
 		Header: http.Header{"Content-Type": {"text/event-stream"}}}, start.Add(200*time.Millisecond))
 	rec.Observe(wire.Event{Kind: wire.SSE, Data: []byte(`{"choices":[{"delta":{"content":"Hello"}}]}`)},

@@ -75,18 +75,30 @@ func plainBody(text string) []wire.Event {
 }
 
 // record records evs as the answer to r, the head at 200ms and each next
-// event 10ms later, and commits it.
+// event 10ms later, and commits it, error answers too.
 func record(t testing.TB, s *Store, r *Request, evs []wire.Event) string {
 	t.Helper()
-	rec := s.Record(r, t0)
-	for i, ev := range evs {
-		rec.Observe(ev, offsetTime(i))
-	}
-	file, err := rec.Commit()
+	return recordWith(t, s, r, evs, RecordOptions{Errors: true})
+}
+
+// recordWith is record with options.
+func recordWith(t testing.TB, s *Store, r *Request, evs []wire.Event, o RecordOptions) string {
+	t.Helper()
+	file, err := commitAnswer(s, r, evs, o)
 	if err != nil {
 		t.Fatalf("Commit: %v", err)
 	}
 	return file
+}
+
+// commitAnswer records evs as the answer to r, timed as record times
+// them, and returns what Commit says.
+func commitAnswer(s *Store, r *Request, evs []wire.Event, o RecordOptions) (string, error) {
+	rec := s.Record(r, t0, o)
+	for i, ev := range evs {
+		rec.Observe(ev, offsetTime(i))
+	}
+	return rec.Commit()
 }
 
 // offsetTime is when the ith event of a test response arrives.

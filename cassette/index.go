@@ -1,6 +1,7 @@
 package cassette
 
 import (
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -43,7 +44,7 @@ type cassetteIndex struct {
 	// replaced when a recording joins it, never changed in place, so a
 	// reader may keep one after unlocking.
 	byKey map[uint64][]*entry
-	// all is every recording, for the nearest search; appended to only.
+	// all is every recording, for the nearest search.
 	all []*entry
 }
 
@@ -78,6 +79,32 @@ func (x *index) add(e *entry) {
 	c.byKey[e.key] = recs
 	c.all = append(c.all, e)
 	x.recordings++
+}
+
+// remove takes the recording in file out of key's replay order and out of
+// the cassette's recordings, and returns it; nil when it is not there (a
+// concurrent commit replaced it first, or a reload changed the key).
+func (x *index) remove(cassette string, key uint64, file string) *entry {
+	c := x.cassettes[cassette]
+	if c == nil {
+		return nil
+	}
+	old := c.byKey[key]
+	i := slices.IndexFunc(old, func(e *entry) bool { return e.file == file })
+	if i < 0 {
+		return nil
+	}
+	e := old[i]
+	// A new slice: a reader may hold the old one.
+	if recs := slices.Concat(old[:i], old[i+1:]); len(recs) > 0 {
+		c.byKey[key] = recs
+	} else {
+		delete(c.byKey, key)
+	}
+	// all is read only under the lock, so it may change in place.
+	c.all = slices.DeleteFunc(c.all, func(o *entry) bool { return o == e })
+	x.recordings--
+	return e
 }
 
 func (x *index) intern(s string) string {

@@ -105,7 +105,7 @@ func TestOpenNotADirectory(t *testing.T) {
 // Without a directory nothing replays and nothing is recorded.
 func TestNoDir(t *testing.T) {
 	s := open(t, Options{})
-	rec := s.Record(chat("gpt-4o", "hi", false), t0)
+	rec := s.Record(chat("gpt-4o", "hi", false), t0, RecordOptions{})
 	for i, ev := range plainBody("x") {
 		rec.Observe(ev, offsetTime(i))
 	}

@@ -29,6 +29,8 @@ type bodyCache struct {
 
 	maxEntries int
 	maxBytes   int64
+	// dropping is set while drop removes a body, which is no eviction.
+	dropping bool
 
 	evictions *atomic.Uint64 // the Store's counter
 }
@@ -42,11 +44,26 @@ func newBodyCache(st *settings, evictions *atomic.Uint64) *bodyCache {
 	return c
 }
 
-// evicted runs inside the LRU's Add and RemoveOldest, under mu.
+// evicted runs inside the LRU's Add, RemoveOldest and Remove, under mu.
 func (c *bodyCache) evicted(e *entry, rec *Recording) {
 	e.body.Store(nil)
 	c.bytes -= rec.Size
-	c.evictions.Add(1)
+	if !c.dropping {
+		c.evictions.Add(1)
+	}
+}
+
+// drop forgets e's body, if cached: its recording is gone.
+func (c *bodyCache) drop(e *entry) {
+	if c.lru == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dropping = true
+	c.lru.Remove(e)
+	c.dropping = false
+	c.len.Store(int64(c.lru.Len()))
 }
 
 // get returns e's body if cached.

@@ -125,7 +125,7 @@ func TestRecordRefusesBadCassette(t *testing.T) {
 	s := open(t, Options{Dir: filepath.Join(dir, "root")})
 	r := chat("gpt-4o", "hi", false)
 	r.Cassette = "../escape"
-	rec := s.Record(r, t0)
+	rec := s.Record(r, t0, RecordOptions{})
 	for i, ev := range plainBody("x") {
 		rec.Observe(ev, offsetTime(i))
 	}

@@ -2,7 +2,10 @@ package cassette
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -10,16 +13,32 @@ import (
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
+// RecordOptions say which answers a Recorder keeps and what a kept one
+// replaces. The zero RecordOptions keeps 2xx answers only.
+type RecordOptions struct {
+	// Errors keeps answers whose status is not 2xx. False drops them at
+	// Commit with ErrNotKept: a 500 or 429 the provider gave once, kept,
+	// would be replayed for ever — to the SDKs' retries as well.
+	Errors bool
+	// Replaces is the recording of an error answer that the new one,
+	// once committed, takes the place of: its file is deleted and it
+	// leaves the index, so the error is not replayed again. The new
+	// recording joins its key's replay order by its recorded_at, as any
+	// other does. Nil replaces nothing.
+	Replaces *Recording
+}
+
 // Record starts recording the response to r; start is when the request
 // went upstream, from which the offsets are counted. r is copied, its
 // secrets left out.
-func (s *Store) Record(r *Request, start time.Time) *Recorder {
+func (s *Store) Record(r *Request, start time.Time, o RecordOptions) *Recorder {
 	s.mu.RLock()
 	st := s.st
 	s.mu.RUnlock()
 	return &Recorder{
 		s:     s,
 		st:    st,
+		opts:  o,
 		start: start,
 		req: Request{
 			Cassette: r.Cassette, Method: r.Method, Provider: r.Provider, Host: r.Host,
@@ -35,6 +54,7 @@ func (s *Store) Record(r *Request, start time.Time) *Recorder {
 type Recorder struct {
 	s     *Store
 	st    *settings // the options when recording started
+	opts  RecordOptions
 	start time.Time
 	req   Request
 
@@ -78,9 +98,14 @@ func (rec *Recorder) Observe(ev wire.Event, at time.Time) {
 	}
 }
 
+// Success reports a 2xx status: the answers recorded unless
+// RecordOptions.Errors says otherwise.
+func Success(status int) bool { return status >= 200 && status < 300 }
+
 // Commit stores the recording — written atomically, indexed, cached —
 // and returns its file. A response whose End was not observed is dropped
-// with ErrIncomplete. A second Commit returns the first one's answer; a
+// with ErrIncomplete; an error answer the options do not keep, with
+// ErrNotKept. A second Commit returns the first one's answer; a
 // Commit after Discard returns ErrIncomplete and counts nothing.
 func (rec *Recorder) Commit() (string, error) {
 	rec.mu.Lock()
@@ -99,8 +124,11 @@ func (rec *Recorder) Commit() (string, error) {
 	case !rec.sawEnd:
 		rec.drop("the response did not reach its end")
 		return "", ErrIncomplete
+	case !rec.opts.Errors && !Success(rec.rec.Status):
+		rec.drop(fmt.Sprintf("the answer is a %d, and errors are not recorded", rec.rec.Status))
+		return "", ErrNotKept
 	}
-	file, err := rec.s.commit(&rec.req, &rec.rec)
+	file, err := rec.s.commit(&rec.req, &rec.rec, rec.opts.Replaces)
 	if err != nil {
 		rec.s.count.dropped.Add(1)
 		rec.st.log.Warn().Err(err).Msg("recording not stored")
@@ -127,9 +155,10 @@ func (rec *Recorder) drop(reason string) {
 		Str("reason", reason).Msg("recording dropped")
 }
 
-// commit writes a finished recording to its cassette and indexes it.
-// rec becomes the cached, shared Recording: it must not change after.
-func (s *Store) commit(req *Request, rec *Recording) (string, error) {
+// commit writes a finished recording to its cassette and indexes it, in
+// place of the recording replaces when that is not nil. rec becomes the
+// cached, shared Recording: it must not change after.
+func (s *Store) commit(req *Request, rec *Recording, replaces *Recording) (string, error) {
 	if err := ValidName(req.Cassette); err != nil {
 		return "", err
 	}
@@ -160,10 +189,20 @@ func (s *Store) commit(req *Request, rec *Recording) (string, error) {
 	rec.File = file
 	rec.Size = recordingSize(rec, payload)
 	e := newEntry(req.Cassette, file, int64(len(data)), &stored{req: *req, recordedAt: at, rec: rec}, st)
+	var old *entry
 	s.mu.Lock()
+	if replaces != nil {
+		old = s.idx.remove(req.Cassette, key, replaces.File)
+	}
 	s.idx.add(e)
 	cache := s.cache
 	s.mu.Unlock()
+	if old != nil {
+		cache.drop(old)
+		if err := os.Remove(old.file); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			st.log.Warn().Err(err).Str("file", old.file).Msg("a replaced recording could not be deleted; it will be loaded again at the next rescan")
+		}
+	}
 	cache.add(e, rec)
 	s.count.committed.Add(1)
 	return file, nil

@@ -28,7 +28,7 @@ func TestIncompleteRecordingDropped(t *testing.T) {
 			dir := t.TempDir()
 			var log logLines
 			s := open(t, Options{Dir: dir, Log: log.logger().Level(-1)})
-			rec := s.Record(chat("gpt-4o", "hi", true), t0)
+			rec := s.Record(chat("gpt-4o", "hi", true), t0, RecordOptions{})
 			for i, ev := range evs {
 				rec.Observe(ev, offsetTime(i))
 			}
@@ -51,7 +51,7 @@ func TestIncompleteRecordingDropped(t *testing.T) {
 // Commit and Discard end a recording once; whatever follows does nothing.
 func TestCommitDiscardOnce(t *testing.T) {
 	s := open(t, Options{Dir: t.TempDir()})
-	rec := s.Record(chat("gpt-4o", "hi", false), t0)
+	rec := s.Record(chat("gpt-4o", "hi", false), t0, RecordOptions{})
 	for i, ev := range plainBody("x") {
 		rec.Observe(ev, offsetTime(i))
 	}
@@ -64,7 +64,7 @@ func TestCommitDiscardOnce(t *testing.T) {
 		t.Errorf("second Commit = %q, %v; want %q", again, err, file)
 	}
 
-	rec = s.Record(chat("gpt-4o", "bye", false), t0)
+	rec = s.Record(chat("gpt-4o", "bye", false), t0, RecordOptions{})
 	rec.Discard("client went away")
 	rec.Discard("twice")
 	if _, err := rec.Commit(); !errors.Is(err, ErrIncomplete) {
@@ -134,7 +134,7 @@ func TestConcurrentCommits(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			rec := s.Record(r, t0)
+			rec := s.Record(r, t0, RecordOptions{})
 			for j, ev := range plainBody(fmt.Sprintf("answer %d", i)) {
 				rec.Observe(ev, offsetTime(j))
 			}

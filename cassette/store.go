@@ -10,6 +10,10 @@ import (
 // end: it is dropped, not stored.
 var ErrIncomplete = errors.New("cassette: the response did not complete")
 
+// ErrNotKept is Commit's answer for an error answer (not 2xx) recorded
+// without RecordOptions.Errors: it is dropped, not stored.
+var ErrNotKept = errors.New("cassette: an error answer is not recorded")
+
 // Store is the cassettes on disk, their index and the body cache. It is
 // safe for concurrent use. Make one with Open.
 type Store struct {

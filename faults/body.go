@@ -95,6 +95,7 @@ func (b *bodyCut) chunk(ev wire.Event) error {
 		}
 	}
 	b.cut = true
+	b.x.End(EndedCut) // a dropped connection included: what the client has is a short body
 	if b.f.KeepLength && !b.sized {
 		// A chunked body that ends properly is complete to the client;
 		// only a dropped connection says it is short. With a length,

@@ -53,7 +53,9 @@ const (
 // Exchange is one request as faults see it, and what they may leave on it.
 type Exchange struct {
 	// Set by the front before any fault runs.
-	Dialect      wire.Dialect
+	Dialect wire.Dialect
+	// Provider is the config's name for the provider (openai, groq, …);
+	// Dialect is the API it speaks.
 	Provider     string
 	Method, Path string
 	Model        string
@@ -80,8 +82,41 @@ type Exchange struct {
 	// Fired lists the kinds of the faults that fired, in order, for the
 	// x-llmsim-faults header.
 	Fired []string
+	// Ending says what ended the response before its end, when something
+	// did: set through End, the first caller winning, for the request's
+	// record. Zero: nothing did (so far).
+	Ending Ending
 
 	done []func(Outcome)
+}
+
+// Ending is what ended a response before its end, as the request's
+// record reports it.
+type Ending uint8
+
+// The endings. A fault sets one before it acts, so the record says what
+// the client saw: a truncated stream is cut, even though it ends with a
+// clean end of body; an abort that cuts a body short is cut, not aborted.
+const (
+	NotEnded Ending = iota
+	// EndedCut: the response started and was ended early — a truncated
+	// stream or body, an error event in place of the rest, an upstream
+	// that broke off.
+	EndedCut
+	// EndedAborted: the connection was closed with no further response.
+	EndedAborted
+	// EndedReset: the connection, or HTTP/2 stream, was reset.
+	EndedReset
+	// EndedHung: nothing was sent until the client left or the hang's
+	// bound closed the connection.
+	EndedHung
+)
+
+// End notes what ended the response, unless something already did.
+func (x *Exchange) End(e Ending) {
+	if x.Ending == NotEnded {
+		x.Ending = e
+	}
 }
 
 // Outcome is how a response ended, for faults that account for it.

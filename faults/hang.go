@@ -28,6 +28,7 @@ func (h *Hang) Admit(ctx context.Context, x *Exchange, _ wire.Sink) (bool, error
 	if max <= 0 {
 		max = DefaultHangMax
 	}
+	x.End(EndedHung) // whoever leaves first, the client saw nothing
 	if err := x.Clock.Sleep(ctx, max); err != nil {
 		return true, err // the client gave up: the point of the fault
 	}

@@ -34,17 +34,29 @@ func (s *Store) QueueDepth() int {
 	return n
 }
 
-// RateLimitRemaining reports, per owner of a rate_limit fault (a rule's
-// name, or "overlay f-…" for a temporary fault), how much its tightest
-// bucket holds now: the lowest over the scopes and keys that have one,
-// since each scope has the whole limit to itself and the one closest to
-// refusing is the one worth watching. A fault's requests limit is
-// reported when it has one, else its tokens, input tokens or output
-// tokens limit, in that order. Rate limits no request has reached yet
-// have no buckets and are absent, as are those partitioned by key whose
-// every key's buckets have filled again and been forgotten.
-func (s *Store) RateLimitRemaining() map[string]float64 {
-	out := map[string]float64{}
+// RateLimitLevel is what one rate limit holds now of one kind, for one
+// provider.
+type RateLimitLevel struct {
+	// Owner is the limit's rule, or "overlay f-…" for a temporary fault.
+	Owner string
+	// Provider is the provider whose buckets these are.
+	Provider string
+	// Kind is the limit: requests, tokens, input_tokens or output_tokens.
+	Kind string
+	// Remaining is what the bucket holds now.
+	Remaining int64
+}
+
+// RateLimitRemaining reports, per owner of a rate_limit fault, provider
+// and kind of limit, what its bucket holds now: the lowest over the
+// scopes and keys that have one, since each scope has the whole limit to
+// itself and the one closest to refusing is the one worth watching.
+// Several rate_limit faults of one owner that set the same kind are
+// reported as one, by the same rule. Rate limits no request has reached
+// yet have no buckets and are absent, as are those partitioned by key
+// whose every key's buckets have filled again and been forgotten. The
+// levels are in no particular order.
+func (s *Store) RateLimitRemaining() []RateLimitLevel {
 	s.mu.RLock()
 	states := make(map[*rateState]string)
 	for k, v := range s.state {
@@ -53,32 +65,42 @@ func (s *Store) RateLimitRemaining() map[string]float64 {
 		}
 	}
 	s.mu.RUnlock()
+	type series struct{ owner, provider, kind string }
+	low := map[series]int64{}
 	for st, owner := range states {
-		left, ok := st.headline()
-		if !ok {
-			continue
+		for i, left := range st.levels() {
+			if left < 0 {
+				continue
+			}
+			k := series{owner, st.provider, limitKinds[i]}
+			if prev, seen := low[k]; !seen || left < prev {
+				low[k] = left
+			}
 		}
-		if prev, seen := out[owner]; !seen || left < prev {
-			out[owner] = left
-		}
+	}
+	out := make([]RateLimitLevel, 0, len(low))
+	for k, left := range low {
+		out = append(out, RateLimitLevel{Owner: k.owner, Provider: k.provider, Kind: k.kind, Remaining: left})
 	}
 	return out
 }
 
-// headline is what the first configured limit's bucket holds now.
-func (st *rateState) headline() (float64, bool) {
+// levels is what each configured bucket holds now; -1 for a limit not
+// configured (or every one, for a state no request has timed).
+func (st *rateState) levels() [nLimits]int64 {
+	out := [nLimits]int64{-1, -1, -1, -1}
 	if st.clock == nil {
-		return 0, false
+		return out
 	}
 	now := st.clock.Now()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for i := range st.b {
 		if b := &st.b[i]; b.limit > 0 {
-			return float64(b.remaining(now)), true
+			out[i] = b.remaining(now)
 		}
 	}
-	return 0, false
+	return out
 }
 
 // values is a snapshot of every state, read outside the store's lock.

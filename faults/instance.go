@@ -48,3 +48,10 @@ const gatePart = "\x00gate"
 func (in *Instance) State(x *Exchange, part string, create func() any) any {
 	return in.store.get(stateKey{fault: in.ID, scope: x.Scope, part: part}, create)
 }
+
+// ProviderState is State kept apart per provider as well: a rate limit's
+// buckets, since each provider has a quota of its own — a rule that
+// takes OpenAI's and Anthropic's requests limits each by itself.
+func (in *Instance) ProviderState(x *Exchange, part string, create func() any) any {
+	return in.store.get(stateKey{fault: in.ID, scope: x.Scope, provider: x.Provider, part: part}, create)
+}

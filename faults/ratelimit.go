@@ -12,7 +12,9 @@ import (
 
 // RateLimit limits requests and tokens per minute the way the providers
 // describe theirs: each limit a bucket refilled continuously, so a spent
-// limit comes back in full over a minute. A request takes one request
+// limit comes back in full over a minute. Each provider the rule takes
+// has buckets of its own, as each provider has its own quota; within
+// them each kind of limit (requests, tokens, …) is a bucket by itself. A request takes one request
 // and its prompt tokens at admission, and its completion tokens when it
 // ends (which may overdraw the buckets and delay later requests). Every
 // response the rule takes carries the provider's rate-limit headers; a
@@ -92,13 +94,14 @@ func (r *RateLimit) limits() [nLimits]int64 {
 		int64(r.InputTokensPerMinute), int64(r.OutputTokensPerMinute)}
 }
 
-// state is the buckets of the request's rule, scope and key.
+// state is the buckets of the request's rule, scope, provider and key.
 func (r *RateLimit) state(x *Exchange) *rateState {
 	create := func() any {
 		st := newRateState(r.limits())
 		st.clock = x.Clock
 		st.expires = r.Key != ""
+		st.provider = x.Provider
 		return st
 	}
-	return r.in.State(x, partKey(r.Key, x.Header), create).(*rateState)
+	return r.in.ProviderState(x, partKey(r.Key, x.Header), create).(*rateState)
 }

@@ -79,7 +79,10 @@ const (
 	nLimits
 )
 
-// rateState is the buckets of one rule, scope and key.
+// limitKinds name the limits in the metrics.
+var limitKinds = [nLimits]string{"requests", "tokens", "input_tokens", "output_tokens"}
+
+// rateState is the buckets of one rule, scope, provider and key.
 type rateState struct {
 	mu sync.Mutex // guards b, inflight and retired: a request is admitted by all buckets at once or by none
 	b  [nLimits]bucket
@@ -96,6 +99,8 @@ type rateState struct {
 	// clock is the time of the requests that made the state, so that the
 	// admin API reads the buckets at the time they are filled by.
 	clock clock.Clock
+	// provider is the provider whose buckets these are, for the metrics.
+	provider string
 }
 
 func newRateState(limits [nLimits]int64) *rateState {

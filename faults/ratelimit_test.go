@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -341,5 +342,44 @@ func BenchmarkRateLimitAdmit(b *testing.B) {
 				x.Finish(Outcome{CompletionTokens: 50})
 			}
 		})
+	}
+}
+
+// Each provider a rule takes has buckets of its own, as each provider has
+// its own quota: OpenAI's spent requests leave Anthropic's whole. Within
+// one provider the requests and tokens limits are buckets apart, and the
+// levels report each by its kind.
+func TestRateLimitBucketsPerProvider(t *testing.T) {
+	c := clock.NewManual(testStart)
+	rl := &RateLimit{RequestsPerMinute: 2, TokensPerMinute: 1000}
+	s := bind(rl)
+	admit := func(provider string) bool {
+		t.Helper()
+		x := rlExchange(provider, c, 100)
+		_, w := recorder()
+		answered, err := rl.Admit(context.Background(), x, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.Finish(Outcome{CompletionTokens: 50})
+		return !answered
+	}
+	for i, want := range []bool{true, true, false} {
+		if got := admit("openai"); got != want {
+			t.Fatalf("openai request %d admitted %v, want %v", i+1, got, want)
+		}
+	}
+	if !admit("anthropic") || !admit("anthropic") {
+		t.Fatal("anthropic's requests were refused for openai's")
+	}
+	if admit("anthropic") {
+		t.Fatal("anthropic's third request within the minute was admitted")
+	}
+	want := map[string]int64{
+		"rule openai requests": 0, "rule openai tokens": 700,
+		"rule anthropic requests": 0, "rule anthropic tokens": 700,
+	}
+	if got := levels(s); !maps.Equal(got, want) {
+		t.Errorf("levels %v, want %v", got, want)
 	}
 }

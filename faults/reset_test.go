@@ -2,6 +2,7 @@ package faults
 
 import (
 	"context"
+	"maps"
 	"testing"
 	"time"
 
@@ -125,14 +126,24 @@ func TestRateLimitRemaining(t *testing.T) {
 	if answered, err := tokens.Admit(context.Background(), x, nil); answered || err != nil {
 		t.Fatal(answered, err)
 	}
-	got := s.RateLimitRemaining()
-	if got["team/a"] != 7 || got["overlay f-1a2b3c"] != 750 || len(got) != 2 {
-		t.Fatalf("remaining %v: want the tightest scope's 7 requests and 750 tokens", got)
+	got := levels(s)
+	want := map[string]int64{"team/a openai requests": 7, "team/a openai tokens": 1000, "overlay f-1a2b3c openai tokens": 750}
+	if !maps.Equal(got, want) {
+		t.Fatalf("remaining %v, want %v: the tightest scope's requests, each kind apart", got, want)
 	}
 	c.Advance(6 * time.Second) // a tenth of the window refills one request
-	if got := s.RateLimitRemaining()["team/a"]; got != 8 {
+	if got := levels(s)["team/a openai requests"]; got != 8 {
 		t.Fatalf("after 6s: %v left", got)
 	}
+}
+
+// levels is RateLimitRemaining as "owner provider kind" → remaining.
+func levels(s *Store) map[string]int64 {
+	out := map[string]int64{}
+	for _, l := range s.RateLimitRemaining() {
+		out[l.Owner+" "+l.Provider+" "+l.Kind] = l.Remaining
+	}
+	return out
 }
 
 func TestOwnedStateSurvivesRetainUntilDropped(t *testing.T) {

@@ -25,9 +25,10 @@ type Store struct {
 // stateKey is a fault identity (rule, position, config) and a scope. A
 // struct key keeps lookups allocation-free.
 type stateKey struct {
-	fault string
-	scope string
-	part  string // a sub-key, such as a rate limit's API key
+	fault    string
+	scope    string
+	provider string // for state kept per provider (a rate limit's); "" otherwise
+	part     string // a sub-key, such as a rate limit's API key
 }
 
 // NewStore returns an empty Store.

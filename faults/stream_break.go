@@ -46,6 +46,7 @@ func (b *streamBreak) Send(ev wire.Event) error {
 func (b *streamBreak) event(ev wire.Event) error {
 	f := b.f
 	if f.DropDone && b.framing.Terminal(ev) {
+		b.x.End(EndedCut) // the stream ends unterminated, as a cut one does
 		return nil
 	}
 	if b.fired || b.at < 0 || b.sent < b.at {
@@ -55,6 +56,7 @@ func (b *streamBreak) event(ev wire.Event) error {
 	case f.TruncateAfterEvents > 0:
 		return b.end()
 	case f.ResetAfterEvents > 0:
+		b.x.End(EndedReset)
 		b.x.Abort(true)
 		return b.end() // not reached: Abort does not return
 	case f.ErrorAfterEvents > 0:
@@ -90,6 +92,7 @@ func (b *streamBreak) pass(ev wire.Event) error {
 // end closes the response early and tells the source to stop.
 func (b *streamBreak) end() error {
 	b.cut = true
+	b.x.End(EndedCut)
 	if err := b.next.Send(wire.Event{Kind: wire.End}); err != nil {
 		return err
 	}

@@ -3,16 +3,25 @@ package proxy
 import (
 	"net"
 	"net/http"
+
+	"github.com/llm-simulator/llm-simulator/faults"
 )
 
 // abort drops the client's connection and unwinds the handler; faults
-// reach it through faults.Exchange.Abort.
+// reach it through faults.Exchange.Abort. The request's record says the
+// response was aborted or reset, unless the caller noted more exactly
+// what it ended (a hang, a cut).
 //
 // HTTP/2 can only reset the one stream, which panic(http.ErrAbortHandler)
 // does. HTTP/1 takes the connection over: a reset sets SO_LINGER to 0 so
 // closing sends an RST rather than a FIN. The panic then unwinds the
 // source; net/http treats ErrAbortHandler as a deliberate abort.
 func (x *exchange) abort(reset bool) {
+	ending := faults.EndedAborted
+	if reset {
+		ending = faults.EndedReset
+	}
+	x.fx.End(ending) // unless the fault that aborts said what it ended
 	if x.r.ProtoMajor < 2 {
 		if conn, _, err := http.NewResponseController(x.w).Hijack(); err == nil {
 			if tcp := tcpConn(conn); tcp != nil && reset {

@@ -31,8 +31,11 @@ type recording struct {
 	req    cassette.Request
 	record bool                // forward, and store the answer
 	hit    *cassette.Recording // replay this
-	why    *wire.APIError      // refused: the answer
-	header http.Header         // a replay's head, reused across requests
+	// replaces is a recorded error answer that replay_or_record asks the
+	// upstream about again: a 2xx answer takes its place.
+	replaces *cassette.Recording
+	why      *wire.APIError // refused: the answer
+	header   http.Header    // a replay's head, reused across requests
 
 	recorder  *cassette.Recorder // set while recording
 	relayed   bool               // the upstream answered and the relay ran
@@ -71,6 +74,11 @@ func (f *Front) decideSource(x *exchange, rule *rules.Rule, action string) sourc
 		// did not replay, which is what a miss says too.
 		c.why = &wire.APIError{Status: http.StatusNotFound, Code: "recording_unreadable", Message: "llm-simulator: " + err.Error()}
 		return refused
+	case rec != nil && action == "replay_or_record" && !c.spec.RecordErrors && !cassette.Success(rec.Status):
+		// A recorded error — kept by a rule with record_errors, or by an
+		// older version — is not an answer this rule keeps: ask again.
+		c.record, c.replaces = true, rec
+		return fromUpstream
 	case rec != nil:
 		c.hit = rec
 		return fromCassette

@@ -113,7 +113,7 @@ func (f *Front) prepareFaults(x *exchange, sim *simulate.Simulator, set *rules.S
 	x.pcg.Seed(x.req.Seed, faultStream)
 	x.rng = *randNew(&x.pcg)
 	x.req.RequestID = simulate.RequestID(x.req.Provider, x.req.Exchange)
-	x.fx.Dialect, x.fx.Provider, x.fx.Method, x.fx.Path = sim.Dialect(x.req.Provider), x.req.Provider, x.req.Method, x.req.Path
+	x.fx.Dialect, x.fx.Provider, x.fx.Method, x.fx.Path = sim.Dialect(x.req.Provider), x.tgt.provider, x.req.Method, x.req.Path
 	x.fx.Header, x.fx.RequestID, x.fx.Rand, x.fx.Clock = x.req.Header, x.req.RequestID, &x.rng, f.clock()
 	x.fx.Scope = x.mreq.Scope()
 	if rule != nil {

@@ -163,7 +163,7 @@ func (f *Front) refuseTunnel(w http.ResponseWriter, r *http.Request, start time.
 	if f.Journal != nil {
 		f.Journal.Add(&telemetry.Record{Time: start, Method: http.MethodConnect, Path: r.Host, Host: rules.HostOnly(r.Host),
 			Provider: "-", Rule: "egress", Source: "refused", Status: http.StatusForbidden, Duration: time.Since(start),
-			Bytes: int64(len(msg) + 1), Complete: true, Scope: r.Header.Get(rules.ScopeHeader)})
+			Bytes: int64(len(msg) + 1), Outcome: telemetry.OutcomeComplete, Complete: true, Scope: r.Header.Get(rules.ScopeHeader)})
 	}
 }
 

@@ -40,9 +40,14 @@ type exchange struct {
 	countTokens bool
 
 	cass recording
-	// refused is set when the egress policy refused the request's target:
-	// the proxy answered in the source's place.
+	// refused is set when the proxy refused to send the request on — the
+	// egress policy refused its target, or upstreams: deny — and answered
+	// in the source's place.
 	refused bool
+	// noSource is set when no source could answer — the provider has no
+	// upstream to forward to, or the upstream failed before answering —
+	// and the proxy's error stands in its place.
+	noSource bool
 
 	// members are the top-level body members matching reads (the rule
 	// set's Members, up to five), found with the identity; their raw
@@ -109,7 +114,7 @@ func (x *exchange) release() {
 	x.countTokens = false
 	x.members = nil
 	clear(x.memberRaws[:])
-	x.action, x.streaming, x.metrics, x.refused = "", false, nil, false
+	x.action, x.streaming, x.metrics, x.refused, x.noSource = "", false, nil, false, false
 	x.start = time.Time{}
 	h := x.cass.header
 	clear(h)

@@ -22,12 +22,14 @@ func (f *Front) forward(ctx context.Context, x *exchange, ups *Upstreams, out wi
 	dst, tr := x.tgt.destination(ups)
 	d := f.simulator().Dialect(x.tgt.dialect)
 	if ups.Deny {
+		x.refused = true
 		return wire.WriteError(out, d, &wire.APIError{Status: http.StatusForbidden, Type: d.ErrorType(http.StatusForbidden),
 			Message: fmt.Sprintf("llm-simulator is offline (upstreams: deny): rule %q would forward this request to %s; nothing was sent.",
 				x.head.rule[0], dst)}, x.req.RequestID)
 	}
 	if dst.Host == "" {
-		return wire.WriteError(out, d, noUpstream(x.tgt.provider), x.req.RequestID)
+		x.noSource = true
+		return wire.WriteError(out, d, noUpstream(d, x.tgt.provider), x.req.RequestID)
 	}
 	resp, err := tr.RoundTrip(x.upstreamRequest(egress.WithPolicy(ctx, ups.egressPolicy()), dst))
 	if err != nil {
@@ -37,6 +39,7 @@ func (f *Front) forward(ctx context.Context, x *exchange, ups *Upstreams, out wi
 		if r := asRefusal(err); r != nil {
 			return f.refuseEgress(x, out, r, "forward")
 		}
+		x.noSource = true // whatever went out, nothing came back
 		return wire.WriteError(out, d, upstreamError(dst, err), x.req.RequestID)
 	}
 	defer resp.Body.Close()
@@ -71,11 +74,14 @@ func (t *target) destination(ups *Upstreams) (*url.URL, http.RoundTripper) {
 
 // noUpstream is the answer to a forward with nowhere to go: a base-URL
 // request for a provider with no upstream of its own (azure, whose
-// requests through the proxy go to the host they were sent to).
-func noUpstream(provider string) *wire.APIError {
-	return &wire.APIError{Status: http.StatusBadGateway, Type: "server_error", Message: fmt.Sprintf(
-		"llm-simulator: provider %q has no upstream to forward this request to; set providers.%s.upstream to the resource's endpoint, or send the request through the proxy to the resource's host",
-		provider, provider)}
+// requests through the proxy go to the host they were sent to). It is a
+// configuration error, not an outage: a 500 with x-should-retry: false,
+// which the SDKs honour, rather than a 502 they would retry for nothing.
+func noUpstream(d wire.Dialect, provider string) *wire.APIError {
+	return &wire.APIError{Status: http.StatusInternalServerError, Type: d.ErrorType(http.StatusInternalServerError),
+		Code: "no_upstream", Header: http.Header{"X-Should-Retry": {"false"}}, Message: fmt.Sprintf(
+			"llm-simulator: provider %q has no upstream to forward this request to; set providers.%s.upstream to the resource's endpoint, or send the request through the proxy to the resource's host",
+			provider, provider)}
 }
 
 // upstreamError is the provider-shaped answer to an upstream that failed

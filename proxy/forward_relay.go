@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
@@ -59,6 +60,7 @@ func (f *Front) relay(ctx context.Context, x *exchange, resp *http.Response, out
 	}
 	f.Log.Warn().Err(err).Str("upstream", resp.Request.URL.Host).Str("path", x.tgt.path).
 		Msg("the upstream broke off its answer; breaking off the client's")
+	x.fx.End(faults.EndedCut)
 	x.fx.Abort(false)
 	return err // not reached: Abort unwinds
 }

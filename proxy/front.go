@@ -50,6 +50,11 @@ type Front struct {
 	// AccessLog logs requests at info level, one line each, as LogSample
 	// says. The line never carries a header or a body.
 	AccessLog bool
+	// AccessConsole makes the access line brief, for a person at a
+	// terminal: "POST /v1/chat/completions 429 12.3ms" with the rule, the
+	// action, the faults that fired and how an unfinished response ended.
+	// False: every field of the request's record, for a machine.
+	AccessConsole bool
 	// LogSample logs one access line in every LogSample requests; errors
 	// (a status of 400 or more, or an incomplete response) are always
 	// logged. 1 or less: every request.
@@ -148,7 +153,7 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer f.account(x)
 	}
 	sim := f.simulator()
-	defer f.recoverPanic(&x.out, sim, provider)
+	defer f.recoverPanic(x, sim, provider)
 
 	if ref := asRefusal(f.checkTarget(x, ups)); ref != nil {
 		_ = f.refuseEgress(x, &x.out, ref, "request")
@@ -167,6 +172,9 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.identity(x, r.Method)
 	err := f.dispatch(r.Context(), x, sim, ups)
 	if draining(r.Context()) {
+		if x.out.Started() && !x.out.Ended() {
+			x.fx.End(faults.EndedCut) // the drain ends what the source had not
+		}
 		f.endDrained(x, sim, provider)
 		return
 	}
@@ -273,7 +281,7 @@ func (f *Front) refuse(ctx context.Context, out wire.Sink, sim *simulate.Simulat
 // client gets the provider's 500 if nothing was sent yet, and the bug is
 // logged. http.ErrAbortHandler is the deliberate way to reset a stream and
 // passes through.
-func (f *Front) recoverPanic(out *wire.Writer, sim *simulate.Simulator, provider string) {
+func (f *Front) recoverPanic(x *exchange, sim *simulate.Simulator, provider string) {
 	v := recover()
 	if v == nil {
 		return
@@ -282,7 +290,9 @@ func (f *Front) recoverPanic(out *wire.Writer, sim *simulate.Simulator, provider
 		panic(v)
 	}
 	f.Log.Error().Interface("panic", v).Msg("bug: a request handler panicked")
+	out := &x.out
 	if out.Started() {
+		x.fx.End(faults.EndedAborted)
 		panic(http.ErrAbortHandler)
 	}
 	_ = wire.WriteError(out, sim.Dialect(provider), &wire.APIError{Status: http.StatusInternalServerError}, "")

@@ -3,6 +3,8 @@ package proxy
 import (
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -42,7 +44,7 @@ func (x *exchange) started() {
 // account makes the request's record and hands it to the metrics, the
 // journal and the access log. ServeHTTP defers it before the panic
 // recovery, so it runs after that has answered, and on an abort too: the
-// record then says the response is incomplete.
+// record then says what the client saw of the response.
 func (f *Front) account(x *exchange) {
 	start, end := x.start, x.clock()
 	if x.streaming {
@@ -59,7 +61,10 @@ func (f *Front) account(x *exchange) {
 	if f.Journal != nil {
 		// What the journal keeps must outlive the pooled exchange.
 		rec.Faults = cloneOrNil(rec.Faults)
-		rec.Retry = retryHeaders(x.r.Header, x.w.Header())
+		rec.RequestRetry = pickHeaders(x.r.Header, retryRequestHeaders)
+		if x.out.Started() { // headers never sent told the client nothing
+			rec.ResponseRetry = pickHeaders(x.w.Header(), retryResponseHeaders)
+		}
 		if f.JournalBodies {
 			rec.Body = cutBody(x.body.Bytes(), f.JournalMaxBody)
 		}
@@ -75,8 +80,11 @@ func (f *Front) fill(rec *telemetry.Record, x *exchange, start, end time.Time) {
 	*rec = telemetry.Record{Time: start, RequestID: x.req.RequestID, Method: x.r.Method, Path: x.tgt.path,
 		Host: x.mreq.Host, Provider: x.tgt.provider, Dialect: x.tgt.dialect, Scope: x.fx.Scope, Rule: x.head.rule[0], Action: x.action,
 		Source: sourceName(x), Stream: x.out.Stream() != wire.NotStream, Faults: x.fx.Fired,
-		Status: x.out.Status(), Duration: end.Sub(start), Bytes: x.out.Bytes(), Events: x.out.Events(),
-		Complete: x.out.Ended()}
+		Duration: end.Sub(start), Bytes: x.out.Bytes(), Events: x.out.Events(), Outcome: outcomeOf(x)}
+	rec.Complete = rec.Outcome == telemetry.OutcomeComplete
+	if x.out.Started() { // otherwise the client was sent no status: 0
+		rec.Status = x.out.Status()
+	}
 	if f.Journal != nil || f.AccessLog {
 		rec.Model = x.mreq.Model() // the one field that may cost an allocation
 	}
@@ -99,6 +107,8 @@ func sourceName(x *exchange) string {
 	switch {
 	case x.cass.why != nil, x.refused:
 		return "refused"
+	case x.noSource:
+		return "none"
 	case x.fx.Source == sourceUndecided && len(x.fx.Fired) > 0:
 		return "fault"
 	case x.fx.Source == sourceUndecided:
@@ -109,6 +119,27 @@ func sourceName(x *exchange) string {
 		return "replayed"
 	}
 	return "simulated"
+}
+
+// outcomeOf says how the response ended, as the client saw it: what a
+// fault (or the relay, or the drain) noted when it ended it, else
+// complete when it ran to its end; a response that did neither was left
+// by its client — its context ended, or writing to it failed.
+func outcomeOf(x *exchange) string {
+	switch x.fx.Ending {
+	case faults.EndedCut:
+		return telemetry.OutcomeCut
+	case faults.EndedAborted:
+		return telemetry.OutcomeAborted
+	case faults.EndedReset:
+		return telemetry.OutcomeReset
+	case faults.EndedHung:
+		return telemetry.OutcomeHung
+	}
+	if x.out.Ended() {
+		return telemetry.OutcomeComplete
+	}
+	return telemetry.OutcomeClientGone
 }
 
 // retryHeader is a retry-related header: its canonical name, and the
@@ -132,16 +163,11 @@ var (
 	}
 )
 
-// retryHeaders picks the retry-related headers out of a request's and its
-// response's; nil when there are none. No other header is ever kept, and
-// none of these carries a secret.
-func retryHeaders(req, resp http.Header) map[string]string {
+// pickHeaders picks the from headers out of h, by lower-case name; nil
+// when there are none. No other header is ever kept, and none of these
+// carries a secret.
+func pickHeaders(h http.Header, from []retryHeader) map[string]string {
 	var m map[string]string
-	m = pickHeaders(m, req, retryRequestHeaders)
-	return pickHeaders(m, resp, retryResponseHeaders)
-}
-
-func pickHeaders(m map[string]string, h http.Header, from []retryHeader) map[string]string {
 	for _, rh := range from {
 		if v := h[rh.canonical]; len(v) > 0 {
 			if m == nil {
@@ -186,11 +212,46 @@ func (f *Front) sampled(rec *telemetry.Record) bool {
 }
 
 // logAccess writes rec's access line: what took the request and how it
-// ended, never a header or a body, so no secret reaches it.
+// ended, never a header or a body, so no secret reaches it. Durations are
+// in milliseconds, as their names say.
 func (f *Front) logAccess(rec *telemetry.Record) {
+	if f.AccessConsole {
+		f.logAccessBrief(rec)
+		return
+	}
 	f.Log.Info().Str("request_id", rec.RequestID).Str("provider", rec.Provider).Str("dialect", rec.Dialect).
 		Str("method", rec.Method).Str("path", rec.Path).Str("model", rec.Model).Str("scope", rec.Scope).Str("rule", rec.Rule).
 		Str("action", rec.Action).Str("source", rec.Source).Strs("faults", rec.Faults).Int("status", rec.Status).
-		Dur("ttfb", rec.TTFB).Dur("duration", rec.Duration).Int64("bytes", rec.Bytes).Int("events", rec.Events).
-		Bool("complete", rec.Complete).Msg("request")
+		Float64("ttfb_ms", millis(rec.TTFB)).Float64("duration_ms", millis(rec.Duration)).Int64("bytes", rec.Bytes).
+		Int("events", rec.Events).Str("outcome", rec.Outcome).Bool("complete", rec.Complete).Msg("request")
+}
+
+// logAccessBrief is the access line for a person at a terminal: the
+// request, its status and its time as the message (accessSummary), then
+// the rule and action that took it, the faults that fired and, when it
+// did not run to its end, how it ended.
+func (f *Front) logAccessBrief(rec *telemetry.Record) {
+	ev := f.Log.Info().Str("rule", rec.Rule).Str("action", rec.Action)
+	if len(rec.Faults) > 0 {
+		ev = ev.Str("faults", strings.Join(rec.Faults, ","))
+	}
+	if rec.Outcome != telemetry.OutcomeComplete {
+		ev = ev.Str("outcome", rec.Outcome)
+	}
+	ev.Msg(accessSummary(rec))
+}
+
+// accessSummary is "POST /v1/chat/completions 429 12.3ms": "-" in the
+// status's place when none was sent.
+func accessSummary(rec *telemetry.Record) string {
+	status := "-"
+	if rec.Status != 0 {
+		status = strconv.Itoa(rec.Status)
+	}
+	return rec.Method + " " + rec.Path + " " + status + " " + strconv.FormatFloat(millis(rec.Duration), 'f', 1, 64) + "ms"
+}
+
+// millis is d in milliseconds, to the microsecond.
+func millis(d time.Duration) float64 {
+	return float64(d.Microseconds()) / 1000
 }

@@ -2,8 +2,10 @@ package proxy
 
 import (
 	"bytes"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -148,8 +150,11 @@ func TestJournalRecordsAStream(t *testing.T) {
 	if rec.Time.Before(before) || rec.TTFB <= 0 || rec.TTFB > rec.Duration {
 		t.Errorf("time %v (sent after %v), ttfb %v, duration %v", rec.Time, before, rec.TTFB, rec.Duration)
 	}
-	if rec.Retry["x-stainless-retry-count"] != "2" || rec.Retry["x-stainless-timeout"] != "600" || len(rec.Retry) != 2 {
-		t.Errorf("retry %v", rec.Retry)
+	if want := map[string]string{"x-stainless-retry-count": "2", "x-stainless-timeout": "600"}; !maps.Equal(rec.RequestRetry, want) {
+		t.Errorf("request retry headers %v, want %v", rec.RequestRetry, want)
+	}
+	if rec.ResponseRetry != nil || rec.Outcome != telemetry.OutcomeComplete {
+		t.Errorf("response retry headers %v, outcome %q", rec.ResponseRetry, rec.Outcome)
 	}
 	if rec.Body != "" {
 		t.Error("a body was kept without JournalBodies")
@@ -175,7 +180,7 @@ func TestJournalRecordsAStream(t *testing.T) {
 }
 
 // The journal's record of a fault's answer: the source is the fault, and
-// the retry headers it sent are kept beside the request's.
+// the retry advice it sent is kept apart from the client's retry headers.
 func TestJournalRecordsAFaultsAnswer(t *testing.T) {
 	f := observedFront(t)
 	r := chatRequest("limited", false)
@@ -186,11 +191,11 @@ func TestJournalRecordsAFaultsAnswer(t *testing.T) {
 		!slices.Equal(rec.Faults, []string{"error"}) {
 		t.Errorf("record %+v", rec)
 	}
-	want := map[string]string{"x-stainless-retry-count": "1", "retry-after": "2", "retry-after-ms": "2000", "x-should-retry": "true"}
-	for k, v := range want {
-		if rec.Retry[k] != v {
-			t.Errorf("retry[%s] = %q, want %q (all: %v)", k, rec.Retry[k], v, rec.Retry)
-		}
+	if want := map[string]string{"x-stainless-retry-count": "1"}; !maps.Equal(rec.RequestRetry, want) {
+		t.Errorf("request retry headers %v, want %v", rec.RequestRetry, want)
+	}
+	if want := map[string]string{"retry-after": "2", "retry-after-ms": "2000", "x-should-retry": "true"}; !maps.Equal(rec.ResponseRetry, want) {
+		t.Errorf("response retry headers %v, want %v", rec.ResponseRetry, want)
 	}
 	if got := metricValue(t, f.Metrics, "llmsim_requests_total", map[string]string{"rule": "limited", "source": "fault", "status": "429"}); got != 1 {
 		t.Errorf("requests %v", got)
@@ -346,7 +351,8 @@ func TestAccessLog(t *testing.T) {
 	}
 	for _, want := range []string{`"request_id":"req_`, `"provider":"openai"`, `"method":"POST"`, `"path":"/v1/chat/completions"`,
 		`"model":"gpt-4o"`, `"scope":""`, `"rule":"flaky"`, `"action":"simulate"`, `"source":"simulated"`, `"faults":["latency"]`,
-		`"status":200`, `"ttfb":`, `"duration":`, `"bytes":`, `"events":`, `"complete":true`, `"message":"request"`} {
+		`"status":200`, `"ttfb_ms":`, `"duration_ms":`, `"bytes":`, `"events":`, `"outcome":"complete"`, `"complete":true`,
+		`"message":"request"`} {
 		if !strings.Contains(lines[0], want) {
 			t.Errorf("the line lacks %s: %s", want, lines[0])
 		}
@@ -372,10 +378,52 @@ func TestAccessLogSample(t *testing.T) {
 	serve(f, chatRequest("limited", false), httptest.NewRecorder())
 	serve(f, chatRequest("close", false), httptest.NewRecorder())
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	if len(lines) != 5 || !strings.Contains(lines[3], `"status":429`) || !strings.Contains(lines[4], `"complete":false`) {
+	if len(lines) != 5 || !strings.Contains(lines[3], `"status":429`) || !strings.Contains(lines[4], `"status":0`) ||
+		!strings.Contains(lines[4], `"outcome":"aborted"`) {
 		t.Errorf("want 3 sampled lines and both errors, got %d:\n%s", len(lines), buf.String())
 	}
 	if f.Journal.Len() != 11 {
 		t.Errorf("sampling the log sampled the journal: %d records", f.Journal.Len())
+	}
+}
+
+// For a person at a terminal the access line is brief: the request, its
+// status and time, then what took it, the faults that fired and, when it
+// did not run to its end, how it ended.
+func TestAccessLogBrief(t *testing.T) {
+	var buf bytes.Buffer
+	f := observedFrontWith(t, outcomesYAML)
+	f.AccessLog, f.AccessConsole = true, true
+	f.Log = zerolog.New(zerolog.ConsoleWriter{Out: &buf, NoColor: true, PartsExclude: []string{zerolog.TimestampFieldName}})
+	serve(f, chatRequest("gpt-4o", false), httptest.NewRecorder())
+	serve(f, chatRequest("close", false), httptest.NewRecorder())
+	serve(f, chatRequest("cut", true), httptest.NewRecorder())
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want three lines, got %q", buf.String())
+	}
+	for i, want := range []*regexp.Regexp{
+		regexp.MustCompile(`^INF POST /v1/chat/completions 200 \d+\.\dms action=simulate rule=fine$`),
+		regexp.MustCompile(`^INF POST /v1/chat/completions - \d+\.\dms action=simulate faults=abort outcome=aborted rule=close$`),
+		regexp.MustCompile(`^INF POST /v1/chat/completions 200 \d+\.\dms action=simulate faults=stream outcome=cut rule=cut$`),
+	} {
+		if !want.MatchString(lines[i]) {
+			t.Errorf("line %d: %q, want %s", i, lines[i], want)
+		}
+	}
+}
+
+func TestAccessSummary(t *testing.T) {
+	for _, c := range []struct {
+		rec  telemetry.Record
+		want string
+	}{
+		{telemetry.Record{Method: "POST", Path: "/v1/messages", Status: 529, Duration: 12345 * time.Microsecond}, "POST /v1/messages 529 12.3ms"},
+		{telemetry.Record{Method: "POST", Path: "/v1/chat/completions", Duration: 30 * time.Second}, "POST /v1/chat/completions - 30000.0ms"},
+		{telemetry.Record{Method: "GET", Path: "/v1/models", Status: 200, Duration: 40 * time.Microsecond}, "GET /v1/models 200 0.0ms"},
+	} {
+		if got := accessSummary(&c.rec); got != c.want {
+			t.Errorf("%q, want %q", got, c.want)
+		}
 	}
 }

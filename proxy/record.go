@@ -41,12 +41,15 @@ func (t *recordTap) Send(ev wire.Event) error {
 // answer the upstream completed and every fault let through to its end is
 // kept; anything that cut it short — the client gone, the upstream
 // breaking off, a fault ending the stream, an error of ours in the
-// upstream's place — drops it.
+// upstream's place — drops it. So does an error answer of the upstream's
+// (not 2xx), unless the rule's cassette says record_errors; a 2xx answer
+// to a replay_or_record that found a recorded error replaces it.
 func (f *Front) forwardAndRecord(ctx context.Context, x *exchange, ups *Upstreams, out wire.Sink) error {
 	if f.Cassettes == nil {
 		return f.forward(ctx, x, ups, out)
 	}
-	x.cass.recorder = f.Cassettes.Record(&x.cass.req, x.fx.Clock.Now()) // the relay taps the upstream's answer
+	opts := cassette.RecordOptions{Errors: x.cass.spec.RecordErrors, Replaces: x.cass.replaces}
+	x.cass.recorder = f.Cassettes.Record(&x.cass.req, x.fx.Clock.Now(), opts) // the relay taps the upstream's answer
 	defer func() {
 		if !x.cass.committed { // an abort unwinds through here too
 			x.cass.recorder.Discard("the connection was aborted")
@@ -74,7 +77,7 @@ func (f *Front) commit(x *exchange) {
 	case err == nil:
 		f.Log.Debug().Str("file", file).Str("provider", x.tgt.provider).Str("dialect", x.tgt.dialect).
 			Str("path", x.tgt.path).Msg("recorded")
-	case !errors.Is(err, cassette.ErrIncomplete):
+	case !errors.Is(err, cassette.ErrIncomplete) && !errors.Is(err, cassette.ErrNotKept):
 		f.Log.Warn().Err(err).Msg("a recording could not be stored")
 	}
 }

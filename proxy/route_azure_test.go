@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/openai/openai-go/v3/option"
 )
 
 // Azure's base-URL requests are told from OpenAI's /openai/ prefix by
@@ -48,10 +50,12 @@ func TestRouteAzure(t *testing.T) {
 }
 
 // A base-URL Azure request that a forward rule takes, with no azure
-// upstream configured, gets a 502 that says what to set, and dials
+// upstream configured, is a configuration error: a 500 that says what to
+// set and that no client should retry (x-should-retry: false, not the
+// 502 the SDKs retry), journalled as answered by no source; it dials
 // nothing.
 func TestAzureForwardWithoutUpstream(t *testing.T) {
-	s := newStack(t, "version: 1\ndefault_action: forward\n", nil)
+	s := newStack(t, "version: 1\ndefault_action: forward\n", nil, journaled)
 	resp, err := s.srv.Client().Post(s.srv.URL+azureConfPath("d1", "chat/completions"), "application/json",
 		strings.NewReader(`{"messages":[{"role":"user","content":"hi"}]}`))
 	if err != nil {
@@ -59,8 +63,27 @@ func TestAzureForwardWithoutUpstream(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 502 || !strings.Contains(string(body), "set providers.azure.upstream") {
-		t.Fatalf("%d %s", resp.StatusCode, body)
+	if resp.StatusCode != 500 || resp.Header.Get("X-Should-Retry") != "false" || !strings.Contains(string(body), "set providers.azure.upstream") {
+		t.Fatalf("%d %v %s", resp.StatusCode, resp.Header, body)
+	}
+	if rec := lastRecord(t, s.front.Journal); rec.Source != "none" || rec.Status != 500 || rec.Action != "forward" {
+		t.Errorf("journalled as %+v", rec)
+	}
+}
+
+// The OpenAI SDK, configured for Azure with its default retries, takes
+// the missing upstream's 500 at its word and does not retry it: the proxy
+// sees one request.
+func TestAzureSDKDoesNotRetryAMissingUpstream(t *testing.T) {
+	s := newStack(t, "version: 1\ndefault_action: forward\n", nil, journaled)
+	c := azureClient(s, option.WithMaxRetries(2))
+	_, err := c.Chat.Completions.New(context.Background(), chatParams("d1"))
+	apiErr := asOpenAIError(t, err)
+	if apiErr.StatusCode != 500 || !strings.Contains(apiErr.Message, "providers.azure.upstream") {
+		t.Fatalf("%d %q", apiErr.StatusCode, apiErr.Message)
+	}
+	if n := s.front.Journal.Len(); n != 1 {
+		t.Errorf("the proxy saw %d requests: the SDK retried a configuration error", n)
 	}
 }
 

@@ -68,6 +68,13 @@ type CassetteSpec struct {
 	// up — the nth call replays the nth recording: repeat (the last again)
 	// or wrap (from the first). Default repeat.
 	AfterLast string `yaml:"after_last"`
+	// RecordErrors keeps the upstream's error answers (any status but
+	// 2xx) in the cassette too, for a test that wants the provider's 429
+	// or 500 replayed. Default false: only 2xx answers are recorded, and
+	// replay_or_record, finding a recorded error, asks the upstream again
+	// and puts a 2xx answer in the error's place — a transient error seen
+	// once is not replayed for ever. For record and replay_or_record.
+	RecordErrors bool `yaml:"record_errors"`
 }
 
 func (c *Config) applyCacheDefaults() {
@@ -153,6 +160,9 @@ func (c *Config) checkCassette(spec *RuleSpec, n *yaml.Node, opts Options, e *er
 		e.at(at("on_miss"), "rule %q: on_miss is for replay; %s %s", spec.Name, spec.Action, missAnswer(spec.Action))
 	case cs.OnMiss != "" && !contains(missPolicies, cs.OnMiss):
 		e.at(at("on_miss"), "rule %q: on_miss %q is not one of %v", spec.Name, cs.OnMiss, missPolicies)
+	}
+	if lookupKey(cn, "record_errors") != nil && spec.Action == "replay" {
+		e.at(at("record_errors"), "rule %q: record_errors is for record and replay_or_record; replay records nothing", spec.Name)
 	}
 	checkChoice(e, at("timing"), spec.Name, "timing", cs.Timing, replayTimings)
 	checkChoice(e, at("after_last"), spec.Name, "after_last", cs.AfterLast, afterLasts)

@@ -143,10 +143,14 @@ type LogConfig struct {
 	// Format is json, console, or auto (console on a terminal, json
 	// otherwise). Default auto.
 	Format string `yaml:"format"`
-	// Access logs one line per request at info level. Default false: at
-	// tens of thousands of requests per second a line each costs more than
-	// the request.
-	Access bool `yaml:"access"`
+	// Access logs one line per request at info level: true, false or
+	// auto. The line follows the format: on the console a brief one
+	// (method, path, status, time, rule, action, faults fired, how an
+	// unfinished response ended), in JSON every field of the request's
+	// record. Default auto: on when the log is console lines on a
+	// terminal (stderr), off otherwise — at tens of thousands of requests
+	// per second a line each costs more than the request.
+	Access AccessMode `yaml:"access"`
 	// Sample logs one access line in every Sample requests; errors (a
 	// status of 400 or more, or an incomplete response) are always
 	// logged. Default 1: every request.

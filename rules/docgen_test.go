@@ -176,6 +176,8 @@ func typeName(ty reflect.Type) string {
 		return "JSON value"
 	case reflect.TypeFor[*TextMode]():
 		return "lorem, echo, fixed or template"
+	case reflect.TypeFor[AccessMode]():
+		return "true, false or auto"
 	case reflect.TypeFor[*TemplateText]():
 		return "template"
 	case reflect.TypeFor[ModelOverrides]():

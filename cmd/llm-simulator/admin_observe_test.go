@@ -6,12 +6,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 )
@@ -39,7 +41,7 @@ rules:
 			Status int               `json:"status"`
 			Rule   string            `json:"rule"`
 			Faults []string          `json:"faults"`
-			Retry  map[string]string `json:"retry"`
+			Retry  map[string]string `json:"request_retry"`
 		} `json:"requests"`
 	}
 	out, _, err := ctlRun(adminAddr, "--json", "requests", "--scope", "retry-test")
@@ -58,6 +60,57 @@ rules:
 			if gap := r.Time.Sub(got.Requests[i-1].Time); gap < 900*time.Millisecond {
 				t.Errorf("retry %d came %v after the last call, before the 1s retry-after", i, gap)
 			}
+		}
+	}
+}
+
+// ctl requests shows what the client saw: no status for a response never
+// sent and how it ended, the client's retry headers apart from the retry
+// advice the answer gave.
+func TestCtlRequestsShowsOutcomesAndRetryHeaders(t *testing.T) {
+	proxyAddr, adminAddr, _ := startServe(t, writeConfig(t, `version: 1
+rules:
+  - name: limited
+    match: {headers: {x-test: limited}}
+    faults: [{error: {status: 429, retry_after: 2s}}]
+  - name: dropped
+    match: {headers: {x-test: dropped}}
+    faults: [{abort: {}}]
+`))
+	proxyCall(t, proxyAddr, map[string]string{"X-Test": "limited", "X-Stainless-Retry-Count": "1"})
+	req, _ := http.NewRequest("POST", "http://"+proxyAddr+"/v1/chat/completions",
+		strings.NewReader(`{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}`))
+	req.Header.Set("X-Test", "dropped")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("the abort sent a %d", resp.StatusCode)
+	}
+	var out string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var err error
+		if out, _, err = ctlRun(adminAddr, "requests"); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Count(out, "\n") == 3 || time.Now().After(deadline) { // the abort is journalled as its handler unwinds
+			break
+		}
+	}
+	rows := strings.Split(strings.TrimSpace(out), "\n")
+	want := [][]string{
+		{"TIME", "PROVIDER", "METHOD", "PATH", "MODEL", "SCOPE", "RULE", "SOURCE", "STATUS", "OUTCOME", "FAULTS", "TTFB", "DURATION", "REQ-RETRY", "RESP-RETRY"},
+		{"openai", "POST", "/v1/chat/completions", "gpt-4o", "-", "limited", "fault", "429", "complete", "error", "x-stainless-retry-count=1", "retry-after-ms=2000,retry-after=2"},
+		{"openai", "POST", "/v1/chat/completions", "gpt-4o", "-", "dropped", "fault", "-", "aborted", "abort", "-", "-"},
+	}
+	if len(rows) != 3 {
+		t.Fatalf("ctl requests:\n%s", out)
+	}
+	for i, row := range rows {
+		cols := strings.Fields(row)
+		if i > 0 { // the time, and the two durations, vary
+			cols = append(cols[1:11], cols[13:]...)
+		}
+		if !slices.Equal(cols, want[i]) {
+			t.Errorf("row %d: %q\nwant %q", i, cols, want[i])
 		}
 	}
 }
@@ -89,18 +142,8 @@ func (m metrics) sum(name string) float64 { return m[name] }
 
 func scrape(t *testing.T, adminAddr string) metrics {
 	t.Helper()
-	resp, err := http.Get("http://" + adminAddr + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := p.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatalf("not Prometheus text: %v", err)
-	}
 	m := metrics{}
-	for name, f := range families {
+	for name, f := range scrapeFamilies(t, adminAddr) {
 		total := 0.0
 		for _, s := range f.Metric {
 			switch {
@@ -115,6 +158,22 @@ func scrape(t *testing.T, adminAddr string) metrics {
 		m[name] = total
 	}
 	return m
+}
+
+// scrapeFamilies reads /metrics as Prometheus would.
+func scrapeFamilies(t *testing.T, adminAddr string) map[string]*dto.MetricFamily {
+	t.Helper()
+	resp, err := http.Get("http://" + adminAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := p.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatalf("not Prometheus text: %v", err)
+	}
+	return families
 }
 
 // ctl drives every endpoint a script needs, tables by default and JSON

@@ -24,9 +24,11 @@ type ctlRecord struct {
 	Source   string            `json:"source"`
 	Faults   []string          `json:"faults"`
 	Status   int               `json:"status"`
+	Outcome  string            `json:"outcome"`
 	TTFB     float64           `json:"ttfb_ms"`
 	Duration float64           `json:"duration_ms"`
-	Retry    map[string]string `json:"retry"`
+	ReqRetry map[string]string `json:"request_retry"`
+	Advice   map[string]string `json:"response_retry"`
 }
 
 func (c *ctlClient) requests(args []string, stderr io.Writer) error {
@@ -64,11 +66,11 @@ func (c *ctlClient) requests(args []string, stderr io.Writer) error {
 		return err
 	}
 	t := c.table()
-	fmt.Fprintln(t, "TIME\tPROVIDER\tMETHOD\tPATH\tMODEL\tSCOPE\tRULE\tSOURCE\tSTATUS\tFAULTS\tTTFB\tDURATION\tRETRY")
+	fmt.Fprintln(t, "TIME\tPROVIDER\tMETHOD\tPATH\tMODEL\tSCOPE\tRULE\tSOURCE\tSTATUS\tOUTCOME\tFAULTS\tTTFB\tDURATION\tREQ-RETRY\tRESP-RETRY")
 	for _, r := range v.Requests {
-		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%.1fms\t%.1fms\t%s\n", r.Time.Format("15:04:05.000"),
-			providerDialect(r.Provider, r.Dialect), r.Method, r.Path,
-			orDash(r.Model), orDash(r.Scope), r.Rule, r.Source, r.Status, orDash(strings.Join(r.Faults, ",")), r.TTFB, r.Duration, pairs(r.Retry))
+		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1fms\t%.1fms\t%s\t%s\n", r.Time.Format("15:04:05.000"),
+			providerDialect(r.Provider, r.Dialect), r.Method, r.Path, orDash(r.Model), orDash(r.Scope), r.Rule, r.Source,
+			statusText(r.Status), orDash(r.Outcome), orDash(strings.Join(r.Faults, ",")), r.TTFB, r.Duration, pairs(r.ReqRetry), pairs(r.Advice))
 	}
 	return t.Flush()
 }
@@ -82,14 +84,24 @@ func providerDialect(provider, dialect string) string {
 	return provider + "/" + dialect
 }
 
-// pairs renders a header map as "k=v k=v", sorted.
+// statusText is a journal status as the table shows it: "-" for none
+// sent.
+func statusText(status int) string {
+	if status == 0 {
+		return "-"
+	}
+	return fmt.Sprint(status)
+}
+
+// pairs renders a header map as "k=v,k=v", sorted: one word, so that a
+// table column stays one.
 func pairs(m map[string]string) string {
 	var parts []string
 	for k, v := range m {
 		parts = append(parts, k+"="+v)
 	}
 	sort.Strings(parts)
-	return orDash(strings.Join(parts, " "))
+	return orDash(strings.Join(parts, ","))
 }
 
 func (c *ctlClient) cache(args []string, stderr io.Writer) error {

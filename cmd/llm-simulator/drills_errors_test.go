@@ -76,7 +76,7 @@ func TestDrillOpenAI429Storm(t *testing.T) {
 	js := journalOf(t, ready.Admin, "sdk", 6)
 	retried := 0
 	for _, j := range js {
-		if j.Status == 429 && j.Retry["retry-after-ms"] != "20" {
+		if j.Status == 429 && j.Advice["retry-after-ms"] != "20" {
 			t.Fatalf("a 429 in the journal without its retry-after-ms: %+v", j)
 		}
 		if j.Retry["x-stainless-retry-count"] != "" && j.Retry["x-stainless-retry-count"] != "0" {

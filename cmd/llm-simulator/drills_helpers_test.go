@@ -127,16 +127,20 @@ func tryPostJSON(listen, path, scope, body string) (exchange, error) {
 
 // journalEntry is one request as the admin journal reports it.
 type journalEntry struct {
-	Status   int               `json:"status"`
-	Rule     string            `json:"rule"`
-	Source   string            `json:"source"`
-	Host     string            `json:"host"`
-	Provider string            `json:"provider"`
-	Dialect  string            `json:"dialect"`
-	Path     string            `json:"path"`
-	Faults   []string          `json:"faults"`
-	Complete bool              `json:"complete"`
-	Retry    map[string]string `json:"retry"`
+	Status   int      `json:"status"`
+	Rule     string   `json:"rule"`
+	Source   string   `json:"source"`
+	Host     string   `json:"host"`
+	Provider string   `json:"provider"`
+	Dialect  string   `json:"dialect"`
+	Path     string   `json:"path"`
+	Faults   []string `json:"faults"`
+	Complete bool     `json:"complete"`
+	Outcome  string   `json:"outcome"`
+	// Retry is what the client sent about its retries; Advice what the
+	// answer told it.
+	Retry  map[string]string `json:"request_retry"`
+	Advice map[string]string `json:"response_retry"`
 }
 
 // journalOf waits until the admin journal holds at least n requests of

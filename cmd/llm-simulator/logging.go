@@ -16,10 +16,26 @@ func newLogger(c rules.LogConfig, w io.Writer) zerolog.Logger {
 	if err != nil {
 		level = zerolog.InfoLevel
 	}
-	if c.Format == "console" || c.Format == "auto" && isTerminal(w) {
+	if consoleLog(c, w, isTerminal) {
 		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly}
 	}
 	return zerolog.New(w).Level(level).With().Timestamp().Logger()
+}
+
+// consoleLog reports whether the log goes to w as console lines, for
+// people, rather than JSON.
+func consoleLog(c rules.LogConfig, w io.Writer, isTerm func(io.Writer) bool) bool {
+	return c.Format == "console" || c.Format == "auto" && isTerm(w)
+}
+
+// accessLog says whether each request gets an access line on w, and
+// whether a brief one (the log is console lines) rather than every field
+// in JSON. By default (log.access: auto) only a person watching a
+// terminal gets them: after "ready", a first run shows its requests and
+// the faults that fired, while a log read by machines pays nothing.
+func accessLog(c rules.LogConfig, w io.Writer, isTerm func(io.Writer) bool) (on, brief bool) {
+	brief = consoleLog(c, w, isTerm)
+	return c.Access.On(brief && isTerm(w)), brief
 }
 
 func isTerminal(w io.Writer) bool {

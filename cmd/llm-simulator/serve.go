@@ -39,8 +39,8 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 		ReadBodyTimeout:   cfg.Server.ReadBodyTimeout.D(),
 		TunnelIdleTimeout: cfg.Server.TunnelIdleTimeout.D(),
 		Log:               log.With().Str("component", "proxy").Logger(),
-		AccessLog:         cfg.Log.Access,
 	}
+	front.AccessLog, front.AccessConsole = accessLog(cfg.Log, io.err, isTerminal)
 	proxySrv := newServer(front, cfg.Server, log)
 	proxySrv.BaseContext = front.BaseContext // EndStreams reaches every request
 	if len(*cfg.Intercept.Hosts) > 0 {

@@ -35,7 +35,14 @@ func (r *reloader) measure() {
 			Bytes: st.CachedBytes, Entries: st.CachedEntries, Recordings: st.Recordings}
 	})
 	r.metrics.QueueFunc(func() float64 { return float64(r.store.QueueDepth()) })
-	r.metrics.RateLimitFunc(r.store.RateLimitRemaining)
+	r.metrics.RateLimitFunc(func() []telemetry.RateLimitLeft {
+		levels := r.store.RateLimitRemaining()
+		out := make([]telemetry.RateLimitLeft, len(levels))
+		for i, l := range levels {
+			out[i] = telemetry.RateLimitLeft{Rule: l.Owner, Provider: l.Provider, Kind: l.Kind, Remaining: float64(l.Remaining)}
+		}
+		return out
+	})
 }
 
 // adminServer is the admin API over the process's stores.

@@ -67,13 +67,31 @@ func (m *Metrics) QueueFunc(f func() (depth float64)) {
 	m.queueF.f.Store(&f)
 }
 
+// RateLimitLeft is one series of llmsim_rate_limit_remaining: what one
+// rate limit has left of one kind, for one provider.
+type RateLimitLeft struct {
+	// Rule owns the limit: a rule's name, or "overlay f-…" for a
+	// temporary fault.
+	Rule string
+	// Provider is the provider whose bucket it is: each provider a rule
+	// takes has buckets of its own.
+	Provider string
+	// Kind is the limit: requests, tokens, input_tokens or output_tokens.
+	Kind string
+	// Remaining is what the bucket holds now: requests, or tokens.
+	Remaining float64
+}
+
 // RateLimitFunc makes every scrape call f for llmsim_rate_limit_remaining
-// {rule}: what each rule's rate limit has left. A later call replaces f.
-func (m *Metrics) RateLimitFunc(f func() map[string]float64) {
+// {rule, provider, kind}: what each rate limit has left. A later call
+// replaces f. Scopes and API keys are not labels — there may be any
+// number of them: f reports the lowest over them, the one closest to
+// refusing.
+func (m *Metrics) RateLimitFunc(f func() []RateLimitLeft) {
 	m.funcs.Lock()
 	defer m.funcs.Unlock()
 	if m.rateLimit == nil {
-		m.rateLimit = new(funcSlot[func() map[string]float64])
+		m.rateLimit = new(funcSlot[func() []RateLimitLeft])
 		m.reg.MustRegister(&rateLimitCollector{slot: m.rateLimit})
 	}
 	m.rateLimit.f.Store(&f)
@@ -87,7 +105,9 @@ var (
 	cacheBytesDesc      = desc("llmsim_cache_bytes", "Bytes of recording bodies held in memory.")
 	cacheEntriesDesc    = desc("llmsim_cache_entries", "Recording bodies held in memory.")
 	cacheRecordingsDesc = desc("llmsim_cache_recordings", "Recordings indexed, in memory or not.")
-	rateLimitDesc       = prometheus.NewDesc("llmsim_rate_limit_remaining", "What each rule's rate limit has left.", []string{"rule"}, nil)
+	rateLimitDesc       = prometheus.NewDesc("llmsim_rate_limit_remaining",
+		"What each rate limit has left, by rule, provider and kind (requests, tokens, input_tokens, output_tokens): "+
+			"the lowest over scopes and keys.", []string{"rule", "provider", "kind"}, nil)
 )
 
 func desc(name, help string) *prometheus.Desc { return prometheus.NewDesc(name, help, nil, nil) }
@@ -125,7 +145,7 @@ func (c *cacheCollector) Collect(ch chan<- prometheus.Metric) {
 // rateLimitCollector reads the rate limits' state at each scrape; the
 // rules, and so the label values, change with reloads.
 type rateLimitCollector struct {
-	slot *funcSlot[func() map[string]float64]
+	slot *funcSlot[func() []RateLimitLeft]
 }
 
 func (c *rateLimitCollector) Describe(ch chan<- *prometheus.Desc) { ch <- rateLimitDesc }
@@ -135,8 +155,8 @@ func (c *rateLimitCollector) Collect(ch chan<- prometheus.Metric) {
 	if !ok {
 		return
 	}
-	for rule, v := range f() {
-		ch <- prometheus.MustNewConstMetric(rateLimitDesc, prometheus.GaugeValue, v, rule)
+	for _, l := range f() {
+		ch <- prometheus.MustNewConstMetric(rateLimitDesc, prometheus.GaugeValue, l.Remaining, l.Rule, l.Provider, l.Kind)
 	}
 }
 

@@ -29,6 +29,7 @@ type Metrics struct {
 	handler http.Handler
 
 	requests     *prometheus.CounterVec
+	incomplete   *prometheus.CounterVec
 	duration     *prometheus.HistogramVec
 	ttft         *prometheus.HistogramVec
 	itl          *prometheus.HistogramVec
@@ -41,6 +42,7 @@ type Metrics struct {
 	// The resolved metrics per label tuple, so Observe allocates nothing
 	// for a tuple it has seen.
 	byRequest  *labelCache[requestKey, prometheus.Counter]
+	byOutcome  *labelCache[outcomeKey, prometheus.Counter]
 	byProvider *labelCache[string, providerMetrics]
 	byFault    *labelCache[faultKey, prometheus.Counter]
 	byRule     *labelCache[string, prometheus.Counter]
@@ -48,7 +50,7 @@ type Metrics struct {
 	funcs     sync.Mutex // guards the registration of the func metrics below
 	cacheF    *funcSlot[func() CacheStats]
 	queueF    *funcSlot[func() float64]
-	rateLimit *funcSlot[func() map[string]float64]
+	rateLimit *funcSlot[func() []RateLimitLeft]
 }
 
 // NewMetrics returns the metrics, with llmsim_build_info{version,
@@ -61,8 +63,12 @@ func NewMetrics(version string) *Metrics {
 		Help:        "The running build: always 1, the labels tell.",
 		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
 	}, func() float64 { return 1 }))
-	m.requests = m.counterVec("llmsim_requests_total", "Requests answered, by what took them and what answered.",
+	m.requests = m.counterVec("llmsim_requests_total",
+		"Requests, by what took them, what answered and the status sent (0: none was, see llmsim_requests_incomplete_total).",
 		"provider", "dialect", "rule", "action", "source", "status")
+	m.incomplete = m.counterVec("llmsim_requests_incomplete_total",
+		"Requests whose response did not run to its end, by outcome: cut, aborted, reset, hung or client_gone.",
+		"provider", "rule", "outcome")
 	m.duration = m.histogramVec("llmsim_request_duration_seconds", "Time from a request's arrival to the end of its response.", durationBuckets)
 	m.ttft = m.histogramVec("llmsim_time_to_first_token_seconds", "Time from a streamed request's arrival to its first event.", ttftBuckets)
 	m.itl = m.histogramVec("llmsim_inter_token_latency_seconds",
@@ -128,6 +134,11 @@ type providerMetrics struct {
 	duration, ttft, itl prometheus.Observer
 }
 
+// outcomeKey is the label tuple of llmsim_requests_incomplete_total: no
+// source or status, which llmsim_requests_total has, so the few series
+// stay few.
+type outcomeKey struct{ provider, rule, outcome string }
+
 // faultKey is the label tuple of llmsim_fault_injections_total.
 type faultKey struct{ rule, kind string }
 
@@ -135,6 +146,9 @@ type faultKey struct{ rule, kind string }
 func (m *Metrics) bindCaches() {
 	m.byRequest = newLabelCache(func(k requestKey) prometheus.Counter {
 		return m.requests.WithLabelValues(k.provider, k.dialect, k.rule, k.action, k.source, strconv.Itoa(k.status))
+	})
+	m.byOutcome = newLabelCache(func(k outcomeKey) prometheus.Counter {
+		return m.incomplete.WithLabelValues(k.provider, k.rule, k.outcome)
 	})
 	m.byProvider = newLabelCache(func(p string) providerMetrics {
 		return providerMetrics{m.duration.WithLabelValues(p), m.ttft.WithLabelValues(p), m.itl.WithLabelValues(p)}

@@ -179,7 +179,10 @@ func TestMetricsFuncs(t *testing.T) {
 		return CacheStats{Hits: 7, Misses: 3, Evictions: 2, DiskReads: 5, Bytes: 1 << 20, Entries: 4, Recordings: 9}
 	})
 	m.QueueFunc(func() float64 { return 12 })
-	m.RateLimitFunc(func() map[string]float64 { return map[string]float64{"limited": 42, "other": 0} })
+	m.RateLimitFunc(func() []RateLimitLeft {
+		return []RateLimitLeft{{"limited", "openai", "requests", 42}, {"limited", "openai", "tokens", 900},
+			{"limited", "anthropic", "requests", 7}, {"other", "openai", "requests", 0}}
+	})
 	fams = scrape(t, m)
 	for name, want := range map[string]float64{
 		"llmsim_cache_hits_total": 7, "llmsim_cache_misses_total": 3, "llmsim_cache_evictions_total": 2,
@@ -193,23 +196,64 @@ func TestMetricsFuncs(t *testing.T) {
 	if fams["llmsim_cache_hits_total"].GetType() != dto.MetricType_COUNTER || fams["llmsim_cache_bytes"].GetType() != dto.MetricType_GAUGE {
 		t.Error("cache metric types")
 	}
-	if got := value(t, fams, "llmsim_rate_limit_remaining", map[string]string{"rule": "limited"}); got != 42 {
-		t.Errorf("rate limit %v", got)
-	}
-	if got := value(t, fams, "llmsim_rate_limit_remaining", map[string]string{"rule": "other"}); got != 0 {
-		t.Errorf("rate limit other %v", got)
+	for _, c := range []struct {
+		rule, provider, kind string
+		want                 float64
+	}{
+		{"limited", "openai", "requests", 42}, {"limited", "openai", "tokens", 900},
+		{"limited", "anthropic", "requests", 7}, {"other", "openai", "requests", 0},
+	} {
+		labels := map[string]string{"rule": c.rule, "provider": c.provider, "kind": c.kind}
+		if got := value(t, fams, "llmsim_rate_limit_remaining", labels); got != c.want {
+			t.Errorf("rate limit %v = %v, want %v", labels, got, c.want)
+		}
 	}
 
 	// A second call replaces the func: a reload made a new store.
 	m.CacheFunc(func() CacheStats { return CacheStats{Hits: 1} })
 	m.QueueFunc(func() float64 { return 0 })
-	m.RateLimitFunc(func() map[string]float64 { return map[string]float64{"new": 5} })
+	m.RateLimitFunc(func() []RateLimitLeft { return []RateLimitLeft{{"new", "openai", "requests", 5}} })
 	fams = scrape(t, m)
 	if got := value(t, fams, "llmsim_cache_hits_total", nil); got != 1 {
 		t.Errorf("hits after replacing %v", got)
 	}
 	if find(fams, "llmsim_rate_limit_remaining", map[string]string{"rule": "limited"}) != nil {
 		t.Error("a rule the new func does not report is still exposed")
+	}
+}
+
+// A response that did not run to its end is counted by its outcome, and
+// one never sent under status 0 — not as the 200 it did not get.
+func TestMetricsOutcomes(t *testing.T) {
+	m := NewMetrics("dev")
+	for _, r := range []*Record{
+		{Provider: "openai", Rule: "chaos", Source: "fault", Faults: []string{"abort"}, Outcome: OutcomeAborted},
+		{Provider: "openai", Rule: "chaos", Source: "fault", Faults: []string{"abort"}, Outcome: OutcomeReset},
+		{Provider: "openai", Rule: "chaos", Source: "fault", Faults: []string{"hang"}, Outcome: OutcomeHung},
+		{Provider: "openai", Rule: "chaos", Source: "simulated", Status: 200, Stream: true, Faults: []string{"stream"}, Outcome: OutcomeCut},
+		{Provider: "openai", Rule: "chaos", Source: "simulated", Status: 200, Outcome: OutcomeComplete, Complete: true},
+	} {
+		m.Observe(r)
+	}
+	fams := scrape(t, m)
+	for _, c := range []struct {
+		name   string
+		labels map[string]string
+		want   float64
+	}{
+		{"llmsim_requests_total", map[string]string{"rule": "chaos", "source": "fault", "status": "0"}, 3},
+		{"llmsim_requests_total", map[string]string{"rule": "chaos", "source": "simulated", "status": "200"}, 2},
+		{"llmsim_requests_incomplete_total", map[string]string{"provider": "openai", "rule": "chaos", "outcome": "aborted"}, 1},
+		{"llmsim_requests_incomplete_total", map[string]string{"rule": "chaos", "outcome": "reset"}, 1},
+		{"llmsim_requests_incomplete_total", map[string]string{"rule": "chaos", "outcome": "hung"}, 1},
+		{"llmsim_requests_incomplete_total", map[string]string{"rule": "chaos", "outcome": "cut"}, 1},
+	} {
+		if got := value(t, fams, c.name, c.labels); got != c.want {
+			t.Errorf("%s%v = %v, want %v", c.name, c.labels, got, c.want)
+		}
+	}
+	if find(fams, "llmsim_requests_incomplete_total", map[string]string{"outcome": "complete"}) != nil {
+		t.Error("a complete response counted as incomplete")
 	}
 }
 

@@ -3,7 +3,9 @@ package telemetry
 // backpressureKind is the kind a backpressure fault fires as.
 const backpressureKind = "backpressure"
 
-// Observe counts one finished request. It runs on every request: a label
+// Observe counts one finished request: llmsim_requests_total by its
+// status (0 when none was sent), and llmsim_requests_incomplete_total by
+// its outcome when the response did not run to its end. It runs on every request: a label
 // tuple seen before costs map lookups and atomic adds, no allocation and
 // no lock.
 //
@@ -27,5 +29,8 @@ func (m *Metrics) Observe(r *Record) {
 	}
 	if rejected && r.Status >= 400 {
 		m.byRule.get(r.Rule).Inc()
+	}
+	if r.Outcome != "" && r.Outcome != OutcomeComplete {
+		m.byOutcome.get(outcomeKey{r.Provider, r.Rule, r.Outcome}).Inc()
 	}
 }

@@ -7,8 +7,9 @@ import (
 )
 
 // Record is one finished request, as the journal keeps it and the metrics
-// count it. Once added to a Journal it is shared: treat its Faults and
-// Retry as read-only.
+// count it: what the client saw, so a response never sent has no status.
+// Once added to a Journal it is shared: treat its Faults, RequestRetry
+// and ResponseRetry as read-only.
 //
 // In JSON, TTFB and Duration are ttfb_ms and duration_ms, float
 // milliseconds; the other fields are as tagged.
@@ -44,16 +45,22 @@ type Record struct {
 	// Action is the rule's action: simulate, forward, record, replay or
 	// replay_or_record.
 	Action string `json:"action,omitempty"`
-	// Source is what answered: simulated, forwarded, replayed, refused
-	// (the proxy answered with an error of its own, such as a replay
-	// miss) or fault (a fault answered in the source's place).
+	// Source is what answered: simulated, forwarded (the upstream's
+	// answer), replayed, fault (a fault answered in the source's place),
+	// refused (the proxy turned the request away with an error of its
+	// own: a replay miss, a body it could not read, an egress refusal,
+	// upstreams: deny) or none (no source could answer and the proxy's
+	// error says why: the provider has no upstream to forward to — a
+	// configuration error, 500 — or the upstream could not be reached or
+	// timed out before answering, 502 or 504).
 	Source string `json:"source"`
 	// Stream is set when the response was an event stream.
 	Stream bool `json:"stream"`
 	// Faults are the kinds of the faults that fired, in order.
 	Faults []string `json:"faults,omitempty"`
-	// Status is the status sent, or that would have been had the
-	// response started.
+	// Status is the status the client was sent; 0 when no status line
+	// went out (an abort, a hang, a client that left first): Outcome
+	// says what happened instead.
 	Status int `json:"status"`
 	// TTFB is the time from arrival to the status line going out: for a
 	// stream, the first event. Zero when nothing went out.
@@ -64,18 +71,55 @@ type Record struct {
 	Bytes int64 `json:"bytes"`
 	// Events counts the SSE events written.
 	Events int `json:"events"`
-	// Complete is set when the response ran to its end: not aborted, cut
-	// by the client or failed half-way.
+	// Outcome is how the response ended, as the client saw it: one of
+	// the Outcome constants (complete, cut, aborted, reset, hung,
+	// client_gone).
+	Outcome string `json:"outcome"`
+	// Complete is set when Outcome is complete: the response ran to its
+	// end, neither cut short nor dropped.
 	Complete bool `json:"complete"`
-	// Retry holds the retry-related headers, by lower-case name: those
-	// SDKs send with a request (x-stainless-retry-count,
-	// x-stainless-timeout, …) and those the response told the client
-	// (retry-after, x-should-retry). nil when there were none.
-	Retry map[string]string `json:"retry,omitempty"`
+	// RequestRetry holds the retry-related headers the client sent, by
+	// lower-case name: the SDKs' x-stainless-retry-count (0 on a first
+	// attempt), x-stainless-timeout, x-stainless-read-timeout, and the
+	// retry-count and x-retry-count other clients send. nil when there
+	// were none.
+	RequestRetry map[string]string `json:"request_retry,omitempty"`
+	// ResponseRetry holds the retry advice the response gave, by
+	// lower-case name: retry-after, retry-after-ms, x-should-retry. nil
+	// when it gave none (and always when no response was sent).
+	ResponseRetry map[string]string `json:"response_retry,omitempty"`
 	// Body is the request body, cut to the journal's bound; "" unless the
 	// journal keeps bodies.
 	Body string `json:"body,omitempty"`
 }
+
+// The outcomes a Record reports: how a response ended, as the client saw
+// it. Only complete is a response that ran to its end; the others say
+// who or what ended it first.
+const (
+	// OutcomeComplete: the response ran to its end, whatever its status.
+	OutcomeComplete = "complete"
+	// OutcomeCut: the response started and ended early — a stream or
+	// body fault truncated it or put an error event in place of its rest,
+	// the upstream broke off mid-answer, or a drain deadline ended it.
+	// The status is the one sent.
+	OutcomeCut = "cut"
+	// OutcomeAborted: the connection was closed with no (further)
+	// response, by an abort fault or a bug's recovery; status 0 when
+	// nothing had been sent.
+	OutcomeAborted = "aborted"
+	// OutcomeReset: the connection (HTTP/2: the stream) was reset, by
+	// abort: {reset: true} or a stream fault's reset_after_events.
+	OutcomeReset = "reset"
+	// OutcomeHung: a hang fault held the request, sending nothing, until
+	// the client gave up or the hang's max closed the connection; status
+	// 0.
+	OutcomeHung = "hung"
+	// OutcomeClientGone: the client went away (its timeout, a cancelled
+	// call) before the response ended, no fault having ended it; status
+	// 0 when nothing had been sent.
+	OutcomeClientGone = "client_gone"
+)
 
 // recordFields is Record without its methods, so the JSON methods can
 // reuse its tags.
