@@ -217,11 +217,13 @@ rules:
 	if st, body := absoluteAttack("GET", "http://"+other.addr+"/v1/models", "")(t, ready.Listen); st != 200 {
 		t.Fatalf("absolute-form to an allowed target: %d %q", st, body)
 	}
-	if st, body := connectAttack(other.addr)(t, ready.Listen); st != 200 {
-		t.Fatalf("CONNECT to an allowed target: %d %q", st, body)
+	if st := getThroughTunnel(t, ready.Listen, other.addr); st != 200 {
+		t.Fatalf("a request through a CONNECT tunnel to an allowed target: %d", st)
 	}
-	if other.hits.Load() < 2 {
-		t.Errorf("the allowed target saw %d connections, want the forward's and the tunnel's", other.hits.Load())
+	// Each request is counted before its answer is written, so both are
+	// in once the answers are read.
+	if n := other.requests.Load(); n != 2 {
+		t.Errorf("the allowed target saw %d requests, want the forward's and the tunnel's", n)
 	}
 	// HTTP_PROXY and a base URL both pointing at the proxy: answered as
 	// the base-URL request, which here forwards to the provider.
@@ -231,6 +233,31 @@ rules:
 	if st, _ := misdirectedAttack(t, ready.Listen, ready.Admin); st != http.StatusMisdirectedRequest {
 		t.Errorf("an intercepted request naming another host: %d, want 421", st)
 	}
+}
+
+// getThroughTunnel opens a tunnel to target and sends a GET through it.
+func getThroughTunnel(t *testing.T, proxyAddr, target string) int {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", proxyAddr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(c, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n", target, target)
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("CONNECT %s: %v %v", target, resp, err)
+	}
+	fmt.Fprintf(c, "GET /v1/models HTTP/1.1\r\nHost: %s\r\n\r\n", target)
+	resp, err = http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
 }
 
 // misdirectedAttack opens an intercepted connection to api.openai.com and
