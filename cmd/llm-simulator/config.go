@@ -63,8 +63,14 @@ func loadConfig(o *options) (*rules.Config, string, error) {
 // check validates a config file without serving: a one-line summary, or
 // every error.
 func check(args []string, io stdio) error {
-	if len(args) != 1 {
-		fmt.Fprintln(io.err, "usage: llm-simulator check FILE")
+	const usage = "usage: llm-simulator check FILE\n\nValidates FILE as the server does at start and reload, without serving:\n" +
+		"a one-line summary, or every problem with its file:line:col. Exit status 1 when FILE is not valid.\n"
+	switch {
+	case len(args) == 1 && asksHelp(args):
+		fmt.Fprint(io.out, usage)
+		return errHelp
+	case len(args) != 1:
+		fmt.Fprint(io.err, usage)
 		return errUsage
 	}
 	cfg, err := rules.Load(args[0], loadOptions)

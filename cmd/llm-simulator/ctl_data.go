@@ -93,10 +93,15 @@ func pairs(m map[string]string) string {
 }
 
 func (c *ctlClient) cache(args []string, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "stats" {
+	if len(args) == 0 {
 		return c.cacheStats()
 	}
 	switch args[0] {
+	case "stats":
+		if err := want(args[1:], 0, "cache stats", stderr); err != nil {
+			return err
+		}
+		return c.cacheStats()
 	case "purge":
 		var files bool
 		rest, err := subcommand("cache purge", "cache purge [--recordings]", args[1:], stderr, func(fs *flag.FlagSet) {
