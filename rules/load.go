@@ -29,6 +29,10 @@ type Options struct {
 	// (admin.token_file); nil means os.Open. Tests of deployment
 	// manifests give it the files their volumes would hold.
 	OpenFile func(name string) (fs.File, error)
+	// Embedded says the config is the program's own default, not a file
+	// the user named: its runtime state is default.state.json under the
+	// user's state directory (DefaultStateFile), wherever it runs from.
+	Embedded bool
 }
 
 var (
@@ -78,7 +82,7 @@ func Parse(name string, data []byte, opts Options) (*Config, error) {
 	// What the schema refused is out of the tree: decoding and the checks
 	// go on over the rest, so that one load reports every problem.
 	schemaProblems := len(e.list)
-	cfg := Config{file: name}
+	cfg := Config{file: name, embedded: opts.Embedded}
 	if err := root.Decode(&cfg); err != nil {
 		e.fromYAML(err)
 	}
@@ -128,6 +132,7 @@ func (c *Config) validate(root *yaml.Node, opts Options, e *errs) {
 	c.validateEgress(root, e)
 	c.validateAdmin(root, opts, e)
 	c.validateListen(root, e)
+	c.warnState(e)
 	c.validateCache(root, opts, e)
 	c.prepare(root, opts, e)
 	sim := lookupKey(root, "simulate")

@@ -3,8 +3,6 @@ package main
 import (
 	_ "embed"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/llm-simulator/llm-simulator/cassette"
 	"github.com/llm-simulator/llm-simulator/rules"
@@ -29,7 +27,9 @@ func loadConfig(o *options) (*rules.Config, string, error) {
 	source := o.config
 	if source == "" {
 		source = "embedded default config"
-		cfg, err = rules.Parse("default.yaml", defaultConfig, loadOptions)
+		embedded := loadOptions
+		embedded.Embedded = true
+		cfg, err = rules.Parse("default.yaml", defaultConfig, embedded)
 	} else {
 		cfg, err = rules.Load(o.config, loadOptions)
 	}
@@ -51,10 +51,10 @@ func loadConfig(o *options) (*rules.Config, string, error) {
 	if o.caDir != "" {
 		cfg.Intercept.CADir = o.caDir
 	}
-	if cfg.Admin.StateFile == "" {
-		// The embedded config has no file to keep the state beside.
-		if dir, err := os.UserConfigDir(); err == nil {
-			cfg.Admin.StateFile = filepath.Join(dir, "llm-simulator", "state.json")
+	if o.adminListen != "" {
+		// The file's own admin.listen was checked with the file.
+		if err := rules.CheckAdminExposure(cfg.Admin.Listen, cfg.Admin.Token); err != nil {
+			return nil, source, fmt.Errorf("--admin-listen: %w", err)
 		}
 	}
 	return cfg, source, nil

@@ -29,7 +29,7 @@ commands (COMMAND -h, or help COMMAND, shows one's usage):
   upgrade                             hand over to a new process on the same listeners (zero downtime)
   config                              the effective config, secrets masked
   requests [--scope S] [--rule R] [--since 30s] [--limit N]
-                                      the request journal
+                                      the request journal, oldest first by arrival
   reset [--scope S]                   forget the state of one scope, or of all
   cache [stats]                       cassette counters and recent misses
   cache purge [--recordings]          empty the body cache (and delete the recordings)

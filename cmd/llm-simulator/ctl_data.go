@@ -63,6 +63,7 @@ func (c *ctlClient) requests(args []string, stderr io.Writer) error {
 	if printed, err := c.get("GET", "/api/v1/requests?"+q.Encode(), nil, &v); err != nil || printed {
 		return err
 	}
+	sortByArrival(v.Requests)
 	t := c.table()
 	fmt.Fprintln(t, "TIME\tPROVIDER\tMETHOD\tPATH\tMODEL\tSCOPE\tRULE\tSOURCE\tSTATUS\tFAULTS\tTTFB\tDURATION\tRETRY")
 	for _, r := range v.Requests {
@@ -71,6 +72,14 @@ func (c *ctlClient) requests(args []string, stderr io.Writer) error {
 			orDash(r.Model), orDash(r.Scope), r.Rule, r.Source, r.Status, orDash(strings.Join(r.Faults, ",")), r.TTFB, r.Duration, pairs(r.Retry))
 	}
 	return t.Flush()
+}
+
+// sortByArrival puts the journal's records, which the API lists oldest
+// first by when they finished, oldest first by when they arrived (the
+// TIME column): a long stream that began first is listed first. Records
+// that arrived at the same instant keep the API's order.
+func sortByArrival(recs []ctlRecord) {
+	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Time.Before(recs[j].Time) })
 }
 
 // providerDialect names a provider with its dialect when they differ:

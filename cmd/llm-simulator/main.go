@@ -24,6 +24,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
 )
 
 func main() {
@@ -31,6 +34,9 @@ func main() {
 	// process exited) must cost log lines, not the proxy: Go otherwise
 	// exits on a write to a broken stdout or stderr.
 	signal.Ignore(syscall.SIGPIPE)
+	// Log fields named *_ms hold zerolog durations (Dur): pin zerolog's
+	// default unit, float milliseconds, so that the names stay true.
+	zerolog.DurationFieldUnit, zerolog.DurationFieldInteger = time.Millisecond, false
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], stdio{out: os.Stdout, err: os.Stderr})
 	stop()
