@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/llm-simulator/llm-simulator/proxy/mitm"
+	"github.com/llm-simulator/llm-simulator/rules"
 )
 
 // runBinary runs the built binary to its end and returns what it printed
@@ -117,10 +121,11 @@ func TestCheckAndServerRefuseTheSameConfig(t *testing.T) {
 	}
 }
 
-// An --admin-listen off loopback needs a token as admin.listen does.
+// An --admin-listen off loopback needs a token as admin.listen does, and
+// is refused in the same words.
 func TestAdminListenFlagNeedsATokenOffLoopback(t *testing.T) {
 	_, errOut, code := runBinary(t, "--listen", "127.0.0.1:0", "--admin-listen", "0.0.0.0:0")
-	if code != 1 || !strings.Contains(errOut, "--admin-listen: the admin listener 0.0.0.0:0 is not on loopback, so it needs a token") {
+	if code != 1 || !strings.Contains(errOut, "the admin listener 0.0.0.0:0 is not on loopback, so it needs a token") {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 }
@@ -143,4 +148,29 @@ func dirNames(t *testing.T, dir string) []string {
 		names = append(names, e.Name())
 	}
 	return names
+}
+
+// check refuses what the server would refuse at start though the file is
+// well formed: an interception CA there already that does not cover the
+// intercept hosts. It neither makes a CA nor changes the one there.
+func TestCheckRefusesACAThatDoesNotCoverTheHosts(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := mitm.LoadOrCreate(dir, mitm.Spec{Hosts: rules.BuiltinCAHosts()}); err != nil {
+		t.Fatal(err)
+	}
+	path := writeConfig(t, "version: 1\nintercept: {ca_dir: "+dir+", hosts: [api.openai.com, llm.example.test]}\n")
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"check", path}, stdio{&out, &errOut})
+	if err == nil || !strings.Contains(errOut.String(), "llm.example.test") ||
+		!strings.Contains(errOut.String(), "llm-simulator ca rotate --config "+path) {
+		t.Fatalf("check: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	fresh := t.TempDir()
+	path = writeConfig(t, "version: 1\nintercept: {ca_dir: "+fresh+"/ca, hosts: [llm.example.test]}\n")
+	if err := run(context.Background(), []string{"check", path}, stdio{&out, &errOut}); err != nil {
+		t.Fatalf("check of a config whose CA is not made yet: %v\n%s", err, errOut.String())
+	}
+	if got := dirNames(t, fresh); len(got) != 0 {
+		t.Errorf("check made %v", got)
+	}
 }
