@@ -111,3 +111,19 @@ func mustDefaultStateFile(t *testing.T, config string) string {
 	}
 	return f
 }
+
+// The systemd unit's filesystem is read-only but for its StateDirectory:
+// the interception CA (the user config directory) and the state files
+// (the user state directory) must both be there.
+func TestSystemdUnitKeepsStateInItsStateDirectory(t *testing.T) {
+	unit := readUnit(t, "../../examples/systemd/llm-simulator.service")
+	env := map[string]string{}
+	for _, kv := range strings.Fields(unit["Environment"]) {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	dir := "/var/lib/" + unit["StateDirectory"]
+	if unit["StateDirectory"] == "" || env["XDG_CONFIG_HOME"] != dir || env["XDG_STATE_HOME"] != dir {
+		t.Fatalf("StateDirectory %q, Environment %q: XDG_CONFIG_HOME and XDG_STATE_HOME must both be %s", unit["StateDirectory"], unit["Environment"], dir)
+	}
+}
