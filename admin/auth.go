@@ -3,10 +3,10 @@ package admin
 import (
 	"crypto/sha256"
 	"crypto/subtle"
-	"fmt"
-	"net"
 	"net/http"
 	"strings"
+
+	"github.com/llm-simulator/llm-simulator/rules"
 )
 
 // tokenCheck holds the admin token's SHA-256 digest, not the token:
@@ -38,23 +38,8 @@ func (c tokenCheck) allows(r *http.Request) bool {
 
 // CheckExposure refuses an admin listener off loopback with no token:
 // anyone who can reach it could turn every request into an error.
-func CheckExposure(listen, token string) error {
-	if token != "" || IsLoopback(listen) {
-		return nil
-	}
-	return fmt.Errorf("the admin listener %s is not on loopback, so it needs a token: set admin.token_file (a mounted secret) or admin.token (e.g. \"${LLMSIM_ADMIN_TOKEN}\"), or listen on 127.0.0.1", listen)
-}
+func CheckExposure(listen, token string) error { return rules.CheckAdminExposure(listen, token) }
 
 // IsLoopback reports an address whose host is a loopback IP or
 // "localhost"; an empty host (all interfaces) is not.
-func IsLoopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		host = addr
-	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
-}
+func IsLoopback(addr string) bool { return rules.LoopbackAddress(addr) }

@@ -122,6 +122,6 @@ func (x *exchange) upstreamRequest(ctx context.Context, dst *url.URL) *http.Requ
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
 	copyRequestHeader(req.Header, x.r.Header)
-	setForwarded(req.Header, x.r)
+	x.setForwarded(req.Header)
 	return req.WithContext(ctx)
 }

@@ -58,6 +58,26 @@ func skipHeader(k string, h http.Header) bool {
 	return false
 }
 
+// setForwarded adds X-Forwarded-For, -Host and -Proto to h, the headers
+// of x's request to the upstream, when the target says so.
+func (x *exchange) setForwarded(h http.Header) {
+	if x.tgt.addsForwarded() {
+		setForwarded(h, x.r)
+	}
+}
+
+// addsForwarded reports whether a forward of t adds X-Forwarded-*: as
+// its provider's forwarded_headers says, else only when t came by base
+// URL, llm-simulator being then the app's reverse proxy. A request
+// through the proxy goes on as the app sent it, as a transparent proxy
+// passes it on; so does one for a host no provider claims.
+func (t *target) addsForwarded() bool {
+	if t.up != nil && t.up.spec.ForwardedHeaders != nil {
+		return *t.up.spec.ForwardedHeaders
+	}
+	return t.scheme == ""
+}
+
 // setForwarded adds X-Forwarded-For, -Host and -Proto as a reverse proxy
 // does, extending a chain the client's request already carries.
 func setForwarded(h http.Header, r *http.Request) {

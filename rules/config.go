@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"path/filepath"
-	"strings"
 	"time"
 )
 
@@ -79,6 +77,7 @@ type Config struct {
 	Warnings ErrorList `yaml:"-"`
 
 	file     string
+	embedded bool // the program's own default config, not a user's file
 	prepared []preparedRule
 }
 
@@ -116,12 +115,28 @@ type AdminConfig struct {
 	// does one a browser marks Sec-Fetch-Site: cross-site. Default none.
 	AllowedOrigins []string `yaml:"allowed_origins"`
 	// StateFile keeps the runtime changes made through the admin API —
-	// rule toggles, temporary faults — so a reload or an upgrade keeps
-	// them. Relative to the config file. Default: .NAME.state.json beside
-	// the config file NAME.yaml; with the embedded default config,
-	// <user config dir>/llm-simulator/state.json.
+	// rule toggles, temporary faults — so a reload, an upgrade or a
+	// restart keeps them. Relative to the config file: "state_file:
+	// .NAME.state.json" keeps it beside the config. Default: under the
+	// user's state directory ($XDG_STATE_HOME, else ~/.local/state; on
+	// macOS ~/Library/Application Support; on Windows %LocalAppData%), as
+	// llm-simulator/NAME-HASH.state.json for the config file NAME.yaml,
+	// HASH from its absolute path so two configs never share one;
+	// default.state.json for the embedded default config. Never in the
+	// working tree unless asked. A file an earlier version kept beside
+	// the config (.NAME.state.json) is read once at start, and its state
+	// kept here from then on.
 	StateFile string `yaml:"state_file"`
+
+	// legacyStateFile is that earlier version's file, when there is one
+	// to take over (legacyStateFile).
+	legacyStateFile string
 }
+
+// LegacyStateFile is the state file an earlier version kept beside the
+// config, when StateFile is the default, does not exist yet, and that
+// file does: its state is to be taken over once (Overlays.LoadMigrating).
+func (a *AdminConfig) LegacyStateFile() string { return a.legacyStateFile }
 
 // JournalConfig configures the request journal: the recent requests the
 // admin API lists, so a test can check what its app sent and got.
@@ -203,7 +218,7 @@ func (c *Config) applyDefaults() {
 	if c.Admin.Listen == "" {
 		c.Admin.Listen = DefaultAdminListen
 	}
-	c.Admin.StateFile = c.relative(cmpOr(c.Admin.StateFile, c.defaultStateFile()))
+	c.applyStateDefaults()
 	c.Admin.TokenFile = c.relative(c.Admin.TokenFile)
 	if c.Log.Sample == 0 {
 		c.Log.Sample = 1
@@ -277,13 +292,20 @@ func (c *Config) applyRuleDefaults() {
 	}
 }
 
-// defaultStateFile is where the admin API's runtime changes are kept when
-// the config does not say: beside the config file. A config with no file
-// (the embedded default) has none; the command picks one.
-func (c *Config) defaultStateFile() string {
-	if c.file == "" {
-		return ""
+// applyStateDefaults resolves admin.state_file against the config
+// file's directory; with none given, the state is kept under the user's
+// state directory (DefaultStateFile), and a file an earlier version kept
+// beside the config is noted for taking over. No state directory (no
+// home) means no state file: validate warns.
+func (c *Config) applyStateDefaults() {
+	if c.Admin.StateFile != "" {
+		c.Admin.StateFile = c.relative(c.Admin.StateFile)
+		return
 	}
-	base := strings.TrimSuffix(filepath.Base(c.file), filepath.Ext(c.file))
-	return filepath.Join(filepath.Dir(c.file), "."+base+".state.json")
+	key := c.file
+	if c.embedded {
+		key = ""
+	}
+	c.Admin.StateFile, _ = DefaultStateFile(key)
+	c.Admin.legacyStateFile = legacyStateFile(c.file, c.Admin.StateFile)
 }

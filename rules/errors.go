@@ -56,6 +56,32 @@ type errs struct {
 	// node of a file holding only "---" on a line after the last, and an
 	// error must point at a line the user's editor shows.
 	lines int
+	// pruned are the positions of the values the schema check refused
+	// and replaced by null (prunedNull): a later check that finds the
+	// null there has nothing to add to what was said.
+	pruned map[[2]int]bool
+}
+
+// prunedNull is the null that takes the place of n, refused and
+// reported, at n's position.
+func (e *errs) prunedNull(n *yaml.Node) *yaml.Node {
+	if e.pruned == nil {
+		e.pruned = map[[2]int]bool{}
+	}
+	e.pruned[[2]int{e.line(n.Line), n.Column}] = true
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: n.Line, Column: n.Column}
+}
+
+// dropRepeats removes the problems found from index from on that stand at
+// a pruned value, already reported by the schema check.
+func (e *errs) dropRepeats(from int) {
+	kept := e.list[:from]
+	for _, err := range e.list[from:] {
+		if !e.pruned[[2]int{err.Line, err.Col}] {
+			kept = append(kept, err)
+		}
+	}
+	e.list = kept
 }
 
 // line is a position's line, kept within the file.

@@ -29,6 +29,10 @@ type Options struct {
 	// (admin.token_file); nil means os.Open. Tests of deployment
 	// manifests give it the files their volumes would hold.
 	OpenFile func(name string) (fs.File, error)
+	// Embedded says the config is the program's own default, not a file
+	// the user named: its runtime state is default.state.json under the
+	// user's state directory (DefaultStateFile), wherever it runs from.
+	Embedded bool
 }
 
 var (
@@ -55,7 +59,7 @@ func Parse(name string, data []byte, opts Options) (*Config, error) {
 		if errors.Is(err, io.EOF) {
 			e.add("the file is empty: it needs at least \"version: 1\"")
 		} else {
-			e.fromYAML(err)
+			e.syntax(data, err)
 		}
 		return nil, e.list
 	}
@@ -72,16 +76,19 @@ func Parse(name string, data []byte, opts Options) (*Config, error) {
 		lookup = osLookup
 	}
 	expandEnv(root, lookup, e)
-	checkSchema(root, configType, "", e)
-	if len(e.list) > 0 {
-		return nil, e.list.sorted()
+	if !checkSchema(root, configType, "", e) {
+		return nil, e.list.sorted() // not even a mapping
 	}
-	cfg := Config{file: name}
+	// What the schema refused is out of the tree: decoding and the checks
+	// go on over the rest, so that one load reports every problem.
+	schemaProblems := len(e.list)
+	cfg := Config{file: name, embedded: opts.Embedded}
 	if err := root.Decode(&cfg); err != nil {
 		e.fromYAML(err)
 	}
 	cfg.applyDefaults()
 	cfg.validate(root, opts, e)
+	e.dropRepeats(schemaProblems)
 	if len(e.list) > 0 {
 		return nil, e.list.sorted()
 	}
@@ -124,6 +131,8 @@ func (c *Config) validate(root *yaml.Node, opts Options, e *errs) {
 	c.validateForwarding(root, e)
 	c.validateEgress(root, e)
 	c.validateAdmin(root, opts, e)
+	c.validateListen(root, e)
+	c.warnState(e)
 	c.validateCache(root, opts, e)
 	c.prepare(root, opts, e)
 	sim := lookupKey(root, "simulate")

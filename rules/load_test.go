@@ -53,7 +53,7 @@ func TestBadConfigsNameFileLineAndColumn(t *testing.T) {
 		name, src string
 		want      []string
 	}{
-		{"unknown top key", "version: 1\nlisten: x\nlisen: y\n",
+		{"unknown top key", "version: 1\nlisten: 127.0.0.1:1\nlisen: y\n",
 			[]string{`bad.yaml:3:1: unknown field "lisen" in the top level`}},
 		{"unknown nested key", "version: 1\nsimulate:\n  ttft: {dist: constant, value: 1s}\n  txt: lorem\n",
 			[]string{`bad.yaml:4:3: unknown field "txt" in simulate`}},
@@ -79,7 +79,23 @@ func TestBadConfigsNameFileLineAndColumn(t *testing.T) {
 		{"version missing", "seed: 1\n", []string{`bad.yaml:1:1: version is missing`}},
 		{"version wrong", "version: 2\n", []string{`bad.yaml:1:10: version 2 is not supported`}},
 		{"key twice", "version: 1\nseed: 1\nseed: 2\n", []string{`bad.yaml:3:1: seed is set twice`}},
-		{"syntax", "version: 1\nsimulate: {text: lorem\n", []string{`bad.yaml:1: did not find expected ',' or '}'`}},
+		{"syntax", "version: 1\nsimulate: {text: lorem\n", []string{`bad.yaml:2:12: did not find expected ',' or '}'`}},
+		{"syntax: a key out of line", "version: 1\nrules:\n  - name: x\n  action: y\n", []string{`bad.yaml:4:3: did not find expected '-' indicator`}},
+		{"syntax: a second colon", "version: 1\nlisten: a: b\n", []string{`bad.yaml:2:10: mapping values are not allowed in this context`}},
+		{"syntax: a quote left open", "version: 1\nseed: 1\nlisten: \"127.0.0.1:1\n", []string{`bad.yaml:3:9: found unexpected end of stream`}},
+		{"syntax: a tab", "version: 1\n\tseed: 1\n", []string{`bad.yaml:2:1: found a tab character that violates indentation`}},
+		{"syntax: CRLF lines", "version: 1\r\nseed: 1\r\nlisten: {a: 1\r\n", []string{`bad.yaml:3:13: did not find expected ',' or '}'`}},
+		{"port out of range", "version: 1\nlisten: 127.0.0.1:99999\n",
+			[]string{`bad.yaml:2:9: listen "127.0.0.1:99999": port 99999 is out of range: a port is 0 to 65535`}},
+		{"no port", "version: 1\nadmin: {listen: localhost}\n",
+			[]string{`bad.yaml:2:17: admin.listen "localhost": not host:port`}},
+		{"bad host", "version: 1\nlisten: \"exa mple:80\"\n", []string{`bad.yaml:2:9: listen "exa mple:80": "exa mple" is neither an IP address nor a host name`}},
+		{"bad IP", "version: 1\nlisten: 256.1.1.1:80\n", []string{`bad.yaml:2:9: listen "256.1.1.1:80": "256.1.1.1" is neither`}},
+		{"admin open without a token", "version: 1\nadmin:\n  listen: 0.0.0.0:9090\n",
+			[]string{`bad.yaml:3:11: the admin listener 0.0.0.0:9090 is not on loopback, so it needs a token`}},
+		{"every problem of a rule", "version: 1\nrules:\n  - name: r\n    action: teleport\n    faults:\n      - explode: {}\n      - error: {status: 99}\n",
+			[]string{`bad.yaml:4:13: action "teleport" is not one of`, `bad.yaml:6:9: unknown fault type "explode"`, `bad.yaml:7:9: rule "r": error: status 99 is not an error status`}},
+
 		{"empty", "", []string{`bad.yaml: the file is empty`}},
 		{"several at once", "version: 1\nfoo: 1\nsimulate:\n  bar: 2\n  ttft: {dist: x}\n",
 			[]string{`bad.yaml:2:1: unknown field "foo"`, `bad.yaml:4:3: unknown field "bar" in simulate`}},
@@ -99,6 +115,25 @@ func TestBadConfigsNameFileLineAndColumn(t *testing.T) {
 			_, err := Parse("bad.yaml", []byte(c.src), Options{})
 			wantErrors(t, err, c.want...)
 		})
+	}
+}
+
+// What the schema check refuses is reported once: the checks that run
+// after it, over the rest of the file, do not trip on it again (a bad
+// version is not also "not supported", a fault without its bad part is
+// not also "not an error status").
+func TestSchemaProblemsAreReportedOnce(t *testing.T) {
+	src := "version: one\nseed: many\nlog: {level: [a]}\nrules:\n  - name: r\n    faults:\n      - error: {status: x, probability: 2}\n      - latency: {dist: constant, value: 1s}\n"
+	_, err := Parse("bad.yaml", []byte(src), Options{})
+	want := []string{
+		`bad.yaml:1:10: version: expected an integer, got "one"`,
+		`bad.yaml:2:7: seed: expected an integer, got "many"`,
+		`bad.yaml:3:14: log.level: expected a string, got a list`,
+		`bad.yaml:7:25: rules[0].faults[0].error.status: expected an integer, got "x"`,
+	}
+	wantErrors(t, err, want...)
+	if list := err.(ErrorList); len(list) != len(want) {
+		t.Fatalf("%d problems, want %d:\n%v", len(list), len(want), err)
 	}
 }
 

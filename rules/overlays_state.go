@@ -37,11 +37,22 @@ const stateVersion = 1
 // read, or whose faults no longer check, is an error naming the file and
 // changes nothing, and the caller carries on with what it has. Faults
 // expired since they were saved are dropped.
-func (o *Overlays) Load() error {
+func (o *Overlays) Load() error { return o.LoadMigrating("") }
+
+// LoadMigrating is Load that, when the state file does not exist yet,
+// takes the overlays from old instead (AdminConfig.LegacyStateFile: an
+// earlier version's file beside the config) and saves them to the state
+// file at once, so old is read this once. old may be "".
+func (o *Overlays) LoadMigrating(old string) error {
 	if o.file == "" {
 		return nil
 	}
-	data, err := os.ReadFile(o.file)
+	from := o.file
+	data, err := os.ReadFile(from)
+	if errors.Is(err, fs.ErrNotExist) && old != "" {
+		from = old
+		data, err = os.ReadFile(from)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -50,15 +61,18 @@ func (o *Overlays) Load() error {
 	}
 	toggles, list, err := o.decodeState(data)
 	if err != nil {
-		return fmt.Errorf("overlays: state file %s: %w", o.file, err)
+		return fmt.Errorf("overlays: state file %s: %w", from, err)
 	}
 	o.mu.Lock()
 	o.dropState(func(string) bool { return true })
 	o.toggles = toggles
 	o.publishLocked(list)
+	if from != o.file {
+		err = o.saveLocked()
+	}
 	o.mu.Unlock()
 	o.notify()
-	return nil
+	return err
 }
 
 // decodeState reads and checks a state file's content.

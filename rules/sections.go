@@ -44,6 +44,16 @@ type ProviderSpec struct {
 	// MaxIdleConns is how many idle keep-alive connections are kept to the
 	// upstream. Default 256.
 	MaxIdleConns int `yaml:"max_idle_conns"`
+	// ForwardedHeaders adds X-Forwarded-For (the app's address),
+	// X-Forwarded-Host and X-Forwarded-Proto to the requests forwarded to
+	// this provider, as a reverse proxy does: true for every request,
+	// false for none. Default: only for requests that name llm-simulator
+	// as their base URL, which it forwards as the app's reverse proxy; a
+	// request through the proxy (HTTP_PROXY, or an intercepted CONNECT)
+	// goes on as the app sent it, as through any transparent proxy — the
+	// provider learns nothing of the app's address (a pod's) or of the
+	// proxy. Headers the app sent itself are passed on either way.
+	ForwardedHeaders *bool `yaml:"forwarded_headers"`
 }
 
 // InterceptSpec is HTTPS interception: CONNECT requests to these hosts get

@@ -14,6 +14,12 @@ import (
 // node tree alongside the Go types: every mapping key must name a field,
 // every scalar must fit its field's kind. Types with their own
 // UnmarshalYAML are left to check themselves.
+//
+// Every problem of the file is reported, not only the schema's: what the
+// schema refuses is reported here and taken out of the tree — an unknown
+// key with its value, a value of the wrong kind replaced by null, a fault
+// with any problem dropped from its list — so that decoding and the
+// checks after it go on over the rest without tripping on it again.
 
 var (
 	unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
@@ -22,12 +28,15 @@ var (
 	sizeType        = reflect.TypeFor[Size]()
 )
 
-func checkSchema(n *yaml.Node, t reflect.Type, path string, e *errs) {
+// checkSchema reports what of n does not fit t and prunes it below n; it
+// returns false when n itself cannot be decoded into t, for the caller to
+// replace.
+func checkSchema(n *yaml.Node, t reflect.Type, path string, e *errs) bool {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
 	if isNull(n) {
-		return
+		return true
 	}
 	if t == durationType || t == sizeType {
 		// Checked here, not at decode, so the message can name the field.
@@ -40,67 +49,92 @@ func checkSchema(n *yaml.Node, t reflect.Type, path string, e *errs) {
 		for _, m := range messages(err) {
 			e.at(n, "%s: %s", path, ownPos.ReplaceAllString(m, ""))
 		}
-		return
+		return err == nil
 	}
 	if reflect.PointerTo(t).Implements(unmarshalerType) {
-		return
+		return true
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		checkSchema(n, t.Elem(), path, e)
+		return checkSchema(n, t.Elem(), path, e)
 	case reflect.Struct:
-		checkStruct(n, t, path, e)
+		return checkStruct(n, t, path, e)
 	case reflect.Slice:
-		if n.Kind != yaml.SequenceNode {
-			e.at(n, "%s: expected a list, got %s", path, describe(n))
-			return
-		}
-		for i, c := range n.Content {
-			checkSchema(c, t.Elem(), path+"["+strconv.Itoa(i)+"]", e)
-		}
+		return checkSlice(n, t, path, e)
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
 			e.at(n, "%s: expected a mapping, got %s", path, describe(n))
-			return
+			return false
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			checkSchema(n.Content[i+1], t.Elem(), join(path, n.Content[i].Value), e)
+			if !checkSchema(n.Content[i+1], t.Elem(), join(path, n.Content[i].Value), e) {
+				n.Content[i+1] = e.prunedNull(n.Content[i+1])
+			}
 		}
-	default:
-		checkScalar(n, t, path, e)
+		return true
 	}
+	return checkScalar(n, t, path, e)
 }
 
-func checkStruct(n *yaml.Node, t reflect.Type, path string, e *errs) {
+func checkSlice(n *yaml.Node, t reflect.Type, path string, e *errs) bool {
+	if n.Kind != yaml.SequenceNode {
+		e.at(n, "%s: expected a list, got %s", path, describe(n))
+		return false
+	}
+	kept := n.Content[:0:0]
+	for i, c := range n.Content {
+		before := len(e.list)
+		ok := checkSchema(c, t.Elem(), path+"["+strconv.Itoa(i)+"]", e)
+		switch {
+		case t.Elem() == faultSpecType && len(e.list) > before:
+			// A fault with a problem is left out whole: built without
+			// its bad part it would only be reported again.
+			continue
+		case !ok:
+			c = e.prunedNull(c)
+		}
+		kept = append(kept, c)
+	}
+	n.Content = kept
+	return true
+}
+
+func checkStruct(n *yaml.Node, t reflect.Type, path string, e *errs) bool {
 	if n.Kind != yaml.MappingNode {
 		e.at(n, "%s: expected a mapping, got %s", orTop(path), describe(n))
-		return
+		return false
 	}
 	fields := yamlFields(t)
 	seen := map[string]bool{}
+	kept := n.Content[:0:0]
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if seen[k.Value] {
+		ft, known := fields[k.Value]
+		switch {
+		case seen[k.Value]:
 			e.at(k, "%s is set twice", join(path, k.Value))
-		}
-		seen[k.Value] = true
-		ft, ok := fields[k.Value]
-		if !ok {
-			if t == faultSpecType {
-				e.at(k, "unknown fault type %q (one of %s)", k.Value, knownFields(fields))
-				continue
-			}
+			continue
+		case !known && t == faultSpecType:
+			e.at(k, "unknown fault type %q (one of %s)", k.Value, knownFields(fields))
+			continue
+		case !known:
 			e.at(k, "unknown field %q in %s (known: %s)", k.Value, orTop(path), knownFields(fields))
 			continue
 		}
-		checkSchema(v, ft, join(path, k.Value), e)
+		seen[k.Value] = true
+		if !checkSchema(v, ft, join(path, k.Value), e) {
+			v = e.prunedNull(v)
+		}
+		kept = append(kept, k, v)
 	}
+	n.Content = kept
+	return true
 }
 
-func checkScalar(n *yaml.Node, t reflect.Type, path string, e *errs) {
+func checkScalar(n *yaml.Node, t reflect.Type, path string, e *errs) bool {
 	if n.Kind != yaml.ScalarNode {
 		e.at(n, "%s: expected %s, got %s", path, kindName(t), describe(n))
-		return
+		return false
 	}
 	tag := n.ShortTag()
 	ok := true
@@ -116,6 +150,7 @@ func checkScalar(n *yaml.Node, t reflect.Type, path string, e *errs) {
 	if !ok {
 		e.at(n, "%s: expected %s, got %q", path, kindName(t), n.Value)
 	}
+	return ok
 }
 
 // yamlFields maps each key a struct accepts to its field's type, inline

@@ -2,10 +2,10 @@ package main
 
 import (
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/llm-simulator/llm-simulator/rules"
 )
 
 // adminRules answer at once: the tests are about what takes a request.
@@ -46,8 +46,8 @@ func TestAdminTogglesSurviveReloadAndRestart(t *testing.T) {
 		!strings.HasPrefix(field(v, "origin").(string), "file ") {
 		t.Fatalf("rules after reload: %v", v)
 	}
-	if _, err := os.Stat(filepath.Join(filepath.Dir(path), ".config.state.json")); err != nil {
-		t.Fatalf("no state file beside the config: %v", err)
+	if state, _ := rules.DefaultStateFile(path); !fileExists(state) {
+		t.Fatalf("no state file at %s", state)
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)

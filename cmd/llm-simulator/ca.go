@@ -108,20 +108,28 @@ func sameCA(a, b *rules.Config) bool {
 // export), creating the CA if it does not exist yet, so it can be trusted
 // before the first run; or replaces it with a new one (ca rotate).
 func caCommand(args []string, io stdio) error {
-	usage := func() error {
-		fmt.Fprintln(io.err, "usage: llm-simulator ca path|export|rotate [--config FILE] [--ca-dir DIR]")
-		return errUsage
-	}
-	if len(args) == 0 || (args[0] != "path" && args[0] != "export" && args[0] != "rotate") {
-		return usage()
-	}
 	fs := flag.NewFlagSet("llm-simulator ca", flag.ContinueOnError)
-	fs.SetOutput(io.err)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "usage: llm-simulator ca path|export|rotate [--config FILE] [--ca-dir DIR]\n\n"+
+			"  path     print where the interception CA's certificate is, creating the CA if there is none\n"+
+			"  export   print the certificate (PEM), creating the CA if there is none\n"+
+			"  rotate   replace the CA with a new one that covers the config's hosts\n\nflags:\n")
+		fs.PrintDefaults()
+	}
 	o := &options{}
 	fs.StringVar(&o.config, "config", "", "config `file` naming the CA and the hosts it covers (default: the embedded default config)")
 	fs.StringVar(&o.caDir, "ca-dir", "", "CA `directory`, overriding the config's")
-	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
-		return usage()
+	if len(args) == 0 || (args[0] != "path" && args[0] != "export" && args[0] != "rotate") {
+		if len(args) > 0 && asksHelp(args[:1]) {
+			return parseArgs(fs, args[:1], io)
+		}
+		return usageError(fs, io, "ca: which command: path, export or rotate?")
+	}
+	if err := parseArgs(fs, args[1:], io); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError(fs, io, "ca %s: unexpected argument %q", args[0], fs.Arg(0))
 	}
 	cfg, _, err := loadConfig(o)
 	if err != nil {

@@ -2,11 +2,15 @@ package main
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/llm-simulator/llm-simulator/cassette"
+	"github.com/llm-simulator/llm-simulator/proxy"
+	"github.com/llm-simulator/llm-simulator/proxy/mitm"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/simulate"
 )
@@ -29,7 +33,9 @@ func loadConfig(o *options) (*rules.Config, string, error) {
 	source := o.config
 	if source == "" {
 		source = "embedded default config"
-		cfg, err = rules.Parse("default.yaml", defaultConfig, loadOptions)
+		embedded := loadOptions
+		embedded.Embedded = true
+		cfg, err = rules.Parse("default.yaml", defaultConfig, embedded)
 	} else {
 		cfg, err = rules.Load(o.config, loadOptions)
 	}
@@ -51,20 +57,20 @@ func loadConfig(o *options) (*rules.Config, string, error) {
 	if o.caDir != "" {
 		cfg.Intercept.CADir = o.caDir
 	}
-	if cfg.Admin.StateFile == "" {
-		// The embedded config has no file to keep the state beside.
-		if dir, err := os.UserConfigDir(); err == nil {
-			cfg.Admin.StateFile = filepath.Join(dir, "llm-simulator", "state.json")
-		}
-	}
 	return cfg, source, nil
 }
 
 // check validates a config file without serving: a one-line summary, or
 // every error.
 func check(args []string, io stdio) error {
-	if len(args) != 1 {
-		fmt.Fprintln(io.err, "usage: llm-simulator check FILE")
+	const usage = "usage: llm-simulator check FILE\n\nValidates FILE as the server does at start and reload, without serving:\n" +
+		"a one-line summary, or every problem with its file:line:col. Exit status 1 when FILE is not valid.\n"
+	switch {
+	case len(args) == 1 && asksHelp(args):
+		fmt.Fprint(io.out, usage)
+		return errHelp
+	case len(args) != 1:
+		fmt.Fprint(io.err, usage)
 		return errUsage
 	}
 	cfg, err := rules.Load(args[0], loadOptions)
@@ -75,6 +81,10 @@ func check(args []string, io stdio) error {
 	for _, w := range cfg.Warnings {
 		fmt.Fprintln(io.err, "warning:", w)
 	}
+	if err := checkServing(cfg, args[0]); err != nil {
+		fmt.Fprintln(io.err, err)
+		return fmt.Errorf("%s: the server would not start with it", args[0])
+	}
 	nFaults := 0
 	for _, r := range cfg.Rules {
 		nFaults += len(r.Faults)
@@ -83,4 +93,35 @@ func check(args []string, io stdio) error {
 		args[0], cfg.Version, len(cfg.Rules), nFaults, cfg.DefaultAction, cfg.Listen, cfg.Admin.Listen,
 		len(cfg.Simulate.Models), len(cfg.Providers), cfg.Upstreams, len(*cfg.Intercept.Hosts), len(cfg.Warnings))
 	return nil
+}
+
+// checkServing makes, without side effects, the checks the server makes
+// at start beyond the file's own (rules.Load): that the upstreams can be
+// built, and that an interception CA already there fits the intercept
+// hosts — the same functions the server runs. A CA not made yet is made
+// for the hosts at the first start, which check does not do; nor does it
+// bind the listeners or open the cassettes.
+func checkServing(cfg *rules.Config, file string) error {
+	if _, err := proxy.NewUpstreams(cfg, nil); err != nil {
+		return err
+	}
+	if len(*cfg.Intercept.Hosts) == 0 {
+		return nil
+	}
+	cert, key := cfg.Intercept.CACert, cfg.Intercept.CAKey
+	if cert == "" {
+		dir, err := caDir(cfg)
+		if err != nil {
+			return err
+		}
+		cert, key = filepath.Join(dir, mitm.CertFileName), filepath.Join(dir, mitm.KeyFileName)
+		if _, err := os.Stat(cert); errors.Is(err, fs.ErrNotExist) {
+			return nil // none yet: the first start makes it
+		}
+	}
+	ca, err := mitm.Load(cert, key)
+	if err != nil {
+		return fmt.Errorf("interception: %w", err)
+	}
+	return checkCA(ca, cfg, &options{config: file})
 }

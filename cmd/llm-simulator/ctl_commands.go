@@ -31,10 +31,15 @@ type ctlRules struct {
 }
 
 func (c *ctlClient) rules(args []string, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "ls" {
+	if len(args) == 0 {
 		return c.listRules("GET", "/api/v1/rules", nil)
 	}
 	switch args[0] {
+	case "ls":
+		if err := want(args[1:], 0, "rules ls", stderr); err != nil {
+			return err
+		}
+		return c.listRules("GET", "/api/v1/rules", nil)
 	case "enable", "disable":
 		if err := want(args[1:], 1, "rules "+args[0]+" NAME", stderr); err != nil {
 			return err

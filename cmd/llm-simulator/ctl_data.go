@@ -65,6 +65,7 @@ func (c *ctlClient) requests(args []string, stderr io.Writer) error {
 	if printed, err := c.get("GET", "/api/v1/requests?"+q.Encode(), nil, &v); err != nil || printed {
 		return err
 	}
+	sortByArrival(v.Requests)
 	t := c.table()
 	fmt.Fprintln(t, "TIME\tPROVIDER\tMETHOD\tPATH\tMODEL\tSCOPE\tRULE\tSOURCE\tSTATUS\tOUTCOME\tFAULTS\tTTFB\tDURATION\tREQ-RETRY\tRESP-RETRY")
 	for _, r := range v.Requests {
@@ -73,6 +74,14 @@ func (c *ctlClient) requests(args []string, stderr io.Writer) error {
 			statusText(r.Status), orDash(r.Outcome), orDash(strings.Join(r.Faults, ",")), r.TTFB, r.Duration, pairs(r.ReqRetry), pairs(r.Advice))
 	}
 	return t.Flush()
+}
+
+// sortByArrival puts the journal's records, which the API lists oldest
+// first by when they finished, oldest first by when they arrived (the
+// TIME column): a long stream that began first is listed first. Records
+// that arrived at the same instant keep the API's order.
+func sortByArrival(recs []ctlRecord) {
+	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Time.Before(recs[j].Time) })
 }
 
 // providerDialect names a provider with its dialect when they differ:
@@ -105,10 +114,15 @@ func pairs(m map[string]string) string {
 }
 
 func (c *ctlClient) cache(args []string, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "stats" {
+	if len(args) == 0 {
 		return c.cacheStats()
 	}
 	switch args[0] {
+	case "stats":
+		if err := want(args[1:], 0, "cache stats", stderr); err != nil {
+			return err
+		}
+		return c.cacheStats()
 	case "purge":
 		var files bool
 		rest, err := subcommand("cache purge", "cache purge [--recordings]", args[1:], stderr, func(fs *flag.FlagSet) {

@@ -113,10 +113,15 @@ type ctlFault struct {
 }
 
 func (c *ctlClient) fault(args []string, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "ls" {
+	if len(args) == 0 {
 		return c.listFaults()
 	}
 	switch args[0] {
+	case "ls":
+		if err := want(args[1:], 0, "fault ls", stderr); err != nil {
+			return err
+		}
+		return c.listFaults()
 	case "add":
 		var f faultFlags
 		rest, err := subcommand("fault add", faultAddUsage, args[1:], stderr, f.define)

@@ -118,8 +118,11 @@ func (c *ctlClient) explain(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := want(rest, 0, usage, stderr); err != nil || target == "" {
-		fmt.Fprintf(stderr, "usage: llm-simulator ctl %s\n", usage)
+	if err := want(rest, 0, usage, stderr); err != nil {
+		return err
+	}
+	if target == "" {
+		fmt.Fprintf(stderr, "explain needs --url\nusage: llm-simulator ctl %s\n", usage)
 		return errUsage
 	}
 	req["method"], req["url"], req["headers"] = method, target, headers

@@ -9,8 +9,9 @@ import (
 )
 
 // TestMain points the user config directory, where the interception CA
-// is created on first run, at a temporary one: tests, and the binaries
-// they start, never write to the real user's. A goroutine the tests leave
+// is created on first run, and the user state directory, where the state
+// files are kept, at temporary ones: tests, and the binaries they start,
+// never write to the real user's. A goroutine the tests leave
 // running fails the run, as goleak.VerifyTestMain would; those already
 // running before the tests began (package initialisation's) are not
 // counted.
@@ -22,6 +23,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	os.Setenv("XDG_CONFIG_HOME", dir)
+	os.Setenv("XDG_STATE_HOME", dir+"/state") // the admin API's state files
 	code := m.Run()
 	if code == 0 {
 		if err := goleak.Find(initial); err != nil {

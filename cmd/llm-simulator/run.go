@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/llm-simulator/llm-simulator/rules"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -29,11 +31,35 @@ type options struct {
 	lifecycle lifecycle
 }
 
-// errUsage is returned for a bad command line; flag has printed why.
-var errUsage = errors.New("see --help for usage")
+// errUsage is returned for a bad command line once its usage is printed
+// to stderr; main exits 2 for it, as Go's flag package does.
+var errUsage = errors.New("bad command line: -h shows the usage")
+
+// errHelp is returned once -h, --help or help printed the usage to
+// stdout: nothing failed, and run answers nil for it.
+var errHelp = errors.New("usage printed")
+
+const usage = `usage: llm-simulator [flags]              serve (the embedded default config unless --config)
+       llm-simulator check FILE             validate a config file as the server would, without serving
+       llm-simulator ca path|export|rotate [--config FILE] [--ca-dir DIR]
+       llm-simulator ctl [flags] COMMAND    the admin API's client (ctl -h lists its commands)
+       llm-simulator help | -h | --help     this text
+
+exit status: 0 done, 1 failed, 2 bad command line
+
+flags:
+`
 
 // run is the whole program; ctx ending is the signal to drain and exit.
 func run(ctx context.Context, args []string, io stdio) error {
+	err := dispatch(ctx, args, io)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, args []string, io stdio) error {
 	if len(args) > 0 {
 		switch args[0] {
 		case "check":
@@ -42,9 +68,11 @@ func run(ctx context.Context, args []string, io stdio) error {
 			return caCommand(args[1:], io)
 		case "ctl":
 			return ctl(args[1:], io)
+		case "help":
+			args = []string{"--help"}
 		}
 	}
-	opts, err := parseFlags(args, io.err)
+	opts, err := parseCommandLine(args, io)
 	if err != nil {
 		return err
 	}
@@ -58,13 +86,26 @@ func run(ctx context.Context, args []string, io stdio) error {
 	return serve(ctx, opts, io, nil)
 }
 
+// parseFlags parses the serving command line, its messages and usage
+// going to stderr.
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	return parseCommandLine(args, stdio{out: stderr, err: stderr})
+}
+
+// parseCommandLine parses the serving command line; -h prints the usage
+// to io.out.
+func parseCommandLine(args []string, io stdio) (*options, error) {
 	fs := flag.NewFlagSet("llm-simulator", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	o := &options{}
 	fs.StringVar(&o.config, "config", "", "config `file` (default: the embedded default config)")
-	fs.StringVar(&o.listen, "listen", "", "proxy `address`, overriding the config's listen (default 127.0.0.1:8080)")
-	fs.StringVar(&o.adminListen, "admin-listen", "", "admin `address`, overriding the config's admin.listen (default 127.0.0.1:9090)")
+	fs.Func("listen", "proxy `address`, overriding the config's listen (default 127.0.0.1:8080)", func(s string) error {
+		o.listen = s
+		return rules.CheckListenAddress(s)
+	})
+	fs.Func("admin-listen", "admin `address`, overriding the config's admin.listen (default 127.0.0.1:9090)", func(s string) error {
+		o.adminListen = s
+		return rules.CheckListenAddress(s)
+	})
 	fs.Func("seed", "random `seed`, overriding the config's seed", func(s string) error {
 		v, err := strconv.ParseInt(s, 10, 64)
 		o.seed = &v
@@ -74,18 +115,45 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.pidFile, "pid-file", "", "write the serving process's pid to `file`, rewritten by each upgrade (for systemd's $MAINPID)")
 	addForwardingFlags(fs, o)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: llm-simulator [flags]\n       llm-simulator check FILE\n       llm-simulator ca path|export|rotate [--config FILE] [--ca-dir DIR]\n       llm-simulator ctl [--addr ADDR] [--token TOKEN] [--json] COMMAND (ctl -h lists them)\n\nflags:\n")
+		fmt.Fprint(fs.Output(), usage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return &options{version: false}, errUsage
-		}
-		return nil, errUsage
+	if err := parseArgs(fs, args, io); err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "unexpected argument %q\n", fs.Arg(0))
-		return nil, errUsage
+		return nil, usageError(fs, io, "unexpected argument %q", fs.Arg(0))
 	}
 	return o, nil
+}
+
+// parseArgs parses a command line as flag.ExitOnError would, without
+// exiting: -h or --help prints fs's usage to stdout and is errHelp; a bad
+// flag is reported with the usage on stderr and is errUsage.
+func parseArgs(fs *flag.FlagSet, args []string, io stdio) error {
+	usage := fs.Usage
+	fs.Usage = func() {} // printed below, where it belongs
+	fs.SetOutput(io.err)
+	err := fs.Parse(args)
+	fs.Usage = usage
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(io.out)
+		fs.Usage()
+		fs.SetOutput(io.err)
+		return errHelp
+	case err != nil:
+		fs.Usage()
+		return errUsage
+	}
+	return nil
+}
+
+// usageError reports a command line the flags accepted but the command
+// does not, with the usage, on stderr.
+func usageError(fs *flag.FlagSet, io stdio, format string, args ...any) error {
+	fmt.Fprintf(io.err, format+"\n", args...)
+	fs.SetOutput(io.err)
+	fs.Usage()
+	return errUsage
 }

@@ -200,7 +200,7 @@ const endGrace = 2 * time.Second
 // so, and only then are connections closed. Tunnels, which http.Server
 // does not track, drain alongside.
 func drain(proxySrv, adminSrv server, front *proxy.Front, timeout time.Duration, log zerolog.Logger) error {
-	log.Info().Dur("timeout", timeout).Msg("draining")
+	log.Info().Dur("timeout_ms", timeout).Msg("draining")
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	stopEnding := context.AfterFunc(ctx, func() {

@@ -19,7 +19,7 @@ func (r *reloader) observe(cfg *rules.Config) {
 	f.Journal, f.Metrics = r.journal, r.metrics
 	f.JournalBodies, f.JournalMaxBody, f.LogSample = cfg.Journal.Bodies, int(cfg.Journal.MaxBody), cfg.Log.Sample
 	r.overlays = rules.NewOverlays(r.store, time.Now, cfg.Admin.StateFile)
-	if err := r.overlays.Load(); err != nil {
+	if err := r.overlays.LoadMigrating(cfg.Admin.LegacyStateFile()); err != nil {
 		r.log.Error().Err(err).Msg("the runtime state file cannot be read; starting without its toggles and faults")
 	}
 	r.live.SetOverlays(r.overlays)
