@@ -17,9 +17,11 @@ import (
 
 // upgradeYAML answers at once by default; model slow streams 30 tokens
 // 20 ms apart (0.6 s) and model hold 30 tokens 100 ms apart (3 s), both
-// well under the drain timeout, so a drain never has to cut one.
+// well under the drain timeout, so a drain never has to cut one. An idle
+// connection is closed 500 ms into a drain.
 const upgradeYAML = `version: 1
 drain_timeout: 5s
+server: {drain_idle_grace: 500ms}
 reload: {watch: false}
 simulate:
   ttft: {dist: constant, value: 0s}
@@ -31,8 +33,10 @@ simulate:
 `
 
 const (
-	// drainTimeout is upgradeYAML's drain_timeout.
+	// drainTimeout and idleGrace are upgradeYAML's drain_timeout and
+	// server.drain_idle_grace.
 	drainTimeout = 5 * time.Second
+	idleGrace    = 500 * time.Millisecond
 	// exitMargin is what a draining process may take beyond its drain
 	// timeout to be seen gone: the exit itself and this test's 5 ms poll,
 	// on two cores shared with the race detector and other packages'
@@ -41,24 +45,20 @@ const (
 	exitMargin = time.Second
 	// upgrades is how many upgrades follow one another.
 	upgrades = 10
-	// clientsEachWay is how many clients call by base URL and as many
-	// through CONNECT: 200 in all, enough that every drain has dozens of
-	// streams and calls in flight on both ways in, and few enough that
-	// the clients (TLS and h2 under the race detector) leave the server
-	// its share of two cores.
-	clientsEachWay = 100
 	// busyAt is the upgrade that also checks the 409s.
 	busyAt = 4
 )
 
 // Ten upgrades one after another, each once the process before has
-// exited, under 200 clients that never pause — half by base URL over
-// kept-alive HTTP/1.1, half as HTTPS_PROXY clients (CONNECT, TLS by the
-// local CA, h2), each alternating a plain call and a slow stream: no call
-// fails, no stream is cut, every old process is gone within the drain
+// exited, under 64 clients that never pause (see load.crowd) — by base
+// URL over kept-alive HTTP/1.1, and as HTTPS_PROXY clients (CONNECT, TLS
+// by the local CA) over h2 and over kept-alive HTTP/1.1, calls back to
+// back and slow streams — and a few that pause between calls: no call
+// fails, though none is retried (a POST without an Idempotency-Key is
+// not), no stream is cut, every old process is gone within the drain
 // timeout, and the last one exits on SIGTERM as promptly.
 //
-// It takes 10 to 15 s (with -race) and bounds itself to 3 minutes; run
+// It takes about 20 s (with -race) and bounds itself to 3 minutes; run
 // it alone with
 //
 //	go test -race -run TestUpgradesUnderLoad -timeout 5m ./cmd/llm-simulator
@@ -80,11 +80,7 @@ func TestUpgradesUnderLoad(t *testing.T) {
 		cancel()
 		l.finish()
 	})
-	for range clientsEachWay {
-		l.start(ctx, directClient(f.ready.Listen))
-		l.start(ctx, proxyClient(t, f.ready.Listen, filepath.Join(dir, "ca", "ca.pem")))
-	}
-	waitForTraffic(t, ctx, l, 2*clientsEachWay)
+	l.crowd(t, ctx, f.ready.Listen, filepath.Join(dir, "ca", "ca.pem"), idleGrace)
 
 	for i := range upgrades {
 		took := upgradeAndWait(t, ctx, f, i == busyAt)
