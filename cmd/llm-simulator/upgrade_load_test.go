@@ -11,7 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-		"strings"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
