@@ -56,7 +56,7 @@ func TestSIGTERMDrainsHandToASuccessor(t *testing.T) {
 		cancel()
 		l.finish()
 	})
-	l.crowd(t, ctx, h.listen, filepath.Join(dir, "ca", "ca.pem"), idleGrace)
+	idle := l.crowd(t, ctx, h.listen, filepath.Join(dir, "ca", "ca.pem"), idleGrace)
 
 	for i := range drains {
 		next := h.start(t, ctx)
@@ -68,6 +68,7 @@ func TestSIGTERMDrainsHandToASuccessor(t *testing.T) {
 		if took > drainTimeout+exitMargin {
 			t.Errorf("drain %d took %v; drain_timeout is %v", i+1, took, drainTimeout)
 		}
+		idle.call(ctx)
 		cur = next
 	}
 	l.finish()

@@ -102,11 +102,12 @@ func (l *load) start(ctx context.Context, c client) {
 // crowd is the clients of the load tests: 64 that never pause, as `hey
 // -c 64`, each way in carrying calls back to back and a few streams — by
 // base URL over HTTP/1.1, and through CONNECT to an intercepted host over
-// h2 and over HTTP/1.1 — and a few HTTP/1.1 clients that pause about
-// grace between calls, as an app between two user actions does: a drain
-// closes their idle connections as they make their next call. It returns
-// once every client has made a call, so what follows happens under load.
-func (l *load) crowd(t *testing.T, ctx context.Context, listen, caFile string, grace time.Duration) {
+// h2 and over HTTP/1.1 — and a few HTTP/1.1 clients that pause half the
+// idle grace between calls, as an app between two user actions does: a
+// drain answers their next call and closes their connection. It returns
+// once every client has made a call, so what follows happens under load,
+// and the idle holders (see holders).
+func (l *load) crowd(t *testing.T, ctx context.Context, listen, caFile string, grace time.Duration) holders {
 	t.Helper()
 	const callers, streamers = 16, 5 // each way in, and one more direct caller
 	n := 0
@@ -118,15 +119,36 @@ func (l *load) crowd(t *testing.T, ctx context.Context, listen, caFile string, g
 		add(proxyClient(t, listen, caFile, false, stream))
 		add(proxyClient(t, listen, caFile, true, stream))
 	}
-	for i := range 4 {
-		c := directClient(listen, false)
-		if i%2 == 1 {
-			c = proxyClient(t, listen, caFile, true, false)
-		}
-		c.pause = grace * time.Duration(4+i) / 4 // 1, 1.25, 1.5, 1.75 × grace
+	for _, c := range []client{directClient(listen, false), proxyClient(t, listen, caFile, true, false)} {
+		c.pause = grace / 2
+		c.kind += fmt.Sprintf(", %v apart", c.pause)
 		add(c)
 	}
 	waitForTraffic(t, ctx, l, int64(n))
+	h := holders{l: l, clients: []client{directClient(listen, false),
+		proxyClient(t, listen, caFile, true, false), proxyClient(t, listen, caFile, false, false)}}
+	h.call(ctx)
+	return h
+}
+
+// holders are clients whose connections lie idle through a drain, as an
+// app's pool holds them between calls: the drain closes them once its
+// idle grace has passed (HTTP/1.1) or with its GOAWAY (h2), rather than
+// wait for them until its deadline. The test makes them call once the
+// old process is gone — so never as the drain closes their connection,
+// the moment HTTP/1.1 cannot make safe (see docs/lifecycle.md) — and
+// the call must then succeed on a new connection.
+type holders struct {
+	l       *load
+	clients []client
+}
+
+// call makes one call from each holder.
+func (h holders) call(ctx context.Context) {
+	for _, c := range h.clients {
+		c.kind += ", idle between drains"
+		h.l.call(ctx, c)
+	}
 }
 
 // finish stops the clients and waits for their calls under way to end.

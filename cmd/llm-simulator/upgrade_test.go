@@ -53,10 +53,11 @@ const (
 // exited, under 64 clients that never pause (see load.crowd) — by base
 // URL over kept-alive HTTP/1.1, and as HTTPS_PROXY clients (CONNECT, TLS
 // by the local CA) over h2 and over kept-alive HTTP/1.1, calls back to
-// back and slow streams — and a few that pause between calls: no call
-// fails, though none is retried (a POST without an Idempotency-Key is
-// not), no stream is cut, every old process is gone within the drain
-// timeout, and the last one exits on SIGTERM as promptly.
+// back and slow streams — a few that pause between calls, and a few
+// whose connections lie idle through each drain: no call fails, though
+// none is retried (a POST without an Idempotency-Key is not), no stream
+// is cut, every old process is gone within the drain timeout, and the
+// last one exits on SIGTERM as promptly.
 //
 // It takes about 20 s (with -race) and bounds itself to 3 minutes; run
 // it alone with
@@ -80,7 +81,7 @@ func TestUpgradesUnderLoad(t *testing.T) {
 		cancel()
 		l.finish()
 	})
-	l.crowd(t, ctx, f.ready.Listen, filepath.Join(dir, "ca", "ca.pem"), idleGrace)
+	idle := l.crowd(t, ctx, f.ready.Listen, filepath.Join(dir, "ca", "ca.pem"), idleGrace)
 
 	for i := range upgrades {
 		took := upgradeAndWait(t, ctx, f, i == busyAt)
@@ -88,6 +89,7 @@ func TestUpgradesUnderLoad(t *testing.T) {
 		if took > drainTimeout+exitMargin {
 			t.Errorf("upgrade %d: the old process took %v to exit; drain_timeout is %v", i+1, took, drainTimeout)
 		}
+		idle.call(ctx)
 	}
 	l.finish()
 	stopFleet(t, ctx, f)
