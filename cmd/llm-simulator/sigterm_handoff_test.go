@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -38,24 +37,11 @@ const drains = 5
 //
 //	go test -race -run TestSIGTERMDrainsHandToASuccessor -timeout 5m ./cmd/llm-simulator
 func TestSIGTERMDrainsHandToASuccessor(t *testing.T) {
-	ctx, cancel := context.WithTimeoutCause(context.Background(), 3*time.Minute,
-		errors.New("the test's own 3-minute deadline passed"))
+	ctx, cancel, dir, config := loadTestSetup(t)
 	defer cancel()
-	dir := t.TempDir()
-	config := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(config, []byte(upgradeYAML), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	h := newHandoff(t, "--config", config, "--ca-dir", filepath.Join(dir, "ca"))
 	cur := h.start(t, ctx)
-	l := &load{}
-	t.Cleanup(func() { // before the processes are killed
-		if t.Failed() {
-			t.Log(l.report())
-		}
-		cancel()
-		l.finish()
-	})
+	l := newLoad(t, cancel) // after the processes: stopped before they are killed
 	idle := l.crowd(t, ctx, h.listen, filepath.Join(dir, "ca", "ca.pem"), idleGrace)
 
 	for i := range drains {
@@ -76,16 +62,7 @@ func TestSIGTERMDrainsHandToASuccessor(t *testing.T) {
 		t.Fatalf("the last process: %v\n%s", err, h.log)
 	}
 
-	t.Log(l.report())
-	if l.failed.Load() > 0 || l.truncated.Load() > 0 {
-		t.Errorf("clients saw failures: %s", l.report())
-	}
-	if l.calls.Load() == 0 || l.streams.Load() == 0 || l.viaDirect.Load() == 0 || l.viaProxy.Load() == 0 {
-		t.Errorf("some kind of traffic never ran: %s", l.report())
-	}
-	if log := h.log.String(); strings.Contains(log, "drain timeout reached") {
-		t.Errorf("a drain reached its deadline:\n%s", log)
-	}
+	l.check(t, h.log.String())
 }
 
 // handoff holds the proxy and admin listening sockets and starts the

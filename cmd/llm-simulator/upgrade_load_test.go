@@ -6,11 +6,13 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +34,38 @@ type load struct {
 
 	mu    sync.Mutex // guards first
 	first []string   // the first few failures, with their reasons
+}
+
+// loadTestSetup bounds a load test to 3 minutes and writes upgradeYAML
+// to a temporary directory: the context, its cancel, the directory and
+// the config file.
+func loadTestSetup(t *testing.T) (context.Context, context.CancelFunc, string, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeoutCause(context.Background(), 3*time.Minute,
+		errors.New("the test's own 3-minute deadline passed"))
+	dir := t.TempDir()
+	config := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(config, []byte(upgradeYAML), 0o644); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	return ctx, cancel, dir, config
+}
+
+// newLoad returns a load whose clients stop as the test ends, the calls
+// under way cancelled, with the report when the test failed. Cleanups
+// run last to first: made after the processes, it runs before they are
+// killed.
+func newLoad(t *testing.T, cancel context.CancelFunc) *load {
+	l := &load{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(l.report())
+		}
+		cancel()
+		l.finish()
+	})
+	return l
 }
 
 // client is one caller: its own connections (as a separate app has), the
@@ -231,6 +265,22 @@ func (l *load) fail(n *atomic.Int64, what, why string) {
 	defer l.mu.Unlock()
 	if len(l.first) < 10 {
 		l.first = append(l.first, what+": "+why)
+	}
+}
+
+// check fails the test unless every call and stream succeeded, every
+// kind of traffic ran, and no drain in log reached its deadline.
+func (l *load) check(t *testing.T, log string) {
+	t.Helper()
+	t.Log(l.report())
+	if l.failed.Load() > 0 || l.truncated.Load() > 0 {
+		t.Errorf("clients saw failures: %s", l.report())
+	}
+	if l.calls.Load() == 0 || l.streams.Load() == 0 || l.viaDirect.Load() == 0 || l.viaProxy.Load() == 0 {
+		t.Errorf("some kind of traffic never ran: %s", l.report())
+	}
+	if strings.Contains(log, "drain timeout reached") {
+		t.Errorf("a drain reached its deadline:\n%s", log)
 	}
 }
 

@@ -3,10 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -64,23 +62,10 @@ const (
 //
 //	go test -race -run TestUpgradesUnderLoad -timeout 5m ./cmd/llm-simulator
 func TestUpgradesUnderLoad(t *testing.T) {
-	ctx, cancel := context.WithTimeoutCause(context.Background(), 3*time.Minute,
-		errors.New("the test's own 3-minute deadline passed"))
+	ctx, cancel, dir, config := loadTestSetup(t)
 	defer cancel()
-	dir := t.TempDir()
-	config := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(config, []byte(upgradeYAML), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	f := startFleet(t, dir, "--config", config, "--ca-dir", filepath.Join(dir, "ca"))
-	l := &load{}
-	t.Cleanup(func() { // before the fleet is killed
-		if t.Failed() {
-			t.Log(l.report())
-		}
-		cancel()
-		l.finish()
-	})
+	l := newLoad(t, cancel) // after the processes: stopped before they are killed
 	idle := l.crowd(t, ctx, f.ready.Listen, filepath.Join(dir, "ca", "ca.pem"), idleGrace)
 
 	for i := range upgrades {
@@ -94,16 +79,7 @@ func TestUpgradesUnderLoad(t *testing.T) {
 	l.finish()
 	stopFleet(t, ctx, f)
 
-	t.Log(l.report())
-	if l.failed.Load() > 0 || l.truncated.Load() > 0 {
-		t.Errorf("clients saw failures: %s", l.report())
-	}
-	if l.calls.Load() == 0 || l.streams.Load() == 0 || l.viaDirect.Load() == 0 || l.viaProxy.Load() == 0 {
-		t.Errorf("some kind of traffic never ran: %s", l.report())
-	}
-	if log := f.log.String(); strings.Contains(log, "drain timeout reached") {
-		t.Errorf("a drain reached its deadline:\n%s", log)
-	}
+	l.check(t, f.log.String())
 }
 
 // waitForTraffic waits until the clients have made n calls, so the first
