@@ -210,7 +210,7 @@ const endGrace = 2 * time.Second
 // which http.Server does not track, drain alongside.
 func drain(proxySrv, adminSrv server, front *proxy.Front, timeout time.Duration, log zerolog.Logger) error {
 	start := time.Now()
-	logDrain(log.Info(), proxySrv, adminSrv, front).Dur("timeout", timeout).Msg("draining")
+	logDrain(log.Info(), proxySrv, adminSrv, front).Dur("timeout_ms", timeout).Msg("draining")
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	stopEnding := context.AfterFunc(ctx, func() {
@@ -245,7 +245,7 @@ func drain(proxySrv, adminSrv server, front *proxy.Front, timeout time.Duration,
 	if late {
 		closeLeft(proxySrv, adminSrv, front, log)
 	}
-	log.Info().Dur("took", time.Since(start)).Msg("stopped")
+	log.Info().Dur("took_ms", time.Since(start)).Msg("stopped")
 	return nil
 }
 
