@@ -20,13 +20,12 @@ import (
 // whose handler is the front: decrypted requests take the same path as
 // every other, and the server's timeouts and draining apply to them.
 type Interceptor struct {
-	leaves   *mitm.Leaves
-	hosts    atomic.Pointer[rules.HostSet]
-	srv      *http.Server
-	ln       *connListener
-	conns    Conns       // the server's, and those on their way to it
-	draining atomic.Bool // set by BeginDrain
-	log      zerolog.Logger
+	leaves *mitm.Leaves
+	hosts  atomic.Pointer[rules.HostSet]
+	srv    *http.Server
+	ln     *connListener
+	conns  Conns // the server's, and those on their way to it
+	log    zerolog.Logger
 }
 
 type interceptedKey struct{}
@@ -56,7 +55,7 @@ func NewInterceptor(leaves *mitm.Leaves, hosts rules.HostSet, h http.Handler, sr
 		in.log = f.Log
 	}
 	s := &http.Server{
-		Handler:           closeOnDrain{h, &in.draining},
+		Handler:           in.conns.Handler(connectHostOnly{h}),
 		ReadHeaderTimeout: srv.ReadHeaderTimeout,
 		IdleTimeout:       srv.IdleTimeout,
 		MaxHeaderBytes:    srv.MaxHeaderBytes,

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync/atomic"
 
 	"github.com/llm-simulator/llm-simulator/rules"
 )
@@ -30,7 +29,9 @@ func (in *Interceptor) take(w http.ResponseWriter, host string, hijack func(http
 		in.conns.arrived(nil)
 		return
 	}
-	tc := tls.Server(&connectedConn{Conn: conn, host: host}, in.leaves.ServerConfig(rules.HostOnly(host), in.refused(host)))
+	// Watched under the TLS, where the drain can see bytes come in and
+	// hang up with a FIN.
+	tc := tls.Server(&connectedConn{Conn: newHeardConn(conn), host: host}, in.leaves.ServerConfig(rules.HostOnly(host), in.refused(host)))
 	in.conns.arrived(tc)
 	if !in.ln.push(tc) { // the drain ran out of time
 		in.conns.forget(tc)
@@ -52,18 +53,18 @@ func (in *Interceptor) refused(connectHost string) func(*tls.ClientHelloInfo, er
 	}
 }
 
-// BeginDrain starts draining the interception server: each HTTP/1.1
-// connection ends after its request in flight, and every response asks
-// an h2 client to go away (see closeOnDrain).
-func (in *Interceptor) BeginDrain() {
-	in.draining.Store(true)
-	in.conns.EndKeepAlives(in.srv)
-}
+// BeginDrain starts draining the interception server: each connection
+// ends after its next response — HTTP/1.1 closes, h2 is sent a graceful
+// GOAWAY — or once idle for the grace (see Conns).
+func (in *Interceptor) BeginDrain() { in.conns.BeginDrain() }
 
 // Drain waits until no intercepted connection may still bring an HTTP/1
 // request — call it once the proxy server can take no more CONNECTs —
 // and then shuts the server down: a GOAWAY to each h2 connection, and a
-// wait for them to end, or for ctx to.
+// wait for them to end, or for ctx to. A busy h2 client has moved to the
+// new process at its first response since BeginDrain; and a connection
+// whose TLS handshake was under way when Shutdown sent its GOAWAYs,
+// which would never be told, is told by its first response.
 func (in *Interceptor) Drain(ctx context.Context) error {
 	in.BeginDrain()
 	if err := in.conns.Wait(ctx); err != nil {
@@ -72,22 +73,11 @@ func (in *Interceptor) Drain(ctx context.Context) error {
 	return in.srv.Shutdown(ctx)
 }
 
-// closeOnDrain marks every response Connection: close once the drain has
-// begun: HTTP/1.1 closes the connection after it, and h2 takes it as a
-// handler's request for a graceful GOAWAY. A busy h2 client so moves to
-// the new process at its next response, though the server is only shut
-// down once no CONNECT can hand it another connection (Drain); and a
-// connection whose TLS handshake was under way when Shutdown sent its
-// GOAWAYs, which would never be told, is told by its first response.
-type closeOnDrain struct {
-	h        http.Handler
-	draining *atomic.Bool
-}
+// connectHostOnly answers only the requests for the host the connection's
+// CONNECT named.
+type connectHostOnly struct{ h http.Handler }
 
-func (c closeOnDrain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if c.draining.Load() {
-		w.Header().Set("Connection", "close")
-	}
+func (c connectHostOnly) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if want, _ := r.Context().Value(connectHostKey{}).(string); want != "" && !sameHostName(r.Host, want) {
 		misdirected(w, r.Host, want)
 		return

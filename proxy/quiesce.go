@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"crypto/tls"
 	"net"
 	"net/http"
 	"sync"
@@ -9,43 +10,47 @@ import (
 	"time"
 )
 
-// Conns tracks the connections of a server that may still bring it an
-// HTTP/1 request, so that a drain can wait for them before calling
-// http.Server.Shutdown. Shutdown drops, unanswered, every request it
-// reads after it began — the first on a connection too, which a client
-// cannot safely retry — and a connection accepted just before the
-// listener closed may not have sent its first yet. Its ConnState method
-// is the server's ConnState hook.
+// Conns quiesces a server's HTTP/1 connections for a drain without
+// racing the requests their clients have already sent, then lets
+// http.Server.Shutdown run with none left to drop.
+//
+// Once the drain begins (BeginDrain), every response a server whose
+// handler is Handler's writes says Connection: close: HTTP/1.1 closes
+// the connection after it, h2 sends a graceful GOAWAY. A connection
+// that brings no request for IdleGrace is closed by Wait: it is a spare
+// a client's pool holds, or one whose client has gone quiet. Closing
+// one at once instead — as SetKeepAlivesEnabled(false) does — fails
+// the request its client wrote a moment before, which a client does not
+// retry when it is a POST.
+//
+// Shutdown is called only once no HTTP/1 connection is left: it drops,
+// unanswered, every request it reads after it began — the first on a
+// connection too. Connections that speak h2 are not tracked: Shutdown's
+// GOAWAY drains them, and a client may safely retry what a GOAWAY turned
+// away. Its ConnState method is the server's ConnState hook.
 type Conns struct {
-	// Patience is how long a drain waits for the first byte of a
-	// connection accepted through Listener that has sent none, from its
-	// accept or the drain's start, whichever is later; then the
-	// connection is closed. A client writes its request as soon as it
-	// has connected, so one silent for that long is a spare its pool
-	// holds, and closing it loses nothing. Default 1s. (net/http's own
-	// Shutdown waits 5s for any connection yet to finish its first
-	// request's header.)
-	Patience time.Duration
+	// IdleGrace is how long a drain leaves a connection on which nothing
+	// has moved — no request in progress, no byte in since it was
+	// accepted, its last response or the drain's start, whichever came
+	// last — before it closes it. It is the time a request already on its
+	// way has to arrive. Default 2s.
+	IdleGrace time.Duration
+
+	draining atomic.Bool // set by BeginDrain; read by every response
 
 	mu     sync.Mutex // guards the fields below
-	open   map[net.Conn]tracked
+	open   map[net.Conn]*heardConn
 	coming int // connections on their way in, not yet in open
-	// drainStart is when EndKeepAlives was called; zero before.
+	// drainStart is when BeginDrain was called; zero before.
 	drainStart time.Time
 	quiet      chan struct{} // closed once draining with nothing open or coming
 }
 
-// tracked is what Conns knows of a connection.
-type tracked struct {
-	since time.Time  // when it was accepted
-	wire  *heardConn // nil when not accepted through Listener: never closed for silence
-}
-
-// defaultPatience is Patience's default.
-const defaultPatience = time.Second
+// DefaultIdleGrace is IdleGrace's default.
+const DefaultIdleGrace = 2 * time.Second
 
 // Listener returns ln, its connections tracked from their accept and
-// watched for their first byte.
+// watched for the bytes that come in.
 func (c *Conns) Listener(ln net.Listener) net.Listener { return heardListener{ln, c} }
 
 // ConnState is the server's ConnState hook.
@@ -53,35 +58,57 @@ func (c *Conns) ConnState(conn net.Conn, s http.ConnState) {
 	switch s {
 	case http.StateNew:
 		c.add(conn, nil)
+	case http.StateActive:
+		if w := watched(conn); w != nil {
+			w.busy.Store(true)
+		}
 	case http.StateIdle:
-		// Keep-alives went off after this connection's last look at
-		// them: it would idle on until its idle timeout.
-		if c.idleOnDrain(conn) {
-			_ = conn.Close()
+		if w := watched(conn); w != nil {
+			w.idle()
 		}
 	case http.StateClosed, http.StateHijacked:
 		c.forget(conn)
 	}
 }
 
-// EndKeepAlives turns srv's keep-alives off: each connection ends after
-// its request in flight, or after the first it reads.
-func (c *Conns) EndKeepAlives(srv *http.Server) {
+// Handler returns h with every response written once the drain has begun
+// marked Connection: close. A response whose header went out before is
+// not: its connection waits, idle, for the next request or the grace.
+func (c *Conns) Handler(h http.Handler) http.Handler { return closeOnDrain{h, c} }
+
+type closeOnDrain struct {
+	h     http.Handler
+	conns *Conns
+}
+
+func (d closeOnDrain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if d.conns.draining.Load() {
+		w.Header().Set("Connection", "close")
+	}
+	d.h.ServeHTTP(w, r)
+}
+
+// Draining reports whether BeginDrain was called.
+func (c *Conns) Draining() bool { return c.draining.Load() }
+
+// BeginDrain starts the drain: from now on each connection ends after its
+// next response, or once idle for IdleGrace (see Wait).
+func (c *Conns) BeginDrain() {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.drainStart.IsZero() {
 		c.drainStart = time.Now()
 	}
+	c.draining.Store(true)
 	c.settle()
-	c.mu.Unlock()
-	srv.SetKeepAlivesEnabled(false) // closes the idle connections
 }
 
-// Wait waits, after EndKeepAlives, until no connection is left or on its
+// Wait waits, after BeginDrain, until no connection is left or on its
 // way in, or ctx ends; srv.Shutdown then drops no request. Call it once
 // the server can take no more connections (Serve has returned, or no
-// more are handed to it). A connection silent past Patience is closed.
+// more are handed to it). It closes each connection idle for IdleGrace.
 func (c *Conns) Wait(ctx context.Context) error {
-	tick := time.NewTicker(c.patience() / 4)
+	tick := time.NewTicker(min(max(c.idleGrace()/8, 5*time.Millisecond), 250*time.Millisecond))
 	defer tick.Stop()
 	for {
 		c.mu.Lock()
@@ -94,9 +121,7 @@ func (c *Conns) Wait(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case now := <-tick.C:
-			for _, conn := range c.silent(now) {
-				_ = conn.Close()
-			}
+			c.closeIdle(now)
 		}
 	}
 }
@@ -107,6 +132,30 @@ func (c *Conns) Left() (open, coming int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.open), c.coming
+}
+
+// closeIdle closes the connections idle for IdleGrace: it claims each
+// under the lock, then tells the client outside it.
+func (c *Conns) closeIdle(now time.Time) {
+	type claimed struct {
+		conn net.Conn
+		w    *heardConn
+	}
+	var out []claimed
+	c.mu.Lock()
+	since := c.drainStart.UnixNano()
+	for conn, w := range c.open {
+		if w != nil && w.claimIdle(now, since, c.idleGrace()) {
+			out = append(out, claimed{conn, w})
+		}
+	}
+	c.mu.Unlock()
+	for _, cl := range out {
+		if tc, ok := cl.conn.(*tls.Conn); ok {
+			_ = tc.CloseWrite() // close_notify; refused, harmlessly, before the handshake is done
+		}
+		cl.w.hangUp()
+	}
 }
 
 // expect counts a connection on its way in until arrived: a drain waits
@@ -129,18 +178,23 @@ func (c *Conns) arrived(conn net.Conn) {
 	c.settle()
 }
 
-func (c *Conns) add(conn net.Conn, wire *heardConn) {
+func (c *Conns) add(conn net.Conn, w *heardConn) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.addLocked(conn, wire)
+	c.addLocked(conn, w)
 }
 
-func (c *Conns) addLocked(conn net.Conn, wire *heardConn) {
+// addLocked tracks conn, watched by w or else by the watch under it, if
+// any (an intercepted connection's is under its TLS).
+func (c *Conns) addLocked(conn net.Conn, w *heardConn) {
 	if c.open == nil {
-		c.open = make(map[net.Conn]tracked)
+		c.open = make(map[net.Conn]*heardConn)
 	}
 	if _, ok := c.open[conn]; !ok {
-		c.open[conn] = tracked{time.Now(), wire}
+		if w == nil {
+			w = watched(conn)
+		}
+		c.open[conn] = w
 	}
 }
 
@@ -153,43 +207,11 @@ func (c *Conns) forget(conn net.Conn) {
 	c.settle()
 }
 
-// idleOnDrain reports an idle HTTP/1 connection during a drain. An h2
-// one, no longer tracked, is not: the h2 server reports its connection
-// idle as its last stream ends, perhaps before that stream's last bytes
-// are written.
-func (c *Conns) idleOnDrain(conn net.Conn) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	_, open := c.open[conn]
-	return !c.drainStart.IsZero() && open
-}
-
-// silent is the connections watched for their first byte that have had
-// none for Patience since their accept or the drain's start.
-func (c *Conns) silent(now time.Time) []net.Conn {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []net.Conn
-	for conn, t := range c.open {
-		if t.wire != nil && !t.wire.heard.Load() && now.Sub(later(t.since, c.drainStart)) >= c.patience() {
-			out = append(out, conn)
-		}
+func (c *Conns) idleGrace() time.Duration {
+	if c.IdleGrace > 0 {
+		return c.IdleGrace
 	}
-	return out
-}
-
-func (c *Conns) patience() time.Duration {
-	if c.Patience > 0 {
-		return c.Patience
-	}
-	return defaultPatience
-}
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
+	return DefaultIdleGrace
 }
 
 // settle closes quiet when the drain has nothing left to wait for.
@@ -219,28 +241,7 @@ func (l heardListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &heardConn{Conn: conn}
+	h := newHeardConn(conn)
 	l.conns.add(h, h)
 	return h, nil
 }
-
-// heardConn is a connection that notes whether a byte has come in on it.
-type heardConn struct {
-	net.Conn
-	heard atomic.Bool
-}
-
-func (c *heardConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	if n > 0 && !c.heard.Load() {
-		c.heard.Store(true)
-	}
-	return n, err
-}
-
-// CloseWrite half-closes the connection underneath.
-func (c *heardConn) CloseWrite() error { return closeWrite(c.Conn) }
-
-// NetConn is the connection underneath: a hijacker reads and writes it
-// directly (see Front.hijack), and an abort resets it.
-func (c *heardConn) NetConn() net.Conn { return c.Conn }

@@ -147,3 +147,6 @@ func (t *tunnels) drain(ctx context.Context) {
 	t.mu.Unlock()
 	<-done
 }
+
+// OpenTunnels is the number of blind tunnels open, for the drain's log.
+func (f *Front) OpenTunnels() int { return f.tunnels.Open() }

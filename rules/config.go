@@ -243,6 +243,7 @@ func (c *Config) applyDefaults() {
 	c.Server.ReadBodyTimeout = Duration(orDefault(c.Server.ReadBodyTimeout.D(), DefaultReadBodyTimeout))
 	c.Server.IdleTimeout = Duration(orDefault(c.Server.IdleTimeout.D(), DefaultIdleTimeout))
 	c.Server.TunnelIdleTimeout = Duration(orDefault(c.Server.TunnelIdleTimeout.D(), DefaultTunnelIdleTimeout))
+	c.Server.DrainIdleGrace = Duration(orDefault(c.Server.DrainIdleGrace.D(), DefaultDrainIdleGrace))
 	if c.Server.MaxHeaderBytes == 0 {
 		c.Server.MaxHeaderBytes = DefaultMaxHeaderBytes
 	}

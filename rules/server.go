@@ -23,6 +23,17 @@ type ServerConfig struct {
 	// TunnelIdleTimeout closes a blind CONNECT tunnel in which no byte has
 	// moved either way for this long. Default 10m.
 	TunnelIdleTimeout Duration `yaml:"tunnel_idle_timeout"`
+	// DrainIdleGrace is how long a drain (an upgrade's, or SIGTERM's)
+	// leaves a kept-alive connection that carries no request open before
+	// it closes it: a request its client had already sent has that long
+	// to arrive, and is answered with Connection: close (HTTP/1.1) or a
+	// GOAWAY (h2) like every response once the drain has begun. Closing
+	// such a connection at once would fail that request, which a client
+	// does not retry when it is a POST. Capped by drain_timeout; the old
+	// process of an upgrade lives at least this long when a client holds
+	// an idle connection, and the next upgrade waits for it to exit.
+	// Default 2s.
+	DrainIdleGrace Duration `yaml:"drain_idle_grace"`
 	// MaxHeaderBytes bounds a request's header block; a larger one gets
 	// 431 and the connection is closed. Default 1MiB.
 	MaxHeaderBytes Size `yaml:"max_header_bytes"`
@@ -34,5 +45,6 @@ const (
 	DefaultReadBodyTimeout   = 2 * time.Minute
 	DefaultIdleTimeout       = 2 * time.Minute
 	DefaultTunnelIdleTimeout = 10 * time.Minute
+	DefaultDrainIdleGrace    = 2 * time.Second
 	DefaultMaxHeaderBytes    = 1 << 20
 )

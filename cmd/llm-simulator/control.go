@@ -55,7 +55,7 @@ func (r *reloader) Reset(scope string, all bool) {
 }
 
 // Upgrade implements admin.Runtime.
-func (r *reloader) Upgrade() error { return r.upgrade() }
+func (r *reloader) Upgrade() error { return r.upgrade("admin API") }
 
 // Explain implements admin.Runtime.
 func (r *reloader) Explain(req *admin.ExplainRequest) (any, error) {

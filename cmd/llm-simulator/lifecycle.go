@@ -134,28 +134,54 @@ func busyUpgrade(err error) string {
 	return ""
 }
 
-// upgrade checks the config a successor would load, then starts it; the
-// error says why there is none, marked admin.ErrUpgradeBusy when the
-// answer is "not now".
-func (r *reloader) upgrade() error {
+// upgrade checks the config a successor would load, then starts it, and
+// logs the outcome — the new process serves, or why there is none, each
+// config error with its file:line:col — for the SIGUSR2 sender, who sees
+// nothing else. The error says why: a rules.ErrorList for the config,
+// marked admin.ErrUpgradeBusy when the answer is "not now". The pid file
+// changes only when the new process is ready (tableflip writes it then).
+func (r *reloader) upgrade(reason string) error {
+	log := r.log.With().Str("reason", reason).Logger()
 	if _, _, err := loadConfig(r.opts); err != nil {
-		return err
+		list := configErrors(err, r.opts.config)
+		logConfigErrors(log, list)
+		log.Error().Msg("upgrade refused: the new process would refuse the config; this process keeps serving")
+		return list
 	}
-	r.log.Info().Msg("upgrading: starting a new process")
+	log.Info().Msg("upgrading: starting a new process")
 	err := r.lc.Upgrade()
 	switch {
 	case err == nil:
-		r.log.Info().Msg("the new process is ready; this one drains and exits")
+		ev := log.Info()
+		if pid, ok := readPidFile(r.opts.pidFile); ok {
+			ev = ev.Int("new_pid", pid)
+		}
+		ev.Msg("upgraded: the new process serves; this one drains and exits")
 		return nil
 	case busyUpgrade(err) != "":
 		err = fmt.Errorf("%w: %s", admin.ErrUpgradeBusy, busyUpgrade(err))
+		log.Warn().Err(err).Msg("upgrade refused for now; this process keeps serving")
+		return err
 	}
-	r.log.Error().Err(err).Msg("upgrade failed; this process keeps serving")
+	log.Error().Err(err).Msg("upgrade failed: the new process did not become ready (its own log lines say why); this process keeps serving")
 	return err
 }
 
-// onUSR2 starts an upgrade on each SIGUSR2 until stop is closed; the
-// outcome is logged.
+// readPidFile reads the pid file, if there is one.
+func readPidFile(path string) (int, bool) {
+	if path == "" {
+		return 0, false
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	return pid, err == nil
+}
+
+// onUSR2 starts an upgrade on each SIGUSR2 until stop is closed; upgrade
+// logs the outcome, the only answer a signal can have.
 func (r *reloader) onUSR2(stop <-chan struct{}) {
 	c := make(chan os.Signal, 1)
 	signal.Notify(c, syscall.SIGUSR2)
@@ -166,7 +192,7 @@ func (r *reloader) onUSR2(stop <-chan struct{}) {
 			case <-stop:
 				return
 			case <-c:
-				_ = r.upgrade()
+				_ = r.upgrade("SIGUSR2") // logged
 			}
 		}
 	}()

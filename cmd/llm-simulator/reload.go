@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"sync"
 	"time"
@@ -129,14 +130,7 @@ func (r *reloader) reload(reason string) (err error) {
 	r.digest = fileDigest(r.opts.config)
 	cfg, source, err := loadConfig(r.opts)
 	if err != nil {
-		var list rules.ErrorList
-		if errors.As(err, &list) {
-			for _, e := range list {
-				r.log.Error().Str("reason", reason).Msg(e.Error())
-			}
-		} else {
-			r.log.Error().Err(err).Str("reason", reason).Msg("reload failed")
-		}
+		logConfigErrors(r.log.With().Str("reason", reason).Logger(), configErrors(err, r.opts.config))
 		r.log.Warn().Msg("the config in force keeps serving")
 		return err
 	}
@@ -157,6 +151,28 @@ func (r *reloader) reload(reason string) (err error) {
 	r.loaded = cfg
 	r.log.Info().Str("reason", reason).Int("rules", len(cfg.Rules)).Msg("config reloaded")
 	return nil
+}
+
+// configErrors is the config's refusal as a list: the file's problems,
+// each with its file:line:col, or the one reason it could not be read.
+func configErrors(err error, file string) rules.ErrorList {
+	var list rules.ErrorList
+	if errors.As(err, &list) {
+		return list
+	}
+	msg := err.Error()
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		msg = pe.Err.Error() // the path is the File
+	}
+	return rules.ErrorList{{File: file, Msg: msg}}
+}
+
+// logConfigErrors logs each of the config's problems on its own line,
+// led by its file:line:col.
+func logConfigErrors(log zerolog.Logger, list rules.ErrorList) {
+	for _, e := range list {
+		log.Error().Msg(e.Error())
+	}
 }
 
 func (r *reloader) countReload(err error) {

@@ -41,12 +41,13 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 		Log:               log.With().Str("component", "proxy").Logger(),
 	}
 	front.AccessLog, front.AccessConsole = accessLog(cfg.Log, io.err, isTerminal)
-	proxySrv := newServer(front, cfg.Server, log)
+	proxySrv := newServer(front, cfg, log)
 	proxySrv.BaseContext = front.BaseContext // EndStreams reaches every request
 	if len(*cfg.Intercept.Hosts) > 0 {
 		if front.Intercept, err = newInterceptor(cfg, o, front, proxySrv.Server); err != nil {
 			return fmt.Errorf("interception: %w", err)
 		}
+		front.Intercept.Conns().IdleGrace = drainIdleGrace(cfg)
 	}
 	rl := newReloader(o, log, front)
 	rl.observe(cfg)
@@ -76,7 +77,7 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 	// The egress policy refuses to dial these: through them the proxy
 	// port would reach the admin API, or loop into itself.
 	rl.ups.Listeners().Set(proxyLn.Addr(), adminLn.Addr())
-	adminSrv := newServer(adminHandler, cfg.Server, log)
+	adminSrv := newServer(adminHandler, cfg, log)
 	errc := make(chan error, 2)
 	go func() { errc <- proxySrv.Serve(proxySrv.conns.Listener(proxyLn)) }()
 	go func() { errc <- adminSrv.Serve(adminSrv.conns.Listener(adminLn)) }()
@@ -172,10 +173,11 @@ type server struct {
 // newServer applies the config's server section. It sets no ReadTimeout:
 // that deadline would stay on the connection while a stream is written
 // and cancel it; the body's own deadline is the Front's ReadBodyTimeout.
-func newServer(h http.Handler, sc rules.ServerConfig, log zerolog.Logger) server {
-	conns := &proxy.Conns{}
+func newServer(h http.Handler, cfg *rules.Config, log zerolog.Logger) server {
+	sc := cfg.Server
+	conns := &proxy.Conns{IdleGrace: drainIdleGrace(cfg)}
 	return server{&http.Server{
-		Handler:           h,
+		Handler:           conns.Handler(h), // Connection: close once draining
 		ReadHeaderTimeout: sc.ReadHeaderTimeout.D(),
 		IdleTimeout:       sc.IdleTimeout.D(),
 		MaxHeaderBytes:    int(sc.MaxHeaderBytes),
@@ -184,23 +186,31 @@ func newServer(h http.Handler, sc rules.ServerConfig, log zerolog.Logger) server
 	}, conns}
 }
 
+// drainIdleGrace is server.drain_idle_grace, capped by drain_timeout.
+func drainIdleGrace(cfg *rules.Config) time.Duration {
+	return min(cfg.Server.DrainIdleGrace.D(), cfg.DrainTimeout.D())
+}
+
 // endGrace is how long the responses ended at the drain deadline get to
 // write their last event before their connections are closed.
 const endGrace = 2 * time.Second
 
-// drain lets in-flight requests and streams finish, up to timeout. Each
-// server's keep-alives go off first, so each connection ends after its
-// request in flight or the first it reads, and a server is shut down only
-// once none is left: http.Server.Shutdown drops, unanswered, a request it
-// reads after it began. The interception server goes last, as the proxy
-// server's CONNECTs hand it connections until that one is done; its h2
-// clients are asked to go away from the start. At the timeout what still
-// runs is ended in the provider's words — a stream with its in-stream
-// error event, an answer not yet begun with a 503 — given endGrace to say
-// so, and only then are connections closed. Tunnels, which http.Server
-// does not track, drain alongside.
+// drain lets in-flight requests and streams finish, up to timeout. From
+// its start every response closes its connection (HTTP/1.1) or sends a
+// GOAWAY (h2), and a connection that brings no request within the idle
+// grace is closed (see proxy.Conns): a request a client had already
+// written when the drain began is answered, not cut. A server is shut
+// down only once none of its HTTP/1 connections is left:
+// http.Server.Shutdown drops, unanswered, a request it reads after it
+// began. The interception server goes last, as the proxy server's
+// CONNECTs hand it connections until that one is done. At the timeout
+// what still runs is ended in the provider's words — a stream with its
+// in-stream error event, an answer not yet begun with a 503 — given
+// endGrace to say so, and only then are connections closed. Tunnels,
+// which http.Server does not track, drain alongside.
 func drain(proxySrv, adminSrv server, front *proxy.Front, timeout time.Duration, log zerolog.Logger) error {
-	log.Info().Dur("timeout_ms", timeout).Msg("draining")
+	start := time.Now()
+	logDrain(log.Info(), proxySrv, adminSrv, front).Dur("timeout_ms", timeout).Msg("draining")
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	stopEnding := context.AfterFunc(ctx, func() {
@@ -233,24 +243,31 @@ func drain(proxySrv, adminSrv server, front *proxy.Front, timeout time.Duration,
 		}
 	}
 	if late {
-		closeLeft(proxySrv, adminSrv, in, log)
+		closeLeft(proxySrv, adminSrv, front, log)
 	}
-	log.Info().Msg("stopped")
+	log.Info().Dur("took_ms", time.Since(start)).Msg("stopped")
 	return nil
 }
 
-// closeLeft closes the connections a drain that ran out of time still
-// waited for, saying how many each server had.
-func closeLeft(proxySrv, adminSrv server, in *proxy.Interceptor, log zerolog.Logger) {
+// logDrain adds to ev how many connections each server still has, the
+// taken-over ones — intercepted and tunnelled — included.
+func logDrain(ev *zerolog.Event, proxySrv, adminSrv server, front *proxy.Front) *zerolog.Event {
 	left := func(c *proxy.Conns) int {
 		open, coming := c.Left()
 		return open + coming
 	}
-	ev := log.Warn().Int("proxy_left", left(proxySrv.conns)).Int("admin_left", left(adminSrv.conns))
-	if in != nil {
-		ev = ev.Int("intercept_left", left(in.Conns()))
+	ev = ev.Int("proxy_conns", left(proxySrv.conns)).Int("admin_conns", left(adminSrv.conns)).Int("tunnels", front.OpenTunnels())
+	if in := front.Intercept; in != nil {
+		ev = ev.Int("intercepted_conns", left(in.Conns()))
 	}
-	ev.Msg("closing the connections still open")
+	return ev
+}
+
+// closeLeft closes the connections a drain that ran out of time still
+// waited for, saying how many each server had.
+func closeLeft(proxySrv, adminSrv server, front *proxy.Front, log zerolog.Logger) {
+	in := front.Intercept
+	logDrain(log.Warn(), proxySrv, adminSrv, front).Msg("closing the connections still open")
 	_ = proxySrv.Close()
 	_ = adminSrv.Close()
 	if in != nil {
@@ -260,7 +277,7 @@ func closeLeft(proxySrv, adminSrv server, in *proxy.Interceptor, log zerolog.Log
 
 // quiesce shuts s down once no connection is left to bring it a request.
 func quiesce(ctx context.Context, s server) error {
-	s.conns.EndKeepAlives(s.Server)
+	s.conns.BeginDrain()
 	if err := s.conns.Wait(ctx); err != nil {
 		return err
 	}

@@ -13,9 +13,11 @@ import (
 )
 
 // The systemd unit in examples/ is what users install: its ExecStart must
-// parse as this binary's flags, its reload must be the upgrade signal,
-// its PIDFile the file the binary writes, and it must give a drain room
-// to finish and the process room for its streams.
+// parse as this binary's flags, its reload must be this binary's `ctl
+// upgrade` (whose exit status says whether the upgrade happened: a signal
+// would make every reload a success), its PIDFile the file the binary
+// writes, and it must give a drain room to finish and the process room
+// for its streams.
 func TestSystemdUnitMatchesTheBinary(t *testing.T) {
 	unit := readUnit(t, "../../examples/systemd/llm-simulator.service")
 	exec := strings.Fields(unit["ExecStart"])
@@ -32,8 +34,12 @@ func TestSystemdUnitMatchesTheBinary(t *testing.T) {
 	if opts.pidFile == "" || opts.pidFile != unit["PIDFile"] {
 		t.Errorf("--pid-file %q and PIDFile %q differ: $MAINPID would not follow upgrades", opts.pidFile, unit["PIDFile"])
 	}
-	if got := unit["ExecReload"]; !strings.Contains(got, "-USR2") || !strings.Contains(got, "$MAINPID") {
-		t.Errorf("ExecReload %q does not send SIGUSR2 to $MAINPID (the upgrade)", got)
+	if reload := strings.Fields(unit["ExecReload"]); len(reload) < 3 || reload[0] != exec[0] ||
+		reload[1] != "ctl" || reload[len(reload)-1] != "upgrade" {
+		t.Errorf("ExecReload %q does not run %s ctl upgrade", unit["ExecReload"], exec[0])
+	}
+	if def := rules.DefaultAdminListen; opts.adminListen != "" && opts.adminListen != def {
+		t.Errorf("ExecStart moves the admin API to %s; ctl upgrade calls %s", opts.adminListen, def)
 	}
 	if unit["KillMode"] != "process" {
 		t.Errorf("KillMode %q: an upgrade's new process would be killed with its parent", unit["KillMode"])

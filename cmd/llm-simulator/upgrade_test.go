@@ -3,10 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -17,9 +15,11 @@ import (
 
 // upgradeYAML answers at once by default; model slow streams 30 tokens
 // 20 ms apart (0.6 s) and model hold 30 tokens 100 ms apart (3 s), both
-// well under the drain timeout, so a drain never has to cut one.
+// well under the drain timeout, so a drain never has to cut one. An idle
+// connection is closed 500 ms into a drain.
 const upgradeYAML = `version: 1
 drain_timeout: 5s
+server: {drain_idle_grace: 500ms}
 reload: {watch: false}
 simulate:
   ttft: {dist: constant, value: 0s}
@@ -31,8 +31,10 @@ simulate:
 `
 
 const (
-	// drainTimeout is upgradeYAML's drain_timeout.
+	// drainTimeout and idleGrace are upgradeYAML's drain_timeout and
+	// server.drain_idle_grace.
 	drainTimeout = 5 * time.Second
+	idleGrace    = 500 * time.Millisecond
 	// exitMargin is what a draining process may take beyond its drain
 	// timeout to be seen gone: the exit itself and this test's 5 ms poll,
 	// on two cores shared with the race detector and other packages'
@@ -41,50 +43,30 @@ const (
 	exitMargin = time.Second
 	// upgrades is how many upgrades follow one another.
 	upgrades = 10
-	// clientsEachWay is how many clients call by base URL and as many
-	// through CONNECT: 200 in all, enough that every drain has dozens of
-	// streams and calls in flight on both ways in, and few enough that
-	// the clients (TLS and h2 under the race detector) leave the server
-	// its share of two cores.
-	clientsEachWay = 100
 	// busyAt is the upgrade that also checks the 409s.
 	busyAt = 4
 )
 
 // Ten upgrades one after another, each once the process before has
-// exited, under 200 clients that never pause — half by base URL over
-// kept-alive HTTP/1.1, half as HTTPS_PROXY clients (CONNECT, TLS by the
-// local CA, h2), each alternating a plain call and a slow stream: no call
-// fails, no stream is cut, every old process is gone within the drain
-// timeout, and the last one exits on SIGTERM as promptly.
+// exited, under 64 clients that never pause (see load.crowd) — by base
+// URL over kept-alive HTTP/1.1, and as HTTPS_PROXY clients (CONNECT, TLS
+// by the local CA) over h2 and over kept-alive HTTP/1.1, calls back to
+// back and slow streams — a few that pause between calls, and a few
+// whose connections lie idle through each drain: no call fails, though
+// none is retried (a POST without an Idempotency-Key is not), no stream
+// is cut, every old process is gone within the drain timeout, and the
+// last one exits on SIGTERM as promptly.
 //
-// It takes 10 to 15 s (with -race) and bounds itself to 3 minutes; run
+// It takes about 20 s (with -race) and bounds itself to 3 minutes; run
 // it alone with
 //
 //	go test -race -run TestUpgradesUnderLoad -timeout 5m ./cmd/llm-simulator
 func TestUpgradesUnderLoad(t *testing.T) {
-	ctx, cancel := context.WithTimeoutCause(context.Background(), 3*time.Minute,
-		errors.New("the test's own 3-minute deadline passed"))
+	ctx, cancel, dir, config := loadTestSetup(t)
 	defer cancel()
-	dir := t.TempDir()
-	config := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(config, []byte(upgradeYAML), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	f := startFleet(t, dir, "--config", config, "--ca-dir", filepath.Join(dir, "ca"))
-	l := &load{}
-	t.Cleanup(func() { // before the fleet is killed
-		if t.Failed() {
-			t.Log(l.report())
-		}
-		cancel()
-		l.finish()
-	})
-	for range clientsEachWay {
-		l.start(ctx, directClient(f.ready.Listen))
-		l.start(ctx, proxyClient(t, f.ready.Listen, filepath.Join(dir, "ca", "ca.pem")))
-	}
-	waitForTraffic(t, ctx, l, 2*clientsEachWay)
+	l := newLoad(t, cancel) // after the processes: stopped before they are killed
+	idle := l.crowd(t, ctx, f.ready.Listen, filepath.Join(dir, "ca", "ca.pem"), idleGrace)
 
 	for i := range upgrades {
 		took := upgradeAndWait(t, ctx, f, i == busyAt)
@@ -92,20 +74,12 @@ func TestUpgradesUnderLoad(t *testing.T) {
 		if took > drainTimeout+exitMargin {
 			t.Errorf("upgrade %d: the old process took %v to exit; drain_timeout is %v", i+1, took, drainTimeout)
 		}
+		idle.call(ctx)
 	}
 	l.finish()
 	stopFleet(t, ctx, f)
 
-	t.Log(l.report())
-	if l.failed.Load() > 0 || l.truncated.Load() > 0 {
-		t.Errorf("clients saw failures: %s", l.report())
-	}
-	if l.calls.Load() == 0 || l.streams.Load() == 0 || l.viaDirect.Load() == 0 || l.viaProxy.Load() == 0 {
-		t.Errorf("some kind of traffic never ran: %s", l.report())
-	}
-	if log := f.log.String(); strings.Contains(log, "drain timeout reached") {
-		t.Errorf("a drain reached its deadline:\n%s", log)
-	}
+	l.check(t, f.log.String())
 }
 
 // waitForTraffic waits until the clients have made n calls, so the first
@@ -242,44 +216,5 @@ func stopFleet(t *testing.T, ctx context.Context, f *fleet) {
 	t.Logf("SIGTERM: the last process was gone in %v", took.Round(time.Millisecond))
 	if took > drainTimeout+exitMargin {
 		t.Errorf("the last process took %v to exit after SIGTERM; drain_timeout is %v", took, drainTimeout)
-	}
-}
-
-// badRuleYAML is refused with a position: line 4, column 15.
-const badRuleYAML = `version: 1
-rules:
-  - name: broken
-    faults: [{nope: {}}]
-`
-
-// A config the new process would refuse fails the upgrade with its
-// errors, positions and all; no new process starts and the old one
-// serves on.
-func TestUpgradeRefusesABadConfig(t *testing.T) {
-	dir := t.TempDir()
-	config := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(config, []byte(upgradeYAML), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f := startFleet(t, dir, "--config", config, "--ca-dir", filepath.Join(dir, "ca"))
-	before := f.pid(t)
-	if err := os.WriteFile(config, []byte(badRuleYAML), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	status, body, err := f.upgrade(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := config + `:4:15: unknown fault type \"nope\"`; status != http.StatusBadRequest || !strings.Contains(body, want) {
-		t.Fatalf("upgrade with a bad config: %d %s; want 400 with %s", status, body, want)
-	}
-	if !strings.Contains(body, "this one keeps serving") {
-		t.Errorf("the refusal does not say the process serves on: %s", body)
-	}
-	if now := f.pid(t); now != before || !alive(now) {
-		t.Fatalf("the pid file names %d (alive: %v), was %d", now, alive(now), before)
-	}
-	if status, _ := proxyCall(t, f.ready.Listen, nil); status != http.StatusOK {
-		t.Fatalf("after the refused upgrade the proxy answers %d", status)
 	}
 }
