@@ -235,14 +235,16 @@ rules:
 	}
 }
 
-// getThroughTunnel opens a tunnel to target and sends a GET through it.
-func getThroughTunnel(t *testing.T, proxyAddr, target string) int {
+// tunnel asks the proxy for a tunnel to target; the connection then
+// carries what the target says (a bufio.Reader may hold its first bytes
+// past the proxy's answer, so reads go through the one returned).
+func tunnel(t *testing.T, proxyAddr, target string) (net.Conn, *bufio.Reader) {
 	t.Helper()
 	c, err := net.DialTimeout("tcp", proxyAddr, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	t.Cleanup(func() { c.Close() })
 	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
 	fmt.Fprintf(c, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n", target, target)
 	br := bufio.NewReader(c)
@@ -250,36 +252,33 @@ func getThroughTunnel(t *testing.T, proxyAddr, target string) int {
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("CONNECT %s: %v %v", target, resp, err)
 	}
+	return c, br
+}
+
+// getThroughTunnel opens a tunnel to target and sends a GET through it.
+func getThroughTunnel(t *testing.T, proxyAddr, target string) int {
+	t.Helper()
+	c, br := tunnel(t, proxyAddr, target)
 	fmt.Fprintf(c, "GET /v1/models HTTP/1.1\r\nHost: %s\r\n\r\n", target)
-	resp, err = http.ReadResponse(br, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode
+	st, _ := readAnswer(t, br)
+	return st
 }
 
 // misdirectedAttack opens an intercepted connection to api.openai.com and
 // asks it, inside, for host.
 func misdirectedAttack(t *testing.T, proxyAddr, host string) (int, string) {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", proxyAddr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-	fmt.Fprintf(c, "CONNECT api.openai.com:443 HTTP/1.1\r\nHost: api.openai.com:443\r\n\r\n")
-	br := bufio.NewReader(c)
-	resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("CONNECT api.openai.com: %v %v", resp, err)
-	}
+	c, _ := tunnel(t, proxyAddr, "api.openai.com:443")
 	// The certificate is not what this checks: the host binding is.
 	tc := tls.Client(c, &tls.Config{ServerName: "api.openai.com", InsecureSkipVerify: true, NextProtos: []string{"http/1.1"}})
 	fmt.Fprintf(tc, "GET /api/v1/config HTTP/1.1\r\nHost: %s\r\n\r\n", host)
-	resp, err = http.ReadResponse(bufio.NewReader(tc), nil)
+	return readAnswer(t, bufio.NewReader(tc))
+}
+
+// readAnswer reads one HTTP answer from br: its status and body.
+func readAnswer(t *testing.T, br *bufio.Reader) (int, string) {
+	t.Helper()
+	resp, err := http.ReadResponse(br, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
