@@ -12,11 +12,26 @@ import (
 // file's size too).
 const maxImport = 1 << 30
 
-// cacheView is GET /api/v1/cache: the counters and the recent misses.
-type cacheView struct {
+// CacheView is GET /api/v1/cache: the counters and the recent misses.
+type CacheView struct {
 	Dir    string          `json:"dir"`
 	Stats  cassette.Stats  `json:"stats"`
 	Misses []cassette.Miss `json:"recent_misses"`
+}
+
+// PurgeView answers DELETE /api/v1/cache: the recording files deleted
+// (none unless asked) and the counters after.
+type PurgeView struct {
+	DeletedFiles int            `json:"deleted_files"`
+	Stats        cassette.Stats `json:"stats"`
+}
+
+// ImportView answers POST /api/v1/cache/import: the recordings added, those
+// already there, and the counters after.
+type ImportView struct {
+	Added           int            `json:"added"`
+	SkippedExisting int            `json:"skipped_existing"`
+	Stats           cassette.Stats `json:"stats"`
 }
 
 func (s *Server) registerCache(mux *http.ServeMux) {
@@ -29,7 +44,7 @@ func (s *Server) registerCache(mux *http.ServeMux) {
 		if misses == nil {
 			misses = []cassette.Miss{}
 		}
-		writeJSON(w, http.StatusOK, cacheView{Dir: s.Cassettes.Dir(), Stats: s.Cassettes.Stats(), Misses: misses})
+		writeJSON(w, http.StatusOK, CacheView{Dir: s.Cassettes.Dir(), Stats: s.Cassettes.Stats(), Misses: misses})
 	})
 	mux.HandleFunc("DELETE /api/v1/cache", s.purge)
 	mux.HandleFunc("GET /api/v1/cache/export", s.export)
@@ -50,7 +65,7 @@ func (s *Server) purge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Log.Info().Bool("recordings", files).Int("deleted", deleted).Msg("cassette cache purged through the admin API")
-	writeJSON(w, http.StatusOK, map[string]any{"deleted_files": deleted, "stats": s.Cassettes.Stats()})
+	writeJSON(w, http.StatusOK, PurgeView{DeletedFiles: deleted, Stats: s.Cassettes.Stats()})
 }
 
 // export streams every recording as one .tar.gz.
@@ -81,5 +96,5 @@ func (s *Server) importCassettes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Log.Info().Int("added", added).Int("skipped", skipped).Msg("cassettes imported through the admin API")
-	writeJSON(w, http.StatusOK, map[string]any{"added": added, "skipped_existing": skipped, "stats": s.Cassettes.Stats()})
+	writeJSON(w, http.StatusOK, ImportView{Added: added, SkippedExisting: skipped, Stats: s.Cassettes.Stats()})
 }

@@ -20,8 +20,24 @@ type ExplainRequest struct {
 	// through the proxy) or a path (/v1/chat/completions, as by base URL).
 	URL     string            `json:"url"`
 	Headers map[string]string `json:"headers"`
-	// Body is the request body: a JSON value, or a string sent as is.
-	Body json.RawMessage `json:"body"`
+	// Body is the request body: a JSON value, or a string sent as is;
+	// none when empty (SetBody fills it from the bytes to send).
+	Body json.RawMessage `json:"body,omitempty"`
+}
+
+// SetBody makes data the body to explain: a JSON value as it is, any
+// other bytes as a JSON string of them.
+func (r *ExplainRequest) SetBody(data []byte) {
+	if json.Valid(data) {
+		r.Body = data
+		return
+	}
+	r.Body, _ = json.Marshal(string(data)) // a string always encodes
+}
+
+// UpgradeView answers POST /api/v1/upgrade that went through.
+type UpgradeView struct {
+	Status string `json:"status"`
 }
 
 func (s *Server) registerControl(mux *http.ServeMux) {
@@ -35,7 +51,7 @@ func (s *Server) registerControl(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/upgrade", func(w http.ResponseWriter, _ *http.Request) {
 		switch err := s.Runtime.Upgrade(); {
 		case err == nil:
-			writeJSON(w, http.StatusOK, map[string]string{"status": "upgraded: the new process serves; this one drains and exits"})
+			writeJSON(w, http.StatusOK, UpgradeView{Status: "upgraded: the new process serves; this one drains and exits"})
 		case errors.Is(err, ErrUpgradeBusy):
 			writeError(w, http.StatusConflict, "%v", err)
 		case isErrorList(err):

@@ -43,7 +43,7 @@ func FuzzGuard(f *testing.F) {
 		rec := httptest.NewRecorder()
 		g.ServeHTTP(rec, r)
 		if !reached {
-			var e apiError
+			var e ErrorView
 			if rec.Code < 400 || json.Unmarshal(rec.Body.Bytes(), &e) != nil || e.Error.Message == "" {
 				t.Fatalf("a refusal that is not the API's error: %d %q", rec.Code, rec.Body)
 			}

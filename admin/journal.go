@@ -8,6 +8,12 @@ import (
 	"github.com/llm-simulator/llm-simulator/internal/telemetry"
 )
 
+// RequestsView is GET /api/v1/requests: the journal's records, oldest
+// first by when they finished.
+type RequestsView struct {
+	Requests []telemetry.Record `json:"requests"`
+}
+
 // registerJournal serves the request journal: what the app sent and what
 // it got, so a test can assert how its client retried.
 func (s *Server) registerJournal(mux *http.ServeMux) {
@@ -25,7 +31,7 @@ func (s *Server) registerJournal(mux *http.ServeMux) {
 		if recs == nil {
 			recs = []telemetry.Record{}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"requests": recs})
+		writeJSON(w, http.StatusOK, RequestsView{Requests: recs})
 	})
 	mux.HandleFunc("DELETE /api/v1/requests", func(w http.ResponseWriter, r *http.Request) {
 		if s.Journal == nil {

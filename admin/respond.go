@@ -22,9 +22,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// apiError is the admin API's error body: {"error":{"message":…}}, with
-// every problem listed when a config or a fault was refused.
-type apiError struct {
+// ErrorView is the admin API's error body: {"error":{"message":…}},
+// with every problem listed when a config or a fault was refused.
+type ErrorView struct {
 	Error struct {
 		Message string   `json:"message"`
 		Errors  []string `json:"errors,omitempty"`
@@ -32,7 +32,7 @@ type apiError struct {
 }
 
 func writeError(w http.ResponseWriter, status int, format string, args ...any) {
-	var e apiError
+	var e ErrorView
 	e.Error.Message = fmt.Sprintf(format, args...)
 	writeJSON(w, status, e)
 }
@@ -45,7 +45,7 @@ func writeRefusal(w http.ResponseWriter, what string, err error) {
 		writeError(w, http.StatusInternalServerError, "%s: %v", what, err)
 		return
 	}
-	var e apiError
+	var e ErrorView
 	e.Error.Message = fmt.Sprintf("%s: %d problem(s); nothing changed", what, len(list))
 	for _, p := range list {
 		e.Error.Errors = append(e.Error.Errors, p.Error())

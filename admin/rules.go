@@ -7,8 +7,9 @@ import (
 	"github.com/llm-simulator/llm-simulator/rules"
 )
 
-// ruleView is one rule as GET /api/v1/rules shows it.
-type ruleView struct {
+// RuleView is one rule as GET /api/v1/rules shows it, and as a toggle
+// answers.
+type RuleView struct {
 	Name string `json:"name"`
 	// Enabled is whether the rule takes requests now; Toggled says a
 	// runtime toggle decided it, overriding the config.
@@ -21,12 +22,13 @@ type ruleView struct {
 	Injected map[string]uint64 `json:"faults_fired"`
 }
 
-// rulesView is the live rule set, where it came from and when.
-type rulesView struct {
+// RulesView is the live rule set, where it came from and when: the
+// answer to GET and PUT /api/v1/rules and to a reload.
+type RulesView struct {
 	Origin        string          `json:"origin"`
 	Loaded        time.Time       `json:"loaded"`
 	DefaultAction string          `json:"default_action"`
-	Rules         []ruleView      `json:"rules"`
+	Rules         []RuleView      `json:"rules"`
 	Toggles       map[string]bool `json:"toggles"`
 }
 
@@ -81,9 +83,9 @@ func (s *Server) rule(name string) *rules.Rule {
 	return nil
 }
 
-func (s *Server) rulesView() rulesView {
+func (s *Server) rulesView() RulesView {
 	set := s.Rules.Load()
-	v := rulesView{Origin: set.Origin, Loaded: set.Loaded, DefaultAction: set.DefaultAction, Rules: []ruleView{}, Toggles: map[string]bool{}}
+	v := RulesView{Origin: set.Origin, Loaded: set.Loaded, DefaultAction: set.DefaultAction, Rules: []RuleView{}, Toggles: map[string]bool{}}
 	if s.Overlays != nil {
 		v.Toggles = s.Overlays.Toggles()
 	}
@@ -93,8 +95,8 @@ func (s *Server) rulesView() rulesView {
 	return v
 }
 
-func (s *Server) ruleView(r *rules.Rule) ruleView {
-	v := ruleView{Name: r.Name, Enabled: r.Enabled, Action: r.Action, Faults: []string{}, Injected: map[string]uint64{}}
+func (s *Server) ruleView(r *rules.Rule) RuleView {
+	v := RuleView{Name: r.Name, Enabled: r.Enabled, Action: r.Action, Faults: []string{}, Injected: map[string]uint64{}}
 	if s.Overlays != nil {
 		if on, ok := s.Overlays.Toggles()[r.Name]; ok {
 			v.Enabled, v.Toggled = on, true

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,7 +10,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/admin"
 )
 
 const ctlUsage = `usage: llm-simulator ctl [--addr ADDR] [--token TOKEN | --token-file FILE] [--json] COMMAND
@@ -45,9 +46,9 @@ commands (COMMAND -h, or help COMMAND, shows one's usage):
 func ctl(args []string, io stdio) error {
 	fs := flag.NewFlagSet("ctl", flag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), ctlUsage) }
-	c := &ctlClient{out: io.out}
-	fs.StringVar(&c.addr, "addr", envOr("LLMSIM_ADMIN_ADDR", "127.0.0.1:9090"), "admin `address` or URL")
-	fs.StringVar(&c.token, "token", os.Getenv("LLMSIM_ADMIN_TOKEN"), "admin `token`")
+	c := &ctlClient{api: &admin.Client{}, out: io.out}
+	fs.StringVar(&c.api.Addr, "addr", envOr("LLMSIM_ADMIN_ADDR", "127.0.0.1:9090"), "admin `address` or URL")
+	fs.StringVar(&c.api.Token, "token", os.Getenv("LLMSIM_ADMIN_TOKEN"), "admin `token`")
 	tokenFile := fs.String("token-file", os.Getenv("LLMSIM_ADMIN_TOKEN_FILE"), "`file` holding the admin token")
 	fs.BoolVar(&c.json, "json", false, "print the API's JSON instead of tables")
 	if err := parseArgs(fs, args, io); err != nil {
@@ -75,7 +76,10 @@ func ctl(args []string, io stdio) error {
 	if err := c.readTokenFile(*tokenFile); err != nil {
 		return err
 	}
-	return cmd(c, rest[1:], io.err)
+	if c.json {
+		c.api.Received = c.print
+	}
+	return cmd(c, context.Background(), rest[1:], io.err)
 }
 
 // asksHelp reports -h, -help or --help among a command's arguments
@@ -98,8 +102,8 @@ func asksHelp(args []string) bool {
 // its usage and calls nothing. A command that got past its checks all the
 // same is a bug, and its result is never sent: its client has no address.
 func commandHelp(cmd ctlCommand, c *ctlClient, args []string, io stdio) error {
-	c.http = &http.Client{Transport: refuseAll{}}
-	err := cmd(c, args, io.out)
+	c.api.HTTP = &http.Client{Transport: refuseAll{}}
+	err := cmd(c, context.Background(), args, io.out)
 	if errors.Is(err, errUsage) || errors.Is(err, errHelp) {
 		return errHelp
 	}
@@ -108,7 +112,7 @@ func commandHelp(cmd ctlCommand, c *ctlClient, args []string, io stdio) error {
 
 // ctlCommand runs one command with its own arguments; its usage goes to
 // stderr (stdout when help is asked for).
-type ctlCommand = func(c *ctlClient, args []string, stderr io.Writer) error
+type ctlCommand = func(c *ctlClient, ctx context.Context, args []string, stderr io.Writer) error
 
 // ctlCommands are the commands by name.
 var ctlCommands = map[string]ctlCommand{
@@ -131,16 +135,14 @@ func (c *ctlClient) readTokenFile(file string) error {
 	if file == "" {
 		return nil
 	}
-	if c.token != "" {
+	if c.api.Token != "" {
 		return errors.New("ctl: the token is given twice: use --token (or $LLMSIM_ADMIN_TOKEN) or --token-file (or $LLMSIM_ADMIN_TOKEN_FILE), not both")
 	}
-	data, err := os.ReadFile(file)
+	token, err := admin.ReadTokenFile(file)
 	if err != nil {
-		return fmt.Errorf("ctl: token file: %w", err)
+		return fmt.Errorf("ctl: %w", err)
 	}
-	if c.token, err = rules.TokenFromFile(data); err != nil {
-		return fmt.Errorf("ctl: token file %s %w", file, err)
-	}
+	c.api.Token = token
 	return nil
 }
 

@@ -1,112 +1,87 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
+	"sort"
 	"strings"
-	"time"
+	"text/tabwriter"
+
+	"github.com/llm-simulator/llm-simulator/admin"
 )
 
-// ctlClient calls the admin API.
+// ctlClient runs ctl's commands: the admin API's client, and how what it
+// answers is printed. With --json, api.Received prints each answer as
+// the API sent it, and a command that got one prints nothing more;
+// commands answered without a body (fault rm, reset, cache export) print
+// their line all the same.
 type ctlClient struct {
-	addr, token string
-	json        bool
-	out         io.Writer
-	http        *http.Client
+	api  *admin.Client
+	json bool
+	out  io.Writer
 }
 
-// ctlError is the server's refusal, as its body says it.
-type ctlError struct {
-	status   int
-	message  string
-	problems []string
+// print writes an answer as it came (--json).
+func (c *ctlClient) print(body []byte) error {
+	_, err := c.out.Write(body)
+	return err
 }
 
-func (e *ctlError) Error() string {
-	if len(e.problems) == 0 {
-		return fmt.Sprintf("%s (HTTP %d)", e.message, e.status)
-	}
-	return fmt.Sprintf("%s (HTTP %d)\n  %s", e.message, e.status, strings.Join(e.problems, "\n  "))
+// quiet is the client without --json's printing, for a command that
+// combines several answers.
+func (c *ctlClient) quiet() *admin.Client {
+	q := *c.api
+	q.Received = nil
+	return &q
 }
 
-func (c *ctlClient) url(path string) string {
-	base := c.addr
-	if !strings.Contains(base, "://") {
-		base = "http://" + base
+func (c *ctlClient) table() *tabwriter.Writer { return tabwriter.NewWriter(c.out, 0, 4, 2, ' ', 0) }
+
+func onOff(on bool) string {
+	if on {
+		return "enabled"
 	}
-	return strings.TrimSuffix(base, "/") + path
+	return "disabled"
 }
 
-// do calls the API and returns the body of a 2xx answer; anything else is
-// a ctlError carrying the server's message.
-func (c *ctlClient) do(method, path string, body io.Reader, contentType string) ([]byte, error) {
-	req, err := http.NewRequest(method, c.url(path), body)
-	if err != nil {
-		return nil, err
+func orDash(s string) string {
+	if s == "" {
+		return "-"
 	}
-	if contentType == "" && method != http.MethodGet && method != http.MethodHead {
-		// The API refuses a state-changing call without a JSON type (a
-		// browser form could send it), body or not.
-		contentType = "application/json"
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	client := c.http
-	if client == nil {
-		client = &http.Client{Timeout: 5 * time.Minute}
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("the admin API at %s: %w", c.addr, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode/100 == 2 {
-		return data, nil
-	}
-	var e struct {
-		Error struct {
-			Message string   `json:"message"`
-			Errors  []string `json:"errors"`
-		} `json:"error"`
-	}
-	if json.Unmarshal(data, &e) != nil || e.Error.Message == "" {
-		e.Error.Message = strings.TrimSpace(string(data))
-	}
-	return nil, &ctlError{status: resp.StatusCode, message: e.Error.Message, problems: e.Error.Errors}
+	return s
 }
 
-// get calls the API and decodes its JSON into v; with --json it prints
-// the body as it came instead and reports printed.
-func (c *ctlClient) get(method, path string, body []byte, v any) (printed bool, err error) {
-	var r io.Reader
-	ct := ""
-	if body != nil {
-		r, ct = bytes.NewReader(body), "application/json"
-		if !json.Valid(body) {
-			ct = "application/yaml" // rules put FILE.yaml
+// counts renders {kind: n} as "error=3 latency=1", sorted.
+func counts(m map[string]uint64) string {
+	var parts []string
+	for k, n := range m {
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%s=%d", k, n))
 		}
 	}
-	data, err := c.do(method, path, r, ct)
-	if err != nil {
-		return false, err
+	sort.Strings(parts)
+	return orDash(strings.Join(parts, " "))
+}
+
+// pairs renders a header map as "k=v,k=v", sorted: one word, so that a
+// table column stays one.
+func pairs(m map[string]string) string {
+	var parts []string
+	for k, v := range m {
+		parts = append(parts, k+"="+v)
 	}
-	if c.json {
-		_, err := c.out.Write(data)
-		return true, err
+	sort.Strings(parts)
+	return orDash(strings.Join(parts, ","))
+}
+
+// byJSONName is a view's fields by their JSON names, as decoded JSON
+// holds them (numbers as float64): ctl lists some views field by field,
+// sorted by name, and prints a match as JSON with its keys sorted.
+func byJSONName(v any) map[string]any {
+	var m map[string]any
+	if data, err := json.Marshal(v); err == nil {
+		_ = json.Unmarshal(data, &m)
 	}
-	if v == nil || len(data) == 0 {
-		return false, nil
-	}
-	return false, json.Unmarshal(data, v)
+	return m
 }

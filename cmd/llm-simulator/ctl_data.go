@@ -1,45 +1,29 @@
 package main
 
 import (
-	"encoding/json"
+	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/llm-simulator/llm-simulator/admin"
+	"github.com/llm-simulator/llm-simulator/internal/telemetry"
 )
 
-type ctlRecord struct {
-	Time     time.Time         `json:"time"`
-	Method   string            `json:"method"`
-	Provider string            `json:"provider"`
-	Dialect  string            `json:"dialect"`
-	Path     string            `json:"path"`
-	Model    string            `json:"model"`
-	Scope    string            `json:"scope"`
-	Rule     string            `json:"rule"`
-	Source   string            `json:"source"`
-	Faults   []string          `json:"faults"`
-	Status   int               `json:"status"`
-	Outcome  string            `json:"outcome"`
-	TTFB     float64           `json:"ttfb_ms"`
-	Duration float64           `json:"duration_ms"`
-	ReqRetry map[string]string `json:"request_retry"`
-	Advice   map[string]string `json:"response_retry"`
-}
-
-func (c *ctlClient) requests(args []string, stderr io.Writer) error {
+func (c *ctlClient) requests(ctx context.Context, args []string, stderr io.Writer) error {
 	const usage = "requests [--scope S] [--rule R] [--since 30s|RFC3339] [--limit N]"
-	var scope, rule, since string
-	var limit int
+	var scope string
+	var q admin.RequestsQuery
 	rest, err := subcommand("requests", usage, args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&scope, "scope", "", "only this `scope`")
-		fs.StringVar(&rule, "rule", "", "only requests this `rule` took")
-		fs.StringVar(&since, "since", "", "only requests after this `time` or this long ago")
-		fs.IntVar(&limit, "limit", 0, "only the last `N`")
+		fs.StringVar(&q.Rule, "rule", "", "only requests this `rule` took")
+		fs.StringVar(&q.Since, "since", "", "only requests after this `time` or this long ago")
+		fs.IntVar(&q.Limit, "limit", 0, "only the last `N`")
 	})
 	if err != nil {
 		return err
@@ -47,40 +31,31 @@ func (c *ctlClient) requests(args []string, stderr io.Writer) error {
 	if err := want(rest, 0, usage, stderr); err != nil {
 		return err
 	}
-	q := url.Values{}
-	if flagGiven(args, "scope") {
-		q.Set("scope", scope)
-	}
-	for k, v := range map[string]string{"rule": rule, "since": since} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	if limit > 0 {
-		q.Set("limit", fmt.Sprint(limit))
-	}
-	var v struct {
-		Requests []ctlRecord `json:"requests"`
-	}
-	if printed, err := c.get("GET", "/api/v1/requests?"+q.Encode(), nil, &v); err != nil || printed {
+	q.Scope = givenScope(args, scope)
+	recs, err := c.api.Requests(ctx, q)
+	if err != nil || c.json {
 		return err
 	}
-	sortByArrival(v.Requests)
+	sortByArrival(recs)
 	t := c.table()
 	fmt.Fprintln(t, "TIME\tPROVIDER\tMETHOD\tPATH\tMODEL\tSCOPE\tRULE\tSOURCE\tSTATUS\tOUTCOME\tFAULTS\tTTFB\tDURATION\tREQ-RETRY\tRESP-RETRY")
-	for _, r := range v.Requests {
+	for _, r := range recs {
 		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1fms\t%.1fms\t%s\t%s\n", r.Time.Format("15:04:05.000"),
 			providerDialect(r.Provider, r.Dialect), r.Method, r.Path, orDash(r.Model), orDash(r.Scope), r.Rule, r.Source,
-			statusText(r.Status), orDash(r.Outcome), orDash(strings.Join(r.Faults, ",")), r.TTFB, r.Duration, pairs(r.ReqRetry), pairs(r.Advice))
+			statusText(r.Status), orDash(r.Outcome), orDash(strings.Join(r.Faults, ",")), millis(r.TTFB), millis(r.Duration),
+			pairs(r.RequestRetry), pairs(r.ResponseRetry))
 	}
 	return t.Flush()
 }
+
+// millis is d in milliseconds, as the journal's JSON gives it.
+func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // sortByArrival puts the journal's records, which the API lists oldest
 // first by when they finished, oldest first by when they arrived (the
 // TIME column): a long stream that began first is listed first. Records
 // that arrived at the same instant keep the API's order.
-func sortByArrival(recs []ctlRecord) {
+func sortByArrival(recs []telemetry.Record) {
 	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Time.Before(recs[j].Time) })
 }
 
@@ -102,27 +77,16 @@ func statusText(status int) string {
 	return fmt.Sprint(status)
 }
 
-// pairs renders a header map as "k=v,k=v", sorted: one word, so that a
-// table column stays one.
-func pairs(m map[string]string) string {
-	var parts []string
-	for k, v := range m {
-		parts = append(parts, k+"="+v)
-	}
-	sort.Strings(parts)
-	return orDash(strings.Join(parts, ","))
-}
-
-func (c *ctlClient) cache(args []string, stderr io.Writer) error {
+func (c *ctlClient) cache(ctx context.Context, args []string, stderr io.Writer) error {
 	if len(args) == 0 {
-		return c.cacheStats()
+		return c.cacheStats(ctx)
 	}
 	switch args[0] {
 	case "stats":
 		if err := want(args[1:], 0, "cache stats", stderr); err != nil {
 			return err
 		}
-		return c.cacheStats()
+		return c.cacheStats(ctx)
 	case "purge":
 		var files bool
 		rest, err := subcommand("cache purge", "cache purge [--recordings]", args[1:], stderr, func(fs *flag.FlagSet) {
@@ -134,56 +98,41 @@ func (c *ctlClient) cache(args []string, stderr io.Writer) error {
 		if err := want(rest, 0, "cache purge [--recordings]", stderr); err != nil {
 			return err
 		}
-		path := "/api/v1/cache"
-		if files {
-			path += "?recordings=true"
-		}
-		var v struct {
-			Deleted int `json:"deleted_files"`
-		}
-		if printed, err := c.get("DELETE", path, nil, &v); err != nil || printed {
+		v, err := c.api.PurgeCache(ctx, files)
+		if err != nil || c.json {
 			return err
 		}
-		fmt.Fprintf(c.out, "cache purged; %d recording files deleted\n", v.Deleted)
+		fmt.Fprintf(c.out, "cache purged; %d recording files deleted\n", v.DeletedFiles)
 		return nil
 	case "export":
 		if err := want(args[1:], 1, "cache export FILE", stderr); err != nil {
 			return err
 		}
-		return c.export(args[1])
+		return c.export(ctx, args[1])
 	case "import":
 		if err := want(args[1:], 1, "cache import FILE", stderr); err != nil {
 			return err
 		}
-		return c.importFile(args[1])
+		return c.importFile(ctx, args[1])
 	}
 	fmt.Fprintln(stderr, "usage: llm-simulator ctl cache [stats | purge [--recordings] | export FILE | import FILE]")
 	return errUsage
 }
 
-func (c *ctlClient) cacheStats() error {
-	var v struct {
-		Dir    string         `json:"dir"`
-		Stats  map[string]any `json:"stats"`
-		Misses []struct {
-			At          time.Time `json:"at"`
-			Method      string    `json:"method"`
-			Path        string    `json:"path"`
-			Nearest     string    `json:"nearest"`
-			Differences []string  `json:"differences"`
-		} `json:"recent_misses"`
-	}
-	if printed, err := c.get("GET", "/api/v1/cache", nil, &v); err != nil || printed {
+func (c *ctlClient) cacheStats(ctx context.Context) error {
+	v, err := c.api.Cache(ctx)
+	if err != nil || c.json {
 		return err
 	}
 	fmt.Fprintf(c.out, "dir: %s\n", v.Dir)
-	keys := make([]string, 0, len(v.Stats))
-	for k := range v.Stats {
-		keys = append(keys, k)
+	stats := byJSONName(v.Stats)
+	names := make([]string, 0, len(stats))
+	for k := range stats {
+		names = append(names, k)
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		fmt.Fprintf(c.out, "%s: %v\n", k, v.Stats[k])
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(c.out, "%s: %v\n", k, stats[k])
 	}
 	for _, m := range v.Misses {
 		fmt.Fprintf(c.out, "miss %s %s %s: nearest %s: %s\n", m.At.Format("15:04:05"), m.Method, m.Path, orDash(m.Nearest), strings.Join(m.Differences, "; "))
@@ -191,39 +140,30 @@ func (c *ctlClient) cacheStats() error {
 	return nil
 }
 
-func (c *ctlClient) export(file string) error {
-	data, err := c.do("GET", "/api/v1/cache/export", nil, "")
-	if err != nil {
+// export writes the archive once it has all come: a failed export leaves
+// no file, not a short one.
+func (c *ctlClient) export(ctx context.Context, file string) error {
+	var archive bytes.Buffer
+	if _, err := c.api.ExportCassettes(ctx, &archive); err != nil {
 		return err
 	}
-	if err := os.WriteFile(file, data, 0o644); err != nil {
+	if err := os.WriteFile(file, archive.Bytes(), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.out, "wrote %s (%d bytes)\n", file, len(data))
+	fmt.Fprintf(c.out, "wrote %s (%d bytes)\n", file, archive.Len())
 	return nil
 }
 
-func (c *ctlClient) importFile(file string) error {
+func (c *ctlClient) importFile(ctx context.Context, file string) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	data, err := c.do("POST", "/api/v1/cache/import", f, "application/gzip")
-	if err != nil {
+	v, err := c.api.ImportCassettes(ctx, f)
+	if err != nil || c.json {
 		return err
 	}
-	if c.json {
-		_, err := c.out.Write(data)
-		return err
-	}
-	var v struct {
-		Added   int `json:"added"`
-		Skipped int `json:"skipped_existing"`
-	}
-	if err := json.Unmarshal(data, &v); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.out, "imported %d recordings (%d already there)\n", v.Added, v.Skipped)
+	fmt.Fprintf(c.out, "imported %d recordings (%d already there)\n", v.Added, v.SkippedExisting)
 	return nil
 }

@@ -2,11 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -103,25 +103,16 @@ func (f *faultFlags) fault() (map[string]any, error) {
 	return spec, nil
 }
 
-type ctlFault struct {
-	ID      string            `json:"id"`
-	Scope   string            `json:"scope"`
-	Left    string            `json:"ttl_left"`
-	Match   map[string]any    `json:"match"`
-	Faults  []json.RawMessage `json:"faults"`
-	Expires string            `json:"expires"`
-}
-
-func (c *ctlClient) fault(args []string, stderr io.Writer) error {
+func (c *ctlClient) fault(ctx context.Context, args []string, stderr io.Writer) error {
 	if len(args) == 0 {
-		return c.listFaults()
+		return c.listFaults(ctx)
 	}
 	switch args[0] {
 	case "ls":
 		if err := want(args[1:], 0, "fault ls", stderr); err != nil {
 			return err
 		}
-		return c.listFaults()
+		return c.listFaults(ctx)
 	case "add":
 		var f faultFlags
 		rest, err := subcommand("fault add", faultAddUsage, args[1:], stderr, f.define)
@@ -135,17 +126,17 @@ func (c *ctlClient) fault(args []string, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		var added ctlFault
-		if printed, err := c.get("POST", "/api/v1/faults", body, &added); err != nil || printed {
+		added, err := c.api.AddFault(ctx, body)
+		if err != nil || c.json {
 			return err
 		}
-		fmt.Fprintf(c.out, "added %s (expires %s)\n", added.ID, added.Expires)
+		fmt.Fprintf(c.out, "added %s (expires %s)\n", added.ID, added.Expires.Format(time.RFC3339Nano))
 		return nil
 	case "rm":
 		if err := want(args[1:], 1, "fault rm ID", stderr); err != nil {
 			return err
 		}
-		if _, err := c.do("DELETE", "/api/v1/faults/"+url.PathEscape(args[1]), nil, ""); err != nil {
+		if err := c.api.RemoveFault(ctx, args[1]); err != nil {
 			return err
 		}
 		fmt.Fprintf(c.out, "removed %s\n", args[1])
@@ -155,29 +146,35 @@ func (c *ctlClient) fault(args []string, stderr io.Writer) error {
 	return errUsage
 }
 
-func (c *ctlClient) listFaults() error {
-	var v struct {
-		Faults []ctlFault `json:"faults"`
-	}
-	if printed, err := c.get("GET", "/api/v1/faults", nil, &v); err != nil || printed {
+func (c *ctlClient) listFaults(ctx context.Context) error {
+	list, err := c.api.Faults(ctx)
+	if err != nil || c.json {
 		return err
 	}
 	t := c.table()
 	fmt.Fprintln(t, "ID\tSCOPE\tTTL LEFT\tFAULTS\tMATCH")
-	for _, f := range v.Faults {
-		var faults []string
-		for _, raw := range f.Faults {
-			var b bytes.Buffer
-			if json.Compact(&b, raw) == nil {
-				faults = append(faults, b.String())
-			}
-		}
-		match, _ := json.Marshal(f.Match)
-		left := f.Left
-		if d, err := time.ParseDuration(left); err == nil {
-			left = d.Round(100 * time.Millisecond).String()
-		}
-		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%s\n", f.ID, orDash(f.Scope), left, strings.Join(faults, " "), match)
+	for _, f := range list {
+		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%s\n", f.ID, orDash(f.Scope), f.Left.Round(100*time.Millisecond), compactEach(f.Faults), sortedJSON(f.Match))
 	}
 	return t.Flush()
+}
+
+// compactEach is a JSON list's members, each on one line, spaced.
+func compactEach(list json.RawMessage) string {
+	var members []json.RawMessage
+	_ = json.Unmarshal(list, &members)
+	var out []string
+	for _, raw := range members {
+		var b bytes.Buffer
+		if json.Compact(&b, raw) == nil {
+			out = append(out, b.String())
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// sortedJSON is v's JSON with every object's keys sorted.
+func sortedJSON(v any) []byte {
+	data, _ := json.Marshal(byJSONName(v))
+	return data
 }
