@@ -16,6 +16,7 @@ import (
 
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/telemetry"
+	"github.com/llm-simulator/llm-simulator/proxy"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/rs/zerolog"
 )
@@ -30,9 +31,12 @@ rules:
 
 // fakeRuntime counts the calls that would change the process.
 type fakeRuntime struct {
-	cfg   *rules.Config
-	mu    sync.Mutex // guards calls
-	calls []string
+	cfg *rules.Config
+	// upgradeErr is what Upgrade answers.
+	upgradeErr error
+	mu         sync.Mutex // guards calls and explained
+	calls      []string
+	explained  *ExplainRequest
 }
 
 func (f *fakeRuntime) record(call string) {
@@ -49,9 +53,12 @@ func (f *fakeRuntime) Reset(scope string, all bool) {
 }
 func (f *fakeRuntime) Explain(r *ExplainRequest) (any, error) {
 	f.record("explain")
-	return map[string]string{"rule": "rest"}, nil
+	f.mu.Lock()
+	f.explained = r
+	f.mu.Unlock()
+	return &proxy.Explanation{Provider: "openai", Path: r.URL, Explanation: rules.Explanation{Rule: "rest", Action: "simulate"}}, nil
 }
-func (f *fakeRuntime) Upgrade() error { f.record("upgrade"); return nil }
+func (f *fakeRuntime) Upgrade() error { f.record("upgrade"); return f.upgradeErr }
 
 // testAdmin is an admin API over real rules, overlays (with their state
 // file) and journal, and a runtime that counts what it was asked.
