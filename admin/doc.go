@@ -15,6 +15,13 @@
 // and this API answers no preflight. Tools that send no Origin (curl,
 // ctl, kubelet probes, Prometheus, all calling by IP or localhost) pass.
 //
+// Client (client.go, client_calls.go) is the API's client, which
+// `llm-simulator ctl` is built on: one method per endpoint, answering
+// with the views the handlers encode (RulesView, FaultView, CacheView,
+// RequestsView, proxy.Explanation, …), so that the API's JSON is
+// declared once, here, and a refusal is an *APIError with the status and
+// the API's message.
+//
 // The data plane never imports this package: it records into
 // internal/telemetry, which the handlers here read.
 package admin
