@@ -3,7 +3,9 @@ package admin
 import (
 	"crypto/sha256"
 	"crypto/subtle"
+	"fmt"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/llm-simulator/llm-simulator/rules"
@@ -43,3 +45,17 @@ func CheckExposure(listen, token string) error { return rules.CheckAdminExposure
 // IsLoopback reports an address whose host is a loopback IP or
 // "localhost"; an empty host (all interfaces) is not.
 func IsLoopback(addr string) bool { return rules.LoopbackAddress(addr) }
+
+// ReadTokenFile reads the admin token from file, as the server reads
+// admin.token_file: one line, the trailing newline dropped.
+func ReadTokenFile(file string) (string, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("token file: %w", err)
+	}
+	token, err := rules.TokenFromFile(data)
+	if err != nil {
+		return "", fmt.Errorf("token file %s %w", file, err)
+	}
+	return token, nil
+}

@@ -19,21 +19,6 @@ type CacheView struct {
 	Misses []cassette.Miss `json:"recent_misses"`
 }
 
-// PurgeView answers DELETE /api/v1/cache: the recording files deleted
-// (none unless asked) and the counters after.
-type PurgeView struct {
-	DeletedFiles int            `json:"deleted_files"`
-	Stats        cassette.Stats `json:"stats"`
-}
-
-// ImportView answers POST /api/v1/cache/import: the recordings added, those
-// already there, and the counters after.
-type ImportView struct {
-	Added           int            `json:"added"`
-	SkippedExisting int            `json:"skipped_existing"`
-	Stats           cassette.Stats `json:"stats"`
-}
-
 func (s *Server) registerCache(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/cache", func(w http.ResponseWriter, _ *http.Request) {
 		if s.Cassettes == nil {
@@ -49,6 +34,13 @@ func (s *Server) registerCache(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/cache", s.purge)
 	mux.HandleFunc("GET /api/v1/cache/export", s.export)
 	mux.HandleFunc(routeImportCassette, s.importCassettes)
+}
+
+// PurgeView answers DELETE /api/v1/cache: the recording files deleted
+// (none unless asked) and the counters after.
+type PurgeView struct {
+	DeletedFiles int            `json:"deleted_files"`
+	Stats        cassette.Stats `json:"stats"`
 }
 
 // purge empties the body cache; ?recordings=true deletes the recording
@@ -82,6 +74,14 @@ func (s *Server) export(w http.ResponseWriter, _ *http.Request) {
 		s.Log.Error().Err(err).Msg("cassette export failed part-way")
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// ImportView answers POST /api/v1/cache/import: the recordings added, those
+// already there, and the counters after.
+type ImportView struct {
+	Added           int            `json:"added"`
+	SkippedExisting int            `json:"skipped_existing"`
+	Stats           cassette.Stats `json:"stats"`
 }
 
 // importCassettes unpacks an uploaded .tar.gz of recordings.

@@ -3,15 +3,11 @@ package admin
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
-
-	"github.com/llm-simulator/llm-simulator/rules"
 )
 
 // Client calls the admin API of a running process: one method per
@@ -39,36 +35,6 @@ type Client struct {
 
 // defaultTimeout bounds a call when Client.HTTP is nil.
 const defaultTimeout = 5 * time.Minute
-
-// APIError is the admin API's refusal: the status, the API's message
-// and, when a config, rules or a fault were refused, each problem with
-// its position.
-type APIError struct {
-	Status   int
-	Message  string
-	Problems []string
-}
-
-func (e *APIError) Error() string {
-	if len(e.Problems) == 0 {
-		return fmt.Sprintf("%s (HTTP %d)", e.Message, e.Status)
-	}
-	return fmt.Sprintf("%s (HTTP %d)\n  %s", e.Message, e.Status, strings.Join(e.Problems, "\n  "))
-}
-
-// ReadTokenFile reads the admin token from file, as the server reads
-// admin.token_file: one line, the trailing newline dropped.
-func ReadTokenFile(file string) (string, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return "", fmt.Errorf("token file: %w", err)
-	}
-	token, err := rules.TokenFromFile(data)
-	if err != nil {
-		return "", fmt.Errorf("token file %s %w", file, err)
-	}
-	return token, nil
-}
 
 // call is one request to the API.
 type call struct {
@@ -122,20 +88,6 @@ func (c *Client) send(ctx context.Context, k call, w io.Writer) (int64, error) {
 	return io.Copy(w, resp.Body)
 }
 
-// refusal is the *APIError an answer that is not 2xx carries: the API's
-// {"error": …} body, or the body's text when it is not that.
-func refusal(resp *http.Response) error {
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	var e ErrorView
-	if json.Unmarshal(data, &e) != nil || e.Error.Message == "" {
-		e.Error.Message = strings.TrimSpace(string(data))
-	}
-	return &APIError{Status: resp.StatusCode, Message: e.Error.Message, Problems: e.Error.Errors}
-}
-
 // fetch makes the call and returns the body of its 2xx answer.
 func (c *Client) fetch(ctx context.Context, k call) ([]byte, error) {
 	var b bytes.Buffer
@@ -143,37 +95,6 @@ func (c *Client) fetch(ctx context.Context, k call) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-// fetchJSON makes a call answered with JSON and hands the answer to
-// Received.
-func (c *Client) fetchJSON(ctx context.Context, k call) ([]byte, error) {
-	data, err := c.fetch(ctx, k)
-	if err != nil {
-		return nil, err
-	}
-	if c.Received != nil {
-		if err := c.Received(data); err != nil {
-			return nil, err
-		}
-	}
-	return data, nil
-}
-
-// answer makes a call answered with JSON (fetchJSON) and decodes the
-// answer; an empty one is the zero view.
-func answer[View any](ctx context.Context, c *Client, k call) (*View, error) {
-	data, err := c.fetchJSON(ctx, k)
-	if err != nil {
-		return nil, err
-	}
-	var v View
-	if len(data) > 0 {
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-	}
-	return &v, nil
 }
 
 func (c *Client) url(path string) string {

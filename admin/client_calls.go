@@ -12,7 +12,7 @@ import (
 	"github.com/llm-simulator/llm-simulator/proxy"
 )
 
-// The calls, one per endpoint, in the order server.go registers them.
+// The calls, one per endpoint, by resource as server.go registers them.
 
 // Health is GET /healthz: 200 while the process runs.
 func (c *Client) Health(ctx context.Context) (*HealthView, error) {
@@ -183,6 +183,37 @@ func (c *Client) Explain(ctx context.Context, r *ExplainRequest) (*proxy.Explana
 		return nil, err
 	}
 	return answer[proxy.Explanation](ctx, c, jsonCall(http.MethodPost, "/api/v1/explain", body))
+}
+
+// fetchJSON makes a call answered with JSON and hands the answer to
+// Received.
+func (c *Client) fetchJSON(ctx context.Context, k call) ([]byte, error) {
+	data, err := c.fetch(ctx, k)
+	if err != nil {
+		return nil, err
+	}
+	if c.Received != nil {
+		if err := c.Received(data); err != nil {
+			return nil, err
+		}
+	}
+	return data, nil
+}
+
+// answer makes a call answered with JSON (fetchJSON) and decodes the
+// answer; an empty one is the zero view.
+func answer[View any](ctx context.Context, c *Client, k call) (*View, error) {
+	data, err := c.fetchJSON(ctx, k)
+	if err != nil {
+		return nil, err
+	}
+	var v View
+	if len(data) > 0 {
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+	}
+	return &v, nil
 }
 
 // scopePath is path for one scope (?scope=S), or for all with nil.

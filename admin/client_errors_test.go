@@ -5,8 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -132,30 +130,5 @@ func TestClientReceived(t *testing.T) {
 	c.Received = func([]byte) error { return stop }
 	if _, err := c.Faults(ctx); !errors.Is(err, stop) {
 		t.Errorf("Received's error was not the call's: %v", err)
-	}
-}
-
-func TestReadTokenFile(t *testing.T) {
-	dir := t.TempDir()
-	for _, tc := range []struct {
-		name, content, want, fails string
-	}{
-		{"a mounted secret", "s3cret\n", "s3cret", ""},
-		{"empty", "\n", "", "is empty"},
-		{"two lines", "a\nb\n", "", "more than one line"},
-		{"missing", "", "", "token file: open"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			file := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-"))
-			if tc.name != "missing" {
-				if err := os.WriteFile(file, []byte(tc.content), 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			token, err := ReadTokenFile(file)
-			if token != tc.want || (tc.fails == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.fails)) {
-				t.Fatalf("got %q, %v; want %q failing with %q", token, err, tc.want, tc.fails)
-			}
-		})
 	}
 }

@@ -15,7 +15,7 @@
 // and this API answers no preflight. Tools that send no Origin (curl,
 // ctl, kubelet probes, Prometheus, all calling by IP or localhost) pass.
 //
-// Client (client.go, client_calls.go) is the API's client, which
+// Client (client*.go) is the API's client, which
 // `llm-simulator ctl` is built on: one method per endpoint, answering
 // with the views the handlers encode (RulesView, FaultView, CacheView,
 // RequestsView, proxy.Explanation, …), so that the API's JSON is
