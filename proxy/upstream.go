@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"github.com/llm-simulator/llm-simulator/internal/egress"
 	"github.com/llm-simulator/llm-simulator/rules"
 )
@@ -79,8 +80,8 @@ func NewUpstreams(cfg *rules.Config, prev *Upstreams) (*Upstreams, error) {
 }
 
 // originSpec is how hosts that no provider claims are reached.
-var originSpec = rules.ProviderSpec{DialTimeout: rules.Duration(rules.DefaultDialTimeout),
-	TLSTimeout: rules.Duration(rules.DefaultTLSTimeout), ResponseHeaderTimeout: rules.Duration(rules.DefaultResponseHeaderTimeout),
+var originSpec = rules.ProviderSpec{DialTimeout: units.Duration(rules.DefaultDialTimeout),
+	TLSTimeout: units.Duration(rules.DefaultTLSTimeout), ResponseHeaderTimeout: units.Duration(rules.DefaultResponseHeaderTimeout),
 	MaxIdleConns: rules.DefaultMaxIdleConns}
 
 // reuse is the provider's previous Upstream when its spec is unchanged,

@@ -2,8 +2,10 @@ package rules
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"gopkg.in/yaml.v3"
 )
 
@@ -11,7 +13,7 @@ import (
 const (
 	DefaultCacheDir      = "cassettes"
 	DefaultCacheEntries  = 10000
-	DefaultCacheMaxBytes = Size(256 << 20)
+	DefaultCacheMaxBytes = units.Size(256 << 20)
 )
 
 // The recording actions, and the choices of their options.
@@ -33,7 +35,7 @@ type CacheSpec struct {
 	// rest are read from disk when replayed. Default 10000.
 	Entries int `yaml:"entries"`
 	// MaxBytes bounds the memory those bodies take. Default 256MiB.
-	MaxBytes Size `yaml:"max_bytes"`
+	MaxBytes units.Size `yaml:"max_bytes"`
 	// Ignore names the top-level request body members left out of a
 	// recording's key, so requests differing only in them replay the same
 	// recording. Default [user]; [] ignores nothing.
@@ -146,7 +148,7 @@ func (c *Config) checkCassette(spec *RuleSpec, n *yaml.Node, opts Options, e *er
 	}
 	at := func(key string) *yaml.Node { return orNode(lookupKey(cn, key), cn) }
 	cs := &spec.Cassette
-	if !contains(cassetteActions, spec.Action) {
+	if !slices.Contains(cassetteActions, spec.Action) {
 		e.at(cn, "rule %q: cassette options go with record, replay or replay_or_record; the action is %s", spec.Name, spec.Action)
 		return
 	}
@@ -158,7 +160,7 @@ func (c *Config) checkCassette(spec *RuleSpec, n *yaml.Node, opts Options, e *er
 	switch {
 	case lookupKey(cn, "on_miss") != nil && spec.Action != "replay":
 		e.at(at("on_miss"), "rule %q: on_miss is for replay; %s %s", spec.Name, spec.Action, missAnswer(spec.Action))
-	case cs.OnMiss != "" && !contains(missPolicies, cs.OnMiss):
+	case cs.OnMiss != "" && !slices.Contains(missPolicies, cs.OnMiss):
 		e.at(at("on_miss"), "rule %q: on_miss %q is not one of %v", spec.Name, cs.OnMiss, missPolicies)
 	}
 	if lookupKey(cn, "record_errors") != nil && spec.Action == "replay" {
@@ -181,7 +183,7 @@ func missAnswer(action string) string {
 }
 
 func checkChoice(e *errs, n *yaml.Node, rule, what, v string, choices []string) {
-	if !contains(choices, v) {
+	if !slices.Contains(choices, v) {
 		e.at(n, "rule %q: cassette.%s %q is not one of %s", rule, what, v, strings.Join(choices, ", "))
 	}
 }

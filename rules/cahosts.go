@@ -96,7 +96,7 @@ func BuiltinCAHosts() []string {
 func (c *Config) CAHosts() []string {
 	hosts := BuiltinCAHosts()
 	add := func(h string) {
-		if interceptable(h) && !contains(hosts, h) {
+		if interceptable(h) && !slices.Contains(hosts, h) {
 			hosts = append(hosts, h)
 		}
 	}

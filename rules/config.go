@@ -2,6 +2,8 @@ package rules
 
 import (
 	"time"
+
+	"github.com/llm-simulator/llm-simulator/config/units"
 )
 
 // Config is the whole configuration file. Every field is optional unless
@@ -20,17 +22,17 @@ type Config struct {
 	Admin AdminConfig `yaml:"admin"`
 	// DrainTimeout bounds how long a shutdown waits for in-flight
 	// requests and streams. Default 30s.
-	DrainTimeout Duration `yaml:"drain_timeout"`
+	DrainTimeout units.Duration `yaml:"drain_timeout"`
 	// ScopeIdle forgets the state a scope (the x-llmsim-scope header)
 	// left — fault counters, rate-limit windows, backpressure queues,
 	// scripted answer sequences, replay order — once no request has
 	// carried the scope for this long: a suite that gives every test a
 	// fresh scope does not grow the process without end, and a scope that
 	// comes back after it starts over. Default 10m.
-	ScopeIdle Duration `yaml:"scope_idle"`
+	ScopeIdle units.Duration `yaml:"scope_idle"`
 	// MaxRequestBody is the largest request body accepted; a larger one
 	// gets the provider's 413. Default 32MiB.
-	MaxRequestBody Size `yaml:"max_request_body"`
+	MaxRequestBody units.Size `yaml:"max_request_body"`
 	// Log configures logging.
 	Log LogConfig `yaml:"log"`
 	// Journal is the request journal the admin API serves.
@@ -148,7 +150,7 @@ type JournalConfig struct {
 	// not). Default false.
 	Bodies bool `yaml:"bodies"`
 	// MaxBody bounds a kept body; longer ones are cut. Default 64KiB.
-	MaxBody Size `yaml:"max_body"`
+	MaxBody units.Size `yaml:"max_body"`
 }
 
 // LogConfig configures logging.
@@ -180,7 +182,7 @@ type ReloadConfig struct {
 	// Watch reloads when the file's content changes. Default true.
 	Watch *bool `yaml:"watch"`
 	// Interval is how often the file is checked. Default 1s.
-	Interval Duration `yaml:"interval"`
+	Interval units.Duration `yaml:"interval"`
 }
 
 // RuntimeConfig tunes the Go runtime. The GOGC and GOMEMLIMIT environment
@@ -196,7 +198,7 @@ type RuntimeConfig struct {
 	// MemoryLimit is a soft cap on the process's memory (GOMEMLIMIT): near
 	// it the collector works harder rather than let the heap grow. Default
 	// none.
-	MemoryLimit Size `yaml:"memory_limit"`
+	MemoryLimit units.Size `yaml:"memory_limit"`
 }
 
 // The defaults.
@@ -230,20 +232,20 @@ func (c *Config) applyDefaults() {
 		c.Journal.MaxBody = DefaultJournalMaxBody
 	}
 	if c.DrainTimeout == 0 {
-		c.DrainTimeout = Duration(DefaultDrainTimeout)
+		c.DrainTimeout = units.Duration(DefaultDrainTimeout)
 	}
-	c.ScopeIdle = Duration(orDefault(c.ScopeIdle.D(), DefaultScopeIdle))
+	c.ScopeIdle = units.Duration(orDefault(c.ScopeIdle.D(), DefaultScopeIdle))
 	if c.Simulate.MaxResponseBytes == 0 {
 		c.Simulate.MaxResponseBytes = DefaultMaxResponseBytes
 	}
 	if c.MaxRequestBody == 0 {
 		c.MaxRequestBody = DefaultMaxRequestBody
 	}
-	c.Server.ReadHeaderTimeout = Duration(orDefault(c.Server.ReadHeaderTimeout.D(), DefaultReadHeaderTimeout))
-	c.Server.ReadBodyTimeout = Duration(orDefault(c.Server.ReadBodyTimeout.D(), DefaultReadBodyTimeout))
-	c.Server.IdleTimeout = Duration(orDefault(c.Server.IdleTimeout.D(), DefaultIdleTimeout))
-	c.Server.TunnelIdleTimeout = Duration(orDefault(c.Server.TunnelIdleTimeout.D(), DefaultTunnelIdleTimeout))
-	c.Server.DrainIdleGrace = Duration(orDefault(c.Server.DrainIdleGrace.D(), DefaultDrainIdleGrace))
+	c.Server.ReadHeaderTimeout = units.Duration(orDefault(c.Server.ReadHeaderTimeout.D(), DefaultReadHeaderTimeout))
+	c.Server.ReadBodyTimeout = units.Duration(orDefault(c.Server.ReadBodyTimeout.D(), DefaultReadBodyTimeout))
+	c.Server.IdleTimeout = units.Duration(orDefault(c.Server.IdleTimeout.D(), DefaultIdleTimeout))
+	c.Server.TunnelIdleTimeout = units.Duration(orDefault(c.Server.TunnelIdleTimeout.D(), DefaultTunnelIdleTimeout))
+	c.Server.DrainIdleGrace = units.Duration(orDefault(c.Server.DrainIdleGrace.D(), DefaultDrainIdleGrace))
 	if c.Server.MaxHeaderBytes == 0 {
 		c.Server.MaxHeaderBytes = DefaultMaxHeaderBytes
 	}
@@ -261,7 +263,7 @@ func (c *Config) applyDefaults() {
 		c.Reload.Watch = &yes
 	}
 	if c.Reload.Interval == 0 {
-		c.Reload.Interval = Duration(time.Second)
+		c.Reload.Interval = units.Duration(time.Second)
 	}
 	if c.DefaultAction == "" {
 		c.DefaultAction = "simulate"

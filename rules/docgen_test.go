@@ -11,6 +11,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/llm-simulator/llm-simulator/config/units"
 )
 
 var updateDocs = flag.Bool("update-docs", false, "rewrite docs/config.md from the config structs")
@@ -163,14 +165,14 @@ func structType(ty reflect.Type) reflect.Type {
 
 func typeName(ty reflect.Type) string {
 	switch ty {
-	case reflect.TypeFor[Duration](), reflect.TypeFor[*Duration]():
+	case reflect.TypeFor[units.Duration](), reflect.TypeFor[*units.Duration]():
 		return "duration"
-	case reflect.TypeFor[Size]():
+	case reflect.TypeFor[units.Size]():
 		return "size"
-	case reflect.TypeFor[DurationDist](), reflect.TypeFor[*DurationDist](), reflect.TypeFor[*LatencySpec](),
+	case reflect.TypeFor[units.DurationDist](), reflect.TypeFor[*units.DurationDist](), reflect.TypeFor[*LatencySpec](),
 		reflect.TypeFor[*TTFTSpec](), reflect.TypeFor[*ITLSpec]():
 		return "distribution"
-	case reflect.TypeFor[*CountDist]():
+	case reflect.TypeFor[*units.CountDist]():
 		return "count distribution"
 	case reflect.TypeFor[JSONValue]():
 		return "JSON value"

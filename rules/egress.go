@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"slices"
+
 	"github.com/llm-simulator/llm-simulator/internal/egress"
 	"gopkg.in/yaml.v3"
 )
@@ -33,7 +35,7 @@ type EgressSpec struct {
 // validateEgress checks the egress section, each problem at its node.
 func (c *Config) validateEgress(root *yaml.Node, e *errs) {
 	n := lookupKey(root, "egress")
-	if m := lookupKey(n, "mode"); m != nil && !contains([]string{egress.ModePublic, egress.ModeListed}, c.Egress.Mode) {
+	if m := lookupKey(n, "mode"); m != nil && !slices.Contains([]string{egress.ModePublic, egress.ModeListed}, c.Egress.Mode) {
 		e.at(m, "egress.mode must be %s or %s", egress.ModePublic, egress.ModeListed)
 	}
 	for i, s := range c.Egress.Allow {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"gopkg.in/yaml.v3"
 )
 
@@ -96,31 +97,9 @@ func (e *errs) at(n *yaml.Node, format string, args ...any) {
 	e.list = append(e.list, &Error{File: e.file, Line: e.line(n.Line), Col: n.Column, Msg: fmt.Sprintf(format, args...)})
 }
 
-// Custom unmarshalers report through yaml.v3, which collects the strings
-// of every *yaml.TypeError and goes on decoding. They prefix each message
-// with its position in this package's private form "@line:col: ", which
-// fromTypeError turns back into an Error; yaml's own messages carry
-// "line N: ".
-
-func nodeErr(n *yaml.Node, format string, args ...any) error {
-	return &yaml.TypeError{Errors: []string{fmt.Sprintf("@%d:%d: ", n.Line, n.Column) + fmt.Sprintf(format, args...)}}
-}
-
-// messages returns the strings a custom unmarshaler's error carries.
-func messages(err error) []string {
-	if err == nil {
-		return nil
-	}
-	if te, ok := err.(*yaml.TypeError); ok {
-		return te.Errors
-	}
-	return []string{err.Error()}
-}
-
-var (
-	ownPos  = regexp.MustCompile(`^@(\d+):(\d+): `)
-	yamlPos = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
-)
+// yamlPos is the position yaml.v3 puts in front of its own messages;
+// the unmarshalers' own are units.Errorf's.
+var yamlPos = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
 
 func (e *errs) fromYAML(err error) {
 	if te, ok := err.(*yaml.TypeError); ok {
@@ -133,10 +112,8 @@ func (e *errs) fromYAML(err error) {
 }
 
 func (e *errs) add(s string) {
-	if m := ownPos.FindStringSubmatch(s); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		col, _ := strconv.Atoi(m[2])
-		e.list = append(e.list, &Error{File: e.file, Line: e.line(line), Col: col, Msg: s[len(m[0]):]})
+	if line, col, msg, ok := units.Position(s); ok {
+		e.list = append(e.list, &Error{File: e.file, Line: e.line(line), Col: col, Msg: msg})
 		return
 	}
 	if m := yamlPos.FindStringSubmatch(s); m != nil {

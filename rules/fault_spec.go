@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"slices"
+
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"github.com/llm-simulator/llm-simulator/internal/dist"
 	"gopkg.in/yaml.v3"
 )
@@ -75,24 +78,24 @@ type (
 // from the distribution's and checks each part strictly.
 func (f *DistFault) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
-		return nodeErr(n, "expected a distribution such as {dist: constant, value: 200ms}")
+		return units.Errorf(n, "expected a distribution such as {dist: constant, value: 200ms}")
 	}
 	gate := &yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column}
 	rest := &yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		target := rest
-		if contains(gateKeys, n.Content[i].Value) {
+		if slices.Contains(gateKeys, n.Content[i].Value) {
 			target = gate
 		}
 		target.Content = append(target.Content, n.Content[i], n.Content[i+1])
 	}
 	var problems []string
 	if err := gate.Decode(&f.Gate); err != nil {
-		problems = append(problems, messages(err)...)
+		problems = append(problems, units.Messages(err)...)
 	}
-	d, err := parseDist(rest, true)
+	d, err := units.ParseDist(rest, true)
 	if err != nil {
-		problems = append(problems, messages(err)...)
+		problems = append(problems, units.Messages(err)...)
 	}
 	f.D = d
 	if len(problems) > 0 {
@@ -116,7 +119,7 @@ type ErrorSpec struct {
 	// Headers are added to the answer.
 	Headers map[string]string `yaml:"headers"`
 	// RetryAfter sets retry-after (and retry-after-ms for OpenAI).
-	RetryAfter Duration `yaml:"retry_after"`
+	RetryAfter units.Duration `yaml:"retry_after"`
 	// ShouldRetry sets x-should-retry, which the official SDKs obey.
 	ShouldRetry *bool `yaml:"should_retry"`
 }
@@ -168,7 +171,7 @@ type AbortSpec struct {
 type HangSpec struct {
 	GateSpec `yaml:",inline"`
 	// Max bounds the hang, then the connection is closed. Default 10m.
-	Max Duration `yaml:"max"`
+	Max units.Duration `yaml:"max"`
 }
 
 // StreamSpec breaks an event stream; set exactly one mode.
@@ -196,14 +199,14 @@ type StallSpec struct {
 	// AfterEvents is when the pause starts.
 	AfterEvents int `yaml:"after_events"`
 	// Duration is how long it lasts. Required.
-	Duration Duration `yaml:"duration"`
+	Duration units.Duration `yaml:"duration"`
 }
 
 // ThrottleSpec caps the rate a response leaves at.
 type ThrottleSpec struct {
 	GateSpec `yaml:",inline"`
 	// BytesPerSecond caps bytes per second ("16KiB"). Default none.
-	BytesPerSecond Size `yaml:"bytes_per_second"`
+	BytesPerSecond units.Size `yaml:"bytes_per_second"`
 	// EventsPerSecond caps events per second. Default none.
 	EventsPerSecond float64 `yaml:"events_per_second"`
 }
@@ -233,7 +236,7 @@ type BackpressureSpec struct {
 	// Queue is how many more may wait. Default 0: none wait.
 	Queue int `yaml:"queue"`
 	// QueueTimeout bounds a wait. Default 30s.
-	QueueTimeout Duration `yaml:"queue_timeout"`
+	QueueTimeout units.Duration `yaml:"queue_timeout"`
 	// Status is OpenAI's overload status: 503 (default) or 429. Anthropic
 	// always answers 529.
 	Status int `yaml:"status"`

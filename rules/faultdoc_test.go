@@ -4,6 +4,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -27,7 +28,7 @@ func TestFaultCatalogueCoversEveryFault(t *testing.T) {
 		}
 	}
 	for name := range sections {
-		if !contains(faultKinds, name) {
+		if !slices.Contains(faultKinds, name) {
 			t.Errorf("docs/faults.md describes a fault %q the config does not accept", name)
 		}
 	}

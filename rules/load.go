@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
+	"slices"
 
 	"gopkg.in/yaml.v3"
 )
@@ -110,10 +111,10 @@ func (c *Config) validate(root *yaml.Node, opts Options, e *errs) {
 	} else if c.Version != 1 {
 		e.at(v, "version %s is not supported: this build reads version 1", v.Value)
 	}
-	if n := lookupKey(root, "log", "level"); n != nil && !contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
+	if n := lookupKey(root, "log", "level"); n != nil && !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
 		e.at(n, "log.level must be debug, info, warn or error")
 	}
-	if n := lookupKey(root, "log", "format"); n != nil && !contains([]string{"auto", "json", "console"}, c.Log.Format) {
+	if n := lookupKey(root, "log", "format"); n != nil && !slices.Contains([]string{"auto", "json", "console"}, c.Log.Format) {
 		e.at(n, "log.format must be auto, json or console")
 	}
 	if n := lookupKey(root, "runtime", "gc_percent"); n != nil && (c.Runtime.GCPercent < 25 || c.Runtime.GCPercent > 10000) {

@@ -1,6 +1,9 @@
 package rules
 
-import "gopkg.in/yaml.v3"
+import (
+	"github.com/llm-simulator/llm-simulator/config/units"
+	"gopkg.in/yaml.v3"
+)
 
 // AccessMode is log.access: whether each request gets an access line.
 // The zero AccessMode is AccessAuto.
@@ -35,7 +38,7 @@ func (a *AccessMode) UnmarshalYAML(n *yaml.Node) error {
 			return nil
 		}
 	}
-	return nodeErr(n, "log.access must be true, false or auto; got %s", describe(n))
+	return units.Errorf(n, "log.access must be true, false or auto; got %s", describe(n))
 }
 
 // On reports whether requests get an access line, given whether the log

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/llm-simulator/llm-simulator/internal/canon"
+	"github.com/llm-simulator/llm-simulator/internal/glob"
 )
 
 // ScopeHeader names the request header that scopes a request: its faults'
@@ -156,11 +157,11 @@ type matcher struct {
 	provider uint8 // 0: any
 	hasScope bool
 	stream   int8 // -1: either; 0: false; 1: true
-	path     glob
+	path     glob.Glob
 	method   string
 	scope    string
-	host     glob
-	model    glob
+	host     glob.Glob
+	model    glob.Glob
 	headers  []headerMatch
 	body     []bodyMatch
 	// providerName is the provider when its code is otherProvider: every
@@ -170,13 +171,13 @@ type matcher struct {
 
 type headerMatch struct {
 	name string // canonical
-	glob glob
+	glob glob.Glob
 }
 
 type bodyMatch struct {
 	key  string   // the dotted path
 	path []string // the dotted path, split
-	glob glob
+	glob glob.Glob
 	raw  string // the pattern as written, for non-string JSON values
 }
 
@@ -185,7 +186,7 @@ func (m *matcher) matches(r *Request) bool {
 	if (m.provider == otherProvider && m.providerName != r.Provider) || (m.method != "" && m.method != r.Method) {
 		return false
 	}
-	if (m.hasScope && m.scope != r.Scope()) || !m.path.match(r.Path) || (m.host.kind != globAny && !m.host.match(r.Host)) {
+	if (m.hasScope && m.scope != r.Scope()) || !m.path.Match(r.Path) || (m.host.Kind != glob.Any && !m.host.Match(r.Host)) {
 		return false
 	}
 	for _, h := range m.headers {
@@ -193,11 +194,11 @@ func (m *matcher) matches(r *Request) bool {
 		if vs := r.Header[h.name]; len(vs) > 0 { // h.name is canonical already
 			v = vs[0]
 		}
-		if !h.glob.match(v) {
+		if !h.glob.Match(v) {
 			return false
 		}
 	}
-	if m.model.kind != globAny && !m.model.match(r.Model()) {
+	if m.model.Kind != glob.Any && !m.model.Match(r.Model()) {
 		return false
 	}
 	if m.stream >= 0 && r.Stream() != (m.stream == 1) {
@@ -219,13 +220,13 @@ func (b *bodyMatch) matches(r *Request) bool {
 	case !found:
 		return false
 	case isStr:
-		return b.glob.match(str)
+		return b.glob.Match(str)
 	}
 	return raw == b.raw
 }
 
-func compileGlobField(field, pattern string) (glob, error) {
-	g, err := compileGlob(pattern)
+func compileGlobField(field, pattern string) (glob.Glob, error) {
+	g, err := glob.Compile(pattern)
 	if err != nil {
 		return g, fmt.Errorf("match.%s: %q is not a valid glob: %w", field, pattern, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"gopkg.in/yaml.v3"
 )
 
@@ -33,10 +34,10 @@ type TempFaultSpec struct {
 // tempFaultBody is the schema of a temporary fault as the admin API takes
 // it.
 type tempFaultBody struct {
-	Match  MatchSpec   `yaml:"match"`
-	Faults []FaultSpec `yaml:"faults"`
-	TTL    Duration    `yaml:"ttl"`
-	Scope  string      `yaml:"scope"`
+	Match  MatchSpec      `yaml:"match"`
+	Faults []FaultSpec    `yaml:"faults"`
+	TTL    units.Duration `yaml:"ttl"`
+	Scope  string         `yaml:"scope"`
 }
 
 var tempFaultBodyType = reflect.TypeFor[tempFaultBody]()

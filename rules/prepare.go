@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/faults"
@@ -81,7 +82,7 @@ func (c *Config) checkName(spec *RuleSpec, n *yaml.Node, names map[string]*yaml.
 }
 
 func (c *Config) checkAction(n *yaml.Node, action, what string, e *errs) {
-	if !contains(actions, action) {
+	if !slices.Contains(actions, action) {
 		e.at(n, "%s %q is not one of %v", what, action, actions)
 	}
 }
@@ -96,10 +97,10 @@ func (c *Config) prepareRespond(spec *RuleSpec, n *yaml.Node, pr *preparedRule, 
 	}
 	for _, a := range spec.Respond.answers() {
 		ans := Answer{Text: a.Text, FinishReason: a.FinishReason, StopReason: a.StopReason}
-		if a.FinishReason != "" && !contains(finishReasons, a.FinishReason) {
+		if a.FinishReason != "" && !slices.Contains(finishReasons, a.FinishReason) {
 			e.at(at, "finish_reason %q is not one of %v", a.FinishReason, finishReasons)
 		}
-		if a.StopReason != "" && !contains(stopReasons, a.StopReason) {
+		if a.StopReason != "" && !slices.Contains(stopReasons, a.StopReason) {
 			e.at(at, "stop_reason %q is not one of %v", a.StopReason, stopReasons)
 		}
 		for _, tc := range a.ToolCalls {

@@ -3,6 +3,7 @@ package rules
 import (
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -66,7 +67,7 @@ func (c *Config) defaultInterceptHosts() []string {
 			// A built-in provider's own hosts are intercepted by the list
 			// above or, like Azure's *.cognitiveservices.azure.com, not
 			// by default (DefaultInterceptHosts says why).
-			if interceptable(h) && !contains(hosts, h) && !contains(knownProviders[name], h) {
+			if interceptable(h) && !slices.Contains(hosts, h) && !slices.Contains(knownProviders[name], h) {
 				hosts = append(hosts, h)
 			}
 		}

@@ -5,10 +5,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
+	"github.com/llm-simulator/llm-simulator/internal/glob"
 	"gopkg.in/yaml.v3"
 )
 
@@ -73,9 +76,9 @@ func (c *Config) applyProviderDefaults() {
 			p.Dialect = name
 		}
 		p.Hosts = providerHosts(name, p)
-		p.DialTimeout = Duration(orDefault(p.DialTimeout.D(), DefaultDialTimeout))
-		p.TLSTimeout = Duration(orDefault(p.TLSTimeout.D(), DefaultTLSTimeout))
-		p.ResponseHeaderTimeout = Duration(orDefault(p.ResponseHeaderTimeout.D(), DefaultResponseHeaderTimeout))
+		p.DialTimeout = units.Duration(orDefault(p.DialTimeout.D(), DefaultDialTimeout))
+		p.TLSTimeout = units.Duration(orDefault(p.TLSTimeout.D(), DefaultTLSTimeout))
+		p.ResponseHeaderTimeout = units.Duration(orDefault(p.ResponseHeaderTimeout.D(), DefaultResponseHeaderTimeout))
 		if p.MaxIdleConns == 0 {
 			p.MaxIdleConns = DefaultMaxIdleConns
 		}
@@ -89,7 +92,7 @@ func (c *Config) applyProviderDefaults() {
 	if c.Intercept.LeafCache == 0 {
 		c.Intercept.LeafCache = DefaultLeafCache
 	}
-	c.Intercept.CAValidity = Duration(orDefault(c.Intercept.CAValidity.D(), DefaultCAValidity))
+	c.Intercept.CAValidity = units.Duration(orDefault(c.Intercept.CAValidity.D(), DefaultCAValidity))
 	c.Intercept.CADir = c.relative(c.Intercept.CADir)
 	c.Intercept.CACert = c.relative(c.Intercept.CACert)
 	c.Intercept.CAKey = c.relative(c.Intercept.CAKey)
@@ -141,7 +144,7 @@ func (c *Config) ProviderNames() []string {
 // validateForwarding checks the providers, interception and upstreams
 // sections, each problem at its node.
 func (c *Config) validateForwarding(root *yaml.Node, e *errs) {
-	if n := lookupKey(root, "upstreams"); n != nil && !contains([]string{"allow", "deny"}, c.Upstreams) {
+	if n := lookupKey(root, "upstreams"); n != nil && !slices.Contains([]string{"allow", "deny"}, c.Upstreams) {
 		e.at(n, "upstreams must be allow or deny")
 	}
 	for _, name := range c.ProviderNames() {
@@ -149,7 +152,7 @@ func (c *Config) validateForwarding(root *yaml.Node, e *errs) {
 	}
 	in := lookupKey(root, "intercept")
 	for i, h := range *c.Intercept.Hosts {
-		if _, err := compileGlob(h); err != nil {
+		if _, err := glob.Compile(h); err != nil {
 			e.at(seqItem(lookupKey(in, "hosts"), i, root), "intercept.hosts: %q is not a valid glob: %v", h, err)
 		} else if ipHost(h) {
 			e.at(seqItem(lookupKey(in, "hosts"), i, root), "intercept.hosts: %q is an IP address: TLS is intercepted for host names only (the CA's name constraints exclude every IP address); call the API by its name", h)
@@ -183,11 +186,11 @@ func (c *Config) validateProvider(name string, n *yaml.Node, e *errs) {
 	}
 	if p.Dialect == "" {
 		e.at(orNode(n, &yaml.Node{}), "provider %q: say which API it speaks: dialect: one of %v", name, Dialects)
-	} else if !contains(Dialects, p.Dialect) {
+	} else if !slices.Contains(Dialects, p.Dialect) {
 		e.at(at("dialect"), "provider %q: dialect %q is not one of %v", name, p.Dialect, Dialects)
 	}
 	for i, h := range p.Hosts {
-		if _, err := compileGlob(h); err != nil {
+		if _, err := glob.Compile(h); err != nil {
 			e.at(seqItem(lookupKey(n, "hosts"), i, at("hosts")), "provider %q: hosts: %q is not a valid glob: %v", name, h, err)
 		}
 	}

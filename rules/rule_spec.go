@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"gopkg.in/yaml.v3"
 )
 
@@ -126,11 +127,11 @@ func (j *JSONValue) UnmarshalYAML(n *yaml.Node) error {
 	}
 	var v any
 	if err := n.Decode(&v); err != nil {
-		return nodeErr(n, "expected a JSON-like value: %v", err)
+		return units.Errorf(n, "expected a JSON-like value: %v", err)
 	}
 	b, err := json.Marshal(jsonable(v))
 	if err != nil {
-		return nodeErr(n, "cannot be written as JSON: %v", err)
+		return units.Errorf(n, "cannot be written as JSON: %v", err)
 	}
 	j.Raw = b
 	return nil

@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/llm-simulator/llm-simulator/config/units"
+
 // ProviderSpec is a provider requests can be forwarded to: where its API
 // lives and which hosts' requests are its own.
 type ProviderSpec struct {
@@ -35,12 +37,12 @@ type ProviderSpec struct {
 	// its real API's (api.groq.com, …).
 	Hosts []string `yaml:"hosts"`
 	// DialTimeout bounds connecting to the upstream. Default 10s.
-	DialTimeout Duration `yaml:"dial_timeout"`
+	DialTimeout units.Duration `yaml:"dial_timeout"`
 	// TLSTimeout bounds the TLS handshake with the upstream. Default 10s.
-	TLSTimeout Duration `yaml:"tls_timeout"`
+	TLSTimeout units.Duration `yaml:"tls_timeout"`
 	// ResponseHeaderTimeout bounds the wait for the upstream's status line:
 	// longer than a whole non-streaming generation. Default 10m.
-	ResponseHeaderTimeout Duration `yaml:"response_header_timeout"`
+	ResponseHeaderTimeout units.Duration `yaml:"response_header_timeout"`
 	// MaxIdleConns is how many idle keep-alive connections are kept to the
 	// upstream. Default 256.
 	MaxIdleConns int `yaml:"max_idle_conns"`
@@ -89,7 +91,7 @@ type InterceptSpec struct {
 	// first use, or by `llm-simulator ca rotate`) stays valid; a CA
 	// already made keeps its own dates. At least 24h. Default 8760h (a
 	// year).
-	CAValidity Duration `yaml:"ca_validity"`
+	CAValidity units.Duration `yaml:"ca_validity"`
 	// LeafCache bounds how many minted host certificates are kept. Default
 	// 1024.
 	LeafCache int `yaml:"leaf_cache"`

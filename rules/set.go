@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/faults"
+	"github.com/llm-simulator/llm-simulator/internal/glob"
 )
 
 // Set is a compiled rule set: immutable once built, swapped whole.
@@ -94,8 +95,8 @@ func (s *Set) matchEach(r *Request) *Rule {
 		// rather than in a call: matching tries every rule before the one
 		// that takes the request.
 		if !m.enabled || (m.provider != 0 && m.provider != r.provider) ||
-			(m.path.kind == globPrefix && !hasPrefix(r.Path, m.path.s)) ||
-			(m.path.kind == globExact && r.Path != m.path.s) {
+			(m.path.Kind == glob.Prefix && !glob.HasPrefix(r.Path, m.path.S)) ||
+			(m.path.Kind == glob.Exact && r.Path != m.path.S) {
 			continue
 		}
 		if m.matches(r) {

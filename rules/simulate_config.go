@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"text/template"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"gopkg.in/yaml.v3"
 )
 
@@ -28,7 +30,7 @@ type SimulateConfig struct {
 	// would grow past it ends as at max_tokens (finish reason length).
 	// Forwarded and replayed answers are not bounded by it. Default
 	// 8MiB; at least 16KiB.
-	MaxResponseBytes Size `yaml:"max_response_bytes"`
+	MaxResponseBytes units.Size `yaml:"max_response_bytes"`
 }
 
 // DefaultMaxResponseBytes is simulate.max_response_bytes when unset.
@@ -44,16 +46,16 @@ const minMaxResponseBytes = 16 << 10
 type ModelSpec struct {
 	// TTFT is the time to first token. Default {dist: lognormal, median:
 	// 300ms, p99: 1.2s}.
-	TTFT *DurationDist `yaml:"ttft"`
+	TTFT *units.DurationDist `yaml:"ttft"`
 	// ITL is the time between tokens. Default {dist: normal, mean: 20ms,
 	// stddev: 6ms}.
-	ITL *DurationDist `yaml:"itl"`
+	ITL *units.DurationDist `yaml:"itl"`
 	// PrefillPerToken is added to the time to first token per prompt
 	// token. Default 0.
-	PrefillPerToken *Duration `yaml:"prefill_per_token"`
+	PrefillPerToken *units.Duration `yaml:"prefill_per_token"`
 	// OutputTokens is the length of a lorem answer. Default {dist:
 	// uniform, min: 20, max: 400}. max_tokens bounds it.
-	OutputTokens *CountDist `yaml:"output_tokens"`
+	OutputTokens *units.CountDist `yaml:"output_tokens"`
 	// Text is the generator: lorem, echo (the last user message), fixed
 	// (FixedText) or template (Template). Default lorem.
 	Text *TextMode `yaml:"text"`
@@ -73,7 +75,7 @@ type ModelSpec struct {
 	// the provider's overload (OpenAI 503, Anthropic 529). Default 0.
 	Queue *int `yaml:"queue"`
 	// QueueTimeout bounds a wait. Default 30s.
-	QueueTimeout *Duration `yaml:"queue_timeout"`
+	QueueTimeout *units.Duration `yaml:"queue_timeout"`
 	// MaxOutputTokens is the most tokens one answer may ask for
 	// (max_tokens, max_completion_tokens, max_output_tokens); more gets
 	// the provider's 400, and Gemini's maxOutputTokens is capped at it as
@@ -96,8 +98,8 @@ var textModes = []string{"lorem", "echo", "fixed", "template"}
 
 // UnmarshalYAML implements yaml.Unmarshaler.
 func (t *TextMode) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode || !contains(textModes, n.Value) {
-		return nodeErr(n, "text must be one of lorem, echo, fixed, template; got %s", describe(n))
+	if n.Kind != yaml.ScalarNode || !slices.Contains(textModes, n.Value) {
+		return units.Errorf(n, "text must be one of lorem, echo, fixed, template; got %s", describe(n))
 	}
 	*t = TextMode{Mode: n.Value, line: n.Line, col: n.Column}
 	return nil
@@ -113,11 +115,11 @@ type TemplateText struct {
 // UnmarshalYAML implements yaml.Unmarshaler.
 func (t *TemplateText) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
-		return nodeErr(n, "template: expected a string")
+		return units.Errorf(n, "template: expected a string")
 	}
 	tpl, err := template.New("answer").Option("missingkey=error").Parse(n.Value)
 	if err != nil {
-		return nodeErr(n, "template: %v", err)
+		return units.Errorf(n, "template: %v", err)
 	}
 	*t = TemplateText{Source: n.Value, Template: tpl, line: n.Line, col: n.Column}
 	return nil
@@ -142,13 +144,13 @@ type ModelOverrides []ModelOverride
 // UnmarshalYAML implements yaml.Unmarshaler.
 func (m *ModelOverrides) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
-		return nodeErr(n, "simulate.models: expected a mapping of model name to settings")
+		return units.Errorf(n, "simulate.models: expected a mapping of model name to settings")
 	}
 	var problems []string
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if _, err := path.Match(k.Value, ""); err != nil {
-			problems = append(problems, messages(nodeErr(k, "model pattern %q is not a valid glob: %v", k.Value, err))...)
+			problems = append(problems, units.Messages(units.Errorf(k, "model pattern %q is not a valid glob: %v", k.Value, err))...)
 			continue
 		}
 		e := &errs{}
@@ -158,7 +160,7 @@ func (m *ModelOverrides) UnmarshalYAML(n *yaml.Node) error {
 		}
 		var spec ModelSpec
 		if err := v.Decode(&spec); err != nil {
-			problems = append(problems, messages(err)...)
+			problems = append(problems, units.Messages(err)...)
 		}
 		*m = append(*m, ModelOverride{Pattern: k.Value, Spec: spec})
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"gopkg.in/yaml.v3"
 )
 
@@ -24,8 +25,8 @@ import (
 var (
 	unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
 	faultSpecType   = reflect.TypeFor[FaultSpec]()
-	durationType    = reflect.TypeFor[Duration]()
-	sizeType        = reflect.TypeFor[Size]()
+	durationType    = reflect.TypeFor[units.Duration]()
+	sizeType        = reflect.TypeFor[units.Size]()
 )
 
 // checkSchema reports what of n does not fit t and prunes it below n; it
@@ -42,12 +43,12 @@ func checkSchema(n *yaml.Node, t reflect.Type, path string, e *errs) bool {
 		// Checked here, not at decode, so the message can name the field.
 		var err error
 		if t == durationType {
-			err = new(Duration).UnmarshalYAML(n)
+			err = new(units.Duration).UnmarshalYAML(n)
 		} else {
-			err = new(Size).UnmarshalYAML(n)
+			err = new(units.Size).UnmarshalYAML(n)
 		}
-		for _, m := range messages(err) {
-			e.at(n, "%s: %s", path, ownPos.ReplaceAllString(m, ""))
+		for _, m := range units.Messages(err) {
+			e.at(n, "%s: %s", path, units.WithoutPosition(m))
 		}
 		return err == nil
 	}

@@ -1,7 +1,8 @@
-package rules
+package units
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,14 +26,14 @@ type CountDist struct{ Dist dist.Dist }
 
 // UnmarshalYAML implements yaml.Unmarshaler.
 func (d *DurationDist) UnmarshalYAML(n *yaml.Node) error {
-	v, err := parseDist(n, true)
+	v, err := ParseDist(n, true)
 	d.Dist = v
 	return err
 }
 
 // UnmarshalYAML implements yaml.Unmarshaler.
 func (d *CountDist) UnmarshalYAML(n *yaml.Node) error {
-	v, err := parseDist(n, false)
+	v, err := ParseDist(n, false)
 	d.Dist = v
 	return err
 }
@@ -56,9 +57,11 @@ func distNames() string {
 	return strings.Join(names, ", ")
 }
 
-func parseDist(n *yaml.Node, durations bool) (dist.Dist, error) {
+// ParseDist reads a distribution from a mapping node: of durations (in
+// nanoseconds) when durations is set, else of plain numbers.
+func ParseDist(n *yaml.Node, durations bool) (dist.Dist, error) {
 	if n.Kind != yaml.MappingNode {
-		return nil, nodeErr(n, "expected a distribution such as {dist: constant, value: 20ms}")
+		return nil, Errorf(n, "expected a distribution such as {dist: constant, value: 20ms}")
 	}
 	kind, kindNode := "", n
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -69,9 +72,9 @@ func parseDist(n *yaml.Node, durations bool) (dist.Dist, error) {
 	params, ok := distParams[kind]
 	if !ok {
 		if kind == "" {
-			return nil, nodeErr(n, "distribution has no \"dist\" (one of %s)", distNames())
+			return nil, Errorf(n, "distribution has no \"dist\" (one of %s)", distNames())
 		}
-		return nil, nodeErr(kindNode, "unknown distribution %q (one of %s)", kind, distNames())
+		return nil, Errorf(kindNode, "unknown distribution %q (one of %s)", kind, distNames())
 	}
 	allowed := append(append([]string{"dist"}, params...), optionalMax(kind)...)
 	vals := map[string]float64{}
@@ -81,13 +84,13 @@ func parseDist(n *yaml.Node, durations bool) (dist.Dist, error) {
 		switch {
 		case k.Value == "dist":
 			continue
-		case !contains(allowed, k.Value):
-			problems = append(problems, messages(nodeErr(k, "unknown field %q in a %s distribution (it takes %s)", k.Value, kind, strings.Join(allowed[1:], ", ")))...)
+		case !slices.Contains(allowed, k.Value):
+			problems = append(problems, Messages(Errorf(k, "unknown field %q in a %s distribution (it takes %s)", k.Value, kind, strings.Join(allowed[1:], ", ")))...)
 			continue
 		}
 		q, err := quantity(v, k.Value, durations)
 		if err != nil {
-			problems = append(problems, messages(err)...)
+			problems = append(problems, Messages(err)...)
 			continue
 		}
 		vals[k.Value] = q
@@ -97,12 +100,12 @@ func parseDist(n *yaml.Node, durations bool) (dist.Dist, error) {
 	}
 	for _, p := range params {
 		if _, ok := vals[p]; !ok {
-			return nil, nodeErr(n, "%s distribution needs %q", kind, p)
+			return nil, Errorf(n, "%s distribution needs %q", kind, p)
 		}
 	}
 	d, err := buildDist(kind, vals)
 	if err != nil {
-		return nil, nodeErr(n, "%v", err)
+		return nil, Errorf(n, "%v", err)
 	}
 	return d, nil
 }
@@ -147,33 +150,24 @@ func buildDist(kind string, v map[string]float64) (dist.Dist, error) {
 // A distribution's shape parameter (alpha) is always a plain number.
 func quantity(n *yaml.Node, name string, durations bool) (float64, error) {
 	if n.Kind != yaml.ScalarNode {
-		return 0, nodeErr(n, "%s: expected a value", name)
+		return 0, Errorf(n, "%s: expected a value", name)
 	}
 	if !durations || name == "alpha" {
 		f, err := strconv.ParseFloat(n.Value, 64)
 		if err != nil {
 			if _, derr := time.ParseDuration(n.Value); derr == nil {
-				return 0, nodeErr(n, "%s: expected a number here, not the duration %q", name, n.Value)
+				return 0, Errorf(n, "%s: expected a number here, not the duration %q", name, n.Value)
 			}
-			return 0, nodeErr(n, "%s: expected a number, got %q", name, n.Value)
+			return 0, Errorf(n, "%s: expected a number, got %q", name, n.Value)
 		}
 		if f < 0 {
-			return 0, nodeErr(n, "%s: must not be negative", name)
+			return 0, Errorf(n, "%s: must not be negative", name)
 		}
 		return f, nil
 	}
 	d, err := parseDuration(n)
 	if err != nil {
-		return 0, nodeErr(n, "%s: %s", name, ownPos.ReplaceAllString(messages(err)[0], ""))
+		return 0, Errorf(n, "%s: %s", name, WithoutPosition(Messages(err)[0]))
 	}
 	return float64(d), nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

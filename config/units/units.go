@@ -1,4 +1,4 @@
-package rules
+package units
 
 import (
 	"fmt"
@@ -26,7 +26,7 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 
 func parseDuration(n *yaml.Node) (time.Duration, error) {
 	if n.Kind != yaml.ScalarNode {
-		return 0, nodeErr(n, "expected a duration such as \"250ms\"")
+		return 0, Errorf(n, "expected a duration such as \"250ms\"")
 	}
 	if n.Value == "0" {
 		return 0, nil
@@ -34,12 +34,12 @@ func parseDuration(n *yaml.Node) (time.Duration, error) {
 	v, err := time.ParseDuration(n.Value)
 	if err != nil {
 		if _, numErr := strconv.ParseFloat(n.Value, 64); numErr == nil {
-			return 0, nodeErr(n, "duration %q has no unit: write e.g. %sms or %ss", n.Value, n.Value, n.Value)
+			return 0, Errorf(n, "duration %q has no unit: write e.g. %sms or %ss", n.Value, n.Value, n.Value)
 		}
-		return 0, nodeErr(n, "invalid duration %q: expected e.g. \"250ms\", \"1.5s\", \"2m\"", n.Value)
+		return 0, Errorf(n, "invalid duration %q: expected e.g. \"250ms\", \"1.5s\", \"2m\"", n.Value)
 	}
 	if v < 0 {
-		return 0, nodeErr(n, "duration %q is negative", n.Value)
+		return 0, Errorf(n, "duration %q is negative", n.Value)
 	}
 	return v, nil
 }
@@ -65,7 +65,7 @@ var sizeUnits = []struct {
 // UnmarshalYAML implements yaml.Unmarshaler.
 func (s *Size) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
-		return nodeErr(n, "expected a size such as \"64MiB\"")
+		return Errorf(n, "expected a size such as \"64MiB\"")
 	}
 	text := strings.TrimSpace(n.Value)
 	mult := int64(1)
@@ -77,7 +77,7 @@ func (s *Size) UnmarshalYAML(n *yaml.Node) error {
 	}
 	v, err := strconv.ParseFloat(text, 64)
 	if err != nil || v < 0 {
-		return nodeErr(n, "invalid size %q: expected e.g. \"64MiB\", \"512KiB\", \"1GB\"", n.Value)
+		return Errorf(n, "invalid size %q: expected e.g. \"64MiB\", \"512KiB\", \"1GB\"", n.Value)
 	}
 	*s = Size(v * float64(mult))
 	return nil
