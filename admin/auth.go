@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 // tokenCheck holds the admin token's SHA-256 digest, not the token:
@@ -38,8 +38,8 @@ func (c tokenCheck) allows(r *http.Request) bool {
 
 // CheckExposure refuses an admin listener off loopback with no token:
 // anyone who can reach it could turn every request into an error.
-func CheckExposure(listen, token string) error { return rules.CheckAdminExposure(listen, token) }
+func CheckExposure(listen, token string) error { return config.CheckAdminExposure(listen, token) }
 
 // IsLoopback reports an address whose host is a loopback IP or
 // "localhost"; an empty host (all interfaces) is not.
-func IsLoopback(addr string) bool { return rules.LoopbackAddress(addr) }
+func IsLoopback(addr string) bool { return config.LoopbackAddress(addr) }

@@ -77,7 +77,7 @@ func (r *Rule) CountFault(kind string) {
 	}
 }
 
-// Counters are the rule's counters; a rule not built by Config.RuleSet
+// Counters are the rule's counters; a rule not built by Build
 // has none, and gets an empty set that counts nothing.
 func (r *Rule) Counters() *RuleCounters {
 	if r.stats == nil {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/glob"
 )
@@ -118,7 +119,7 @@ func gateText(g faults.Gate, seen, fired int) string {
 // why names the first of m's predicates r fails, in the order matching
 // tests them, with the values compared; "" when all hold. spec is what
 // the config wrote, for the names a matcher keeps only as codes.
-func (m *matcher) why(spec *MatchSpec, r *Request) string {
+func (m *matcher) why(spec *config.MatchSpec, r *Request) string {
 	scope := r.Scope()
 	switch {
 	case m.provider != 0 && m.provider != providerCode(r.Provider):

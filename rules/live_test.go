@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 )
 
@@ -130,6 +131,12 @@ func TestCountingAllocatesNothing(t *testing.T) {
 
 // The counters' fixed list of kinds is FaultSpec's.
 func TestFaultKindListIsFaultSpecs(t *testing.T) {
+	var faultKinds []string
+	for f := range reflect.TypeFor[config.FaultSpec]().Fields() {
+		if kind := f.Tag.Get("yaml"); kind != "-" {
+			faultKinds = append(faultKinds, kind)
+		}
+	}
 	if !reflect.DeepEqual(faultKindList[:], faultKinds) {
 		t.Fatalf("faultKindList %v\nFaultSpec     %v", faultKindList, faultKinds)
 	}

@@ -1,10 +1,10 @@
 package rules
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/internal/canon"
 	"github.com/llm-simulator/llm-simulator/internal/glob"
 )
@@ -12,11 +12,6 @@ import (
 // ScopeHeader names the request header that scopes a request: its faults'
 // counters, limits and scripted answers are kept apart from other scopes'.
 const ScopeHeader = "X-Llmsim-Scope"
-
-// MaxScopeBytes is the longest scope a request may carry (the front
-// refuses longer ones with the provider's 400): a test's name or id fits,
-// and a client cannot make the state kept per scope large by its names.
-const MaxScopeBytes = 256
 
 // Request is what matching sees of a request. The body's members are read
 // only if a rule asks for them, and then once.
@@ -149,7 +144,7 @@ func (r *Request) Stream() bool {
 	return ok && string(raw) == "true"
 }
 
-// matcher is a compiled MatchSpec. Cheap predicates are tested first and
+// matcher is a compiled config.MatchSpec. Cheap predicates are tested first and
 // the body is read last, so most rules decide without touching it.
 type matcher struct {
 	// The fields every rule tests come first, to share a cache line.
@@ -225,15 +220,13 @@ func (b *bodyMatch) matches(r *Request) bool {
 	return raw == b.raw
 }
 
-func compileGlobField(field, pattern string) (glob.Glob, error) {
-	g, err := glob.Compile(pattern)
-	if err != nil {
-		return g, fmt.Errorf("match.%s: %q is not a valid glob: %w", field, pattern, err)
+// compileMatch compiles a match. The config's check (MatchSpec.Check)
+// has compiled each glob already: the error is for a match that skipped
+// it.
+func compileMatch(m *config.MatchSpec) (matcher, error) {
+	if err := m.Check(); err != nil {
+		return matcher{}, err
 	}
-	return g, nil
-}
-
-func compileMatch(m *MatchSpec) (matcher, error) {
 	c := matcher{provider: providerCode(m.Provider), providerName: m.Provider, method: strings.ToUpper(m.Method), scope: m.Scope, hasScope: m.Scope != "", stream: -1}
 	if m.Stream != nil {
 		c.stream = 0
@@ -241,31 +234,15 @@ func compileMatch(m *MatchSpec) (matcher, error) {
 			c.stream = 1
 		}
 	}
-	if len(m.Scope) > MaxScopeBytes {
-		return c, fmt.Errorf("scope is %d bytes long: a request's x-llmsim-scope may be at most %d, so none could match", len(m.Scope), MaxScopeBytes)
-	}
-	var err error
-	if c.path, err = compileGlobField("path", m.Path); err != nil {
-		return c, err
-	}
-	if c.host, err = compileGlobField("host", m.Host); err != nil {
-		return c, err
-	}
-	if c.model, err = compileGlobField("model", m.Model); err != nil {
-		return c, err
-	}
+	c.path, _ = glob.Compile(m.Path)
+	c.host, _ = glob.Compile(m.Host)
+	c.model, _ = glob.Compile(m.Model)
 	for _, name := range sortedKeys(m.Headers) {
-		g, err := compileGlobField("headers."+name, m.Headers[name])
-		if err != nil {
-			return c, err
-		}
+		g, _ := glob.Compile(m.Headers[name])
 		c.headers = append(c.headers, headerMatch{name: http.CanonicalHeaderKey(name), glob: g})
 	}
 	for _, p := range sortedKeys(m.Body) {
-		g, err := compileGlobField("body."+p, m.Body[p])
-		if err != nil {
-			return c, err
-		}
+		g, _ := glob.Compile(m.Body[p])
 		c.body = append(c.body, bodyMatch{key: p, path: strings.Split(p, "."), glob: g, raw: m.Body[p]})
 	}
 	return c, nil

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/glob"
 )
@@ -50,15 +51,15 @@ type Rule struct {
 	Answers   []Answer
 	RespondID string
 	// Simulate overrides the simulation settings; nil: the config's.
-	Simulate *ModelSpec
+	Simulate *config.ModelSpec
 	// Cassette is how record and replay use the cassettes, defaults filled.
-	Cassette CassetteSpec
+	Cassette config.CassetteSpec
 	// Match is the rule's match as the config wrote it, for display.
-	Match MatchSpec
+	Match config.MatchSpec
 
 	match matcher
 	store *faults.Store // where the answer sequence counts
-	stats *ruleStats    // nil for a rule not built by RuleSet
+	stats *ruleStats    // nil for a rule not built by Build
 }
 
 // Answer is a scripted answer.

@@ -9,7 +9,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 const ctlUsage = `usage: llm-simulator ctl [--addr ADDR] [--token TOKEN | --token-file FILE] [--json] COMMAND
@@ -138,7 +138,7 @@ func (c *ctlClient) readTokenFile(file string) error {
 	if err != nil {
 		return fmt.Errorf("ctl: token file: %w", err)
 	}
-	if c.token, err = rules.TokenFromFile(data); err != nil {
+	if c.token, err = config.TokenFromFile(data); err != nil {
 		return fmt.Errorf("ctl: token file %s %w", file, err)
 	}
 	return nil
