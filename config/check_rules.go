@@ -105,6 +105,7 @@ func (c *Config) checkFaults(spec *RuleSpec, n *yaml.Node, e *errs) {
 			break
 		}
 		fn := seq.Content[j]
+		e.addAll(spec.Faults[j].problems)
 		if _, _, err := spec.Faults[j].Build(); err != nil {
 			e.at(fn, "rule %q: %v", spec.Name, err)
 			continue

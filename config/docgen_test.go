@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/llm-simulator/llm-simulator/config/units"
+	"github.com/llm-simulator/llm-simulator/faults"
 )
 
 var updateDocs = flag.Bool("update-docs", false, "rewrite docs/config.md from the config structs")
@@ -20,9 +21,10 @@ var updateDocs = flag.Bool("update-docs", false, "rewrite docs/config.md from th
 const docPath = "../docs/config.md"
 
 // The configuration reference is generated from the config structs' own
-// doc comments, and this test fails when docs/config.md is out of step:
-// a field cannot be added without its documentation, nor the document
-// drift from the code. Rewrite it with
+// doc comments, and the faults' (a fault's type is its options), and
+// this test fails when docs/config.md is out of step: a field cannot be
+// added without its documentation, nor the document drift from the
+// code. Rewrite it with
 //
 //	go test ./config -run ConfigReference -args -update-docs
 func TestConfigReference(t *testing.T) {
@@ -42,23 +44,51 @@ func TestConfigReference(t *testing.T) {
 	}
 }
 
-// typeDocs reads the package's type and field comments.
-func typeDocs(t *testing.T) map[string]*doc.Type {
-	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, ".", func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.ParseComments)
-	if err != nil {
-		t.Fatal(err)
+// The packages whose types the reference documents, by import path, and
+// the folder each is in.
+var documented = map[string]string{
+	reflect.TypeFor[Config]().PkgPath():      ".",
+	reflect.TypeFor[faults.Gate]().PkgPath(): "../faults",
+}
+
+// typeDocs are the type and field comments of the documented packages.
+type typeDocs struct {
+	types map[string]*doc.Type    // by "import/path.Name"
+	pkgs  map[string]*doc.Package // by import path
+}
+
+func readTypeDocs(t *testing.T) typeDocs {
+	docs := typeDocs{types: map[string]*doc.Type{}, pkgs: map[string]*doc.Package{}}
+	for path, dir := range documented {
+		fset := token.NewFileSet()
+		pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := doc.New(pkgs[path[strings.LastIndex(path, "/")+1:]], path, doc.AllDecls)
+		docs.pkgs[path] = d
+		for _, ty := range d.Types {
+			docs.types[path+"."+ty.Name] = ty
+		}
 	}
-	d := doc.New(pkgs["config"], "github.com/llm-simulator/llm-simulator/config", doc.AllDecls)
-	out := map[string]*doc.Type{}
-	for _, ty := range d.Types {
-		out[ty.Name] = ty
+	return docs
+}
+
+func (d typeDocs) of(ty reflect.Type) *doc.Type { return d.types[ty.PkgPath()+"."+ty.Name()] }
+
+// intro is what a section says before its table: a config type's whole
+// doc comment; a fault's first sentence, since the rest of its comment is
+// about what it does, which docs/faults.md tells.
+func (d typeDocs) intro(ty reflect.Type) string {
+	text := d.of(ty).Doc
+	if ty.PkgPath() == reflect.TypeFor[faults.Gate]().PkgPath() {
+		return d.pkgs[ty.PkgPath()].Synopsis(text) + "\n"
 	}
-	return out
+	return strings.TrimSpace(text) + "\n"
 }
 
 func generateReference(t *testing.T) string {
-	docs := typeDocs(t)
+	docs := readTypeDocs(t)
 	var b strings.Builder
 	b.WriteString("# Configuration reference\n\n")
 	b.WriteString("Generated from the config structs' doc comments (`go test ./config -run ConfigReference -args -update-docs`); a test keeps it in step.\n\n")
@@ -72,28 +102,68 @@ func generateReference(t *testing.T) string {
 			continue
 		}
 		seen[ty] = true
-		queue = append(queue, writeType(t, &b, ty, docs)...)
+		if ty == faultSpecType {
+			queue = append(queue, writeFaultKinds(t, &b, docs)...)
+			continue
+		}
+		fields := yamlFieldList(ty)
+		if _, isFault := faults.Lookup(kindOf(ty)); isFault {
+			fields = append(yamlFieldList(gateType), fields...) // the gate's keys sit beside the fault's
+		}
+		queue = append(queue, writeType(t, &b, ty, docs, fields)...)
 	}
 	return b.String()
 }
 
-// writeType documents one struct and returns the struct types its fields
-// lead to.
-func writeType(t *testing.T, b *strings.Builder, ty reflect.Type, docs map[string]*doc.Type) []reflect.Type {
-	d := docs[ty.Name()]
-	if d == nil {
-		t.Fatalf("no doc for type %s", ty.Name())
+// kindOf is the fault kind a type is the options of, "" for none.
+func kindOf(ty reflect.Type) string {
+	for _, kind := range faults.Kinds() {
+		if f, _ := faults.Lookup(kind); reflect.TypeOf(f()).Elem() == ty {
+			return kind
+		}
 	}
-	fmt.Fprintf(b, "## %s\n\n%s\n", ty.Name(), strings.TrimSpace(d.Doc))
+	return ""
+}
+
+// writeFaultKinds documents FaultSpec: a key per fault type of the
+// registry, in its order, each meaning its type's first sentence. It
+// returns the faults' option types.
+func writeFaultKinds(t *testing.T, b *strings.Builder, docs typeDocs) []reflect.Type {
+	fmt.Fprintf(b, "## %s\n\n%s", faultSpecType.Name(), docs.intro(faultSpecType))
 	b.WriteString("\n| key | type | meaning |\n|---|---|---|\n")
 	var next []reflect.Type
-	for _, f := range yamlFieldList(ty) {
-		comment := fieldDoc(docs[f.owner.Name()], f.goName)
+	for _, kind := range faults.Kinds() {
+		factory, _ := faults.Lookup(kind)
+		ty := reflect.TypeOf(factory())
+		d := docs.of(ty.Elem())
+		if d == nil {
+			t.Fatalf("no doc for fault type %s", ty.Elem())
+		}
+		fmt.Fprintf(b, "| `%s` | %s | %s |\n", kind, typeName(ty), strings.ReplaceAll(oneLine(docs.intro(ty.Elem())), "|", "\\|"))
+		if st := structType(ty); st != nil {
+			next = append(next, st)
+		}
+	}
+	b.WriteString("\n")
+	return next
+}
+
+// writeType documents one struct, its keys fields, and returns the struct
+// types its fields lead to.
+func writeType(t *testing.T, b *strings.Builder, ty reflect.Type, docs typeDocs, fields []yamlField) []reflect.Type {
+	if docs.of(ty) == nil {
+		t.Fatalf("no doc for type %s", ty.Name())
+	}
+	fmt.Fprintf(b, "## %s\n\n%s", ty.Name(), docs.intro(ty))
+	b.WriteString("\n| key | type | meaning |\n|---|---|---|\n")
+	var next []reflect.Type
+	for _, f := range fields {
+		comment := fieldDoc(docs.of(f.owner), f.goName)
 		if comment == "" {
-			t.Errorf("%s.%s has no doc comment: say what it does and its default", ty.Name(), f.goName)
+			t.Errorf("%s.%s has no doc comment: say what it does and its default", f.owner.Name(), f.goName)
 		}
 		fmt.Fprintf(b, "| `%s` | %s | %s |\n", f.yaml, typeName(f.typ), strings.ReplaceAll(oneLine(comment), "|", "\\|"))
-		if st := structType(f.typ); st != nil && docs[st.Name()] != nil {
+		if st := structType(f.typ); st != nil && docs.of(st) != nil {
 			next = append(next, st)
 		}
 	}
@@ -149,15 +219,18 @@ func fieldDoc(d *doc.Type, field string) string {
 	return ""
 }
 
+// structType is the documented struct a field's type leads to, nil for
+// none: FaultSpec is one, documented from the registry; any other type
+// with its own UnmarshalYAML is documented by its field.
 func structType(ty reflect.Type) reflect.Type {
-	if reflect.PointerTo(ty).Implements(unmarshalerType) {
-		return nil // decoded by its own rules, documented by its field
+	if ty != faultSpecType && reflect.PointerTo(ty).Implements(unmarshalerType) {
+		return nil
 	}
 	for ty.Kind() == reflect.Pointer || ty.Kind() == reflect.Slice || ty.Kind() == reflect.Map {
 		ty = ty.Elem()
 	}
-	if ty.Kind() == reflect.Struct && ty.PkgPath() == reflect.TypeFor[Config]().PkgPath() &&
-		!reflect.PointerTo(ty).Implements(unmarshalerType) {
+	if ty.Kind() == reflect.Struct && documented[ty.PkgPath()] != "" &&
+		(ty == faultSpecType || !reflect.PointerTo(ty).Implements(unmarshalerType)) {
 		return ty
 	}
 	return nil
@@ -169,8 +242,9 @@ func typeName(ty reflect.Type) string {
 		return "duration"
 	case reflect.TypeFor[units.Size]():
 		return "size"
-	case reflect.TypeFor[units.DurationDist](), reflect.TypeFor[*units.DurationDist](), reflect.TypeFor[*LatencySpec](),
-		reflect.TypeFor[*TTFTSpec](), reflect.TypeFor[*ITLSpec]():
+	case reflect.TypeFor[units.DurationDist](), reflect.TypeFor[*units.DurationDist](),
+		// The faults whose value is a distribution.
+		reflect.TypeFor[*faults.Latency](), reflect.TypeFor[*faults.TTFT](), reflect.TypeFor[*faults.ITL]():
 		return "distribution"
 	case reflect.TypeFor[*units.CountDist]():
 		return "count distribution"
@@ -193,7 +267,7 @@ func typeName(ty reflect.Type) string {
 	case reflect.Map:
 		return "map of " + typeName(ty.Elem())
 	case reflect.Struct:
-		if ty.PkgPath() == reflect.TypeFor[Config]().PkgPath() {
+		if documented[ty.PkgPath()] != "" {
 			return "[" + ty.Name() + "](#" + strings.ToLower(ty.Name()) + ")"
 		}
 	}

@@ -111,6 +111,13 @@ func (e *errs) fromYAML(err error) {
 	e.add(err.Error())
 }
 
+// addAll adds the problems an unmarshaler kept, each positioned.
+func (e *errs) addAll(problems []string) {
+	for _, s := range problems {
+		e.add(s)
+	}
+}
+
 func (e *errs) add(s string) {
 	if line, col, msg, ok := units.Position(s); ok {
 		e.list = append(e.list, &Error{File: e.file, Line: e.line(line), Col: col, Msg: msg})

@@ -7,28 +7,32 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/llm-simulator/llm-simulator/faults"
 )
 
 // docs/faults.md is the fault catalogue users read: every fault type the
 // config accepts has its section, every parameter its name in it, and
-// every example loads. The list comes from FaultSpec, as the loader's own.
+// every example loads. The list comes from the faults' registry, as the
+// loader's own.
 func TestFaultCatalogueCoversEveryFault(t *testing.T) {
 	sections := faultDocSections(t)
-	spec := reflect.TypeFor[FaultSpec]()
-	for i, kind := range faultKinds {
+	kinds := faults.Kinds()
+	for _, kind := range kinds {
 		body, ok := sections[kind]
 		if !ok {
 			t.Errorf("docs/faults.md has no \"## `%s`\" section", kind)
 			continue
 		}
-		for _, param := range faultParams(spec.Field(i).Type) {
+		factory, _ := faults.Lookup(kind)
+		for _, param := range faultParams(reflect.TypeOf(factory())) {
 			if !strings.Contains(body, "`"+param+"`") {
 				t.Errorf("docs/faults.md, section %s: parameter `%s` is not described", kind, param)
 			}
 		}
 	}
 	for name := range sections {
-		if !slices.Contains(faultKinds, name) {
+		if !slices.Contains(kinds, name) {
 			t.Errorf("docs/faults.md describes a fault %q the config does not accept", name)
 		}
 	}
@@ -40,8 +44,8 @@ func TestFaultCatalogueExamplesLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllStringSubmatch(string(data), -1)
-	if len(blocks) < len(faultKinds) {
-		t.Fatalf("%d yaml examples for %d fault types", len(blocks), len(faultKinds))
+	if len(blocks) < len(faults.Kinds()) {
+		t.Fatalf("%d yaml examples for %d fault types", len(blocks), len(faults.Kinds()))
 	}
 	for _, b := range blocks {
 		cfg, err := Parse("docs/faults.md example", []byte(b[1]), Options{})
@@ -71,10 +75,14 @@ func faultDocSections(t *testing.T) map[string]string {
 	return out
 }
 
-// faultParams lists the YAML keys a fault's spec accepts besides the
-// gate's: its fields, and those of nested specs (stream's stall). A
-// distribution fault's keys are the distribution's, named by `dist`.
+// faultParams lists the YAML keys a fault's type accepts besides the
+// gate's: its fields, and those of nested structs (stream's stall). A
+// fault whose value is a distribution (it decodes itself) takes the
+// distribution's keys, named by `dist`.
 func faultParams(t reflect.Type) []string {
+	if t.Implements(unmarshalerType) {
+		return []string{"dist"}
+	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -84,11 +92,8 @@ func faultParams(t reflect.Type) []string {
 	var out []string
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if f.Type == reflect.TypeFor[DistFault]() {
-			return []string{"dist"}
-		}
-		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if f.Type == reflect.TypeFor[GateSpec]() || opts == "inline" || name == "" || name == "-" {
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if !f.IsExported() || name == "" || name == "-" {
 			continue
 		}
 		out = append(out, name)

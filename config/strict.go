@@ -1,12 +1,15 @@
 package config
 
 import (
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/llm-simulator/llm-simulator/config/units"
+	"github.com/llm-simulator/llm-simulator/faults"
 	"gopkg.in/yaml.v3"
 )
 
@@ -33,9 +36,7 @@ var (
 // returns false when n itself cannot be decoded into t, for the caller to
 // replace.
 func checkSchema(n *yaml.Node, t reflect.Type, path string, e *errs) bool {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
+	n = resolved(n)
 	if isNull(n) {
 		return true
 	}
@@ -51,6 +52,9 @@ func checkSchema(n *yaml.Node, t reflect.Type, path string, e *errs) bool {
 			e.at(n, "%s: %s", path, units.WithoutPosition(m))
 		}
 		return err == nil
+	}
+	if t == faultSpecType {
+		return checkFault(n, path, e)
 	}
 	if reflect.PointerTo(t).Implements(unmarshalerType) {
 		return true
@@ -101,11 +105,15 @@ func checkSlice(n *yaml.Node, t reflect.Type, path string, e *errs) bool {
 }
 
 func checkStruct(n *yaml.Node, t reflect.Type, path string, e *errs) bool {
+	return checkFields(n, yamlFields(t), path, e)
+}
+
+// checkFields checks a mapping whose keys are those of fields.
+func checkFields(n *yaml.Node, fields map[string]reflect.Type, path string, e *errs) bool {
 	if n.Kind != yaml.MappingNode {
 		e.at(n, "%s: expected a mapping, got %s", orTop(path), describe(n))
 		return false
 	}
-	fields := yamlFields(t)
 	seen := map[string]bool{}
 	kept := n.Content[:0:0]
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -114,9 +122,6 @@ func checkStruct(n *yaml.Node, t reflect.Type, path string, e *errs) bool {
 		switch {
 		case seen[k.Value]:
 			e.at(k, "%s is set twice", join(path, k.Value))
-			continue
-		case !known && t == faultSpecType:
-			e.at(k, "unknown fault type %q (one of %s)", k.Value, knownFields(fields))
 			continue
 		case !known:
 			e.at(k, "unknown field %q in %s (known: %s)", k.Value, orTop(path), knownFields(fields))
@@ -130,6 +135,47 @@ func checkStruct(n *yaml.Node, t reflect.Type, path string, e *errs) bool {
 	}
 	n.Content = kept
 	return true
+}
+
+// checkFault checks a fault: a mapping whose keys are fault types of the
+// registry, each value the fault's options beside the gate's keys. A
+// fault whose value is not a mapping of options (latency: a
+// distribution) checks itself as it decodes.
+func checkFault(n *yaml.Node, path string, e *errs) bool {
+	if n.Kind != yaml.MappingNode {
+		e.at(n, "%s: expected a mapping, got %s", orTop(path), describe(n))
+		return false
+	}
+	seen := map[string]bool{}
+	kept := n.Content[:0:0]
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		factory, known := faults.Lookup(k.Value)
+		switch {
+		case seen[k.Value]:
+			e.at(k, "%s is set twice", join(path, k.Value))
+			continue
+		case !known:
+			e.at(k, "unknown fault type %q (one of %s)", k.Value, strings.Join(slices.Sorted(slices.Values(faults.Kinds())), ", "))
+			continue
+		}
+		seen[k.Value] = true
+		t, val := reflect.TypeOf(factory()), resolved(v)
+		if !isNull(val) && !t.Implements(unmarshalerType) && !checkFields(val, faultFields(t.Elem()), join(path, k.Value), e) {
+			v = e.prunedNull(v)
+		}
+		kept = append(kept, k, v)
+	}
+	n.Content = kept
+	return true
+}
+
+// faultFields are the keys a fault of type t takes: the gate's, and its
+// options.
+func faultFields(t reflect.Type) map[string]reflect.Type {
+	fields := yamlFields(gateType)
+	maps.Copy(fields, yamlFields(t))
+	return fields
 }
 
 func checkScalar(n *yaml.Node, t reflect.Type, path string, e *errs) bool {
@@ -185,6 +231,14 @@ func knownFields(fields map[string]reflect.Type) string {
 	}
 	sort.Strings(names)
 	return strings.Join(names, ", ")
+}
+
+// resolved is the node an alias stands for; n itself when it is none.
+func resolved(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode {
+		return n.Alias
+	}
+	return n
 }
 
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }

@@ -117,6 +117,7 @@ func checkTempFaults(root *yaml.Node, specs []FaultSpec, e *errs) []FaultSpec {
 		if i >= len(seq.Content) {
 			break
 		}
+		e.addAll(specs[i].problems)
 		if _, _, err := specs[i].Build(); err != nil {
 			e.at(seq.Content[i], "%v", err)
 		}
