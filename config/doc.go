@@ -23,14 +23,19 @@
 // The admin API's bodies go through the same code: Config.WithRules for
 // a new rule list, ParseTempFault for a temporary fault.
 //
-// Imports run one way. config needs the value types of config/units and
-// the faults' own option types; nothing below it knows of it:
+// Imports run one way; an arrow reads "imports", and nothing imports
+// cmd:
 //
-//	cmd ─► admin ─► rules ─► config ─► faults ─► wire
-//	  └──► proxy ──┘   │        │         └────► config/units ─► internal/dist
-//	                   │        ├────────► config/units
-//	                   └────────┴────────► internal/glob, internal/egress
+//	cmd/llm-simulator ─► admin, proxy, rules, config, faults, …
+//	admin             ─► rules, config, cassette, internal/telemetry
+//	proxy             ─► rules, config, faults, simulate, cassette, wire, …
+//	rules             ─► config, faults, internal/glob, internal/canon
+//	config            ─► faults (its registry), config/units,
+//	                     internal/glob, internal/egress
+//	faults            ─► config/units, wire, internal/clock, internal/dist
+//	config/units      ─► internal/dist
+//	wire, internal/*  ─► nothing of this module's
 //
-// wire and internal/* import nothing of this module's; config imports
-// neither rules, proxy, admin nor cmd.
+// config imports neither rules, proxy, admin nor cmd; faults imports not
+// config but its leaf of value types, config/units.
 package config
