@@ -106,7 +106,7 @@ func (c *Config) checkFaults(spec *RuleSpec, n *yaml.Node, e *errs) {
 		}
 		fn := seq.Content[j]
 		e.addAll(spec.Faults[j].problems)
-		if _, _, err := spec.Faults[j].Build(); err != nil {
+		if _, _, err := spec.Faults[j].Check(); err != nil {
 			e.at(fn, "rule %q: %v", spec.Name, err)
 			continue
 		}

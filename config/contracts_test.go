@@ -18,7 +18,7 @@ func TestIssueContractLoads(t *testing.T) {
 	kinds := map[string][]string{}
 	for _, r := range cfg.Rules {
 		for i := range r.Faults {
-			f, _, err := r.Faults[i].Build()
+			f, _, err := r.Faults[i].Check()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -31,7 +31,7 @@ func TestIssueContractLoads(t *testing.T) {
 			t.Errorf("rule %s faults %s, want %s", name, got, k)
 		}
 	}
-	if _, gate, _ := cfg.Rules[4].Faults[0].Build(); gate.Probability == nil || *gate.Probability != 0.5 {
+	if _, gate, _ := cfg.Rules[4].Faults[0].Check(); gate.Probability == nil || *gate.Probability != 0.5 {
 		t.Errorf("latency gate %+v", gate)
 	}
 }

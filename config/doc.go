@@ -13,7 +13,7 @@
 //	types (distributions, durations, sizes, …) check their own values
 //	─► applyDefaults (defaults.go: the one place defaults live)
 //	─► validate: ranges, cross-field rules, and every rule's match and
-//	   faults built once, so that a rule set built later cannot fail
+//	   faults checked once, so that a rule set built later cannot fail
 //
 // Every problem found is reported, not just the first, each with the
 // position of the node at fault, so a user fixes a file in one round. A

@@ -33,8 +33,8 @@ type FaultSpec struct {
 	// exactly when it is unchanged.
 	Digest uint64
 
-	// named are the kinds the map names (but with a null value), in the
-	// file's order: Build accepts exactly one.
+	// named are the kinds the map names, those with a null value left
+	// out, in the file's order: Check accepts exactly one.
 	named []string
 	// problems are what decoding found wrong, positioned: kept here for
 	// the checks to report (checkFaults), as yaml.v3 drops from a list
@@ -53,7 +53,8 @@ var gateType = reflect.TypeFor[faults.Gate]()
 // for the checks, not returned.
 func (s *FaultSpec) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
-		return units.Errorf(n, "a fault is a one-key map naming its type, one of: %v", faults.Kinds())
+		s.problems = units.Messages(units.Errorf(n, "a fault is a one-key map naming its type, one of: %v", faults.Kinds()))
+		return nil
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], resolved(n.Content[i+1])
@@ -106,10 +107,10 @@ func decodeFault(n *yaml.Node, f faults.Fault) (faults.Gate, error) {
 	return gate, nil
 }
 
-// Build checks the fault — that the map names one kind, its options as
+// Check checks the fault — that the map names one kind, its options as
 // the fault's Validate sees them, its gate — and returns it with its
 // gate. The fault returned is the spec's own.
-func (s *FaultSpec) Build() (faults.Fault, faults.Gate, error) {
+func (s *FaultSpec) Check() (faults.Fault, faults.Gate, error) {
 	switch len(s.named) {
 	case 0:
 		return nil, faults.Gate{}, fmt.Errorf("a fault names its type, one of: %v", faults.Kinds())

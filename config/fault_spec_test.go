@@ -71,7 +71,7 @@ func TestFaultSpecStaysUnbound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, gate, err := cfg.Rules[0].Faults[0].Build()
+	f, gate, err := cfg.Rules[0].Faults[0].Check()
 	if err != nil {
 		t.Fatal(err)
 	}

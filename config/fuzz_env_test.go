@@ -41,7 +41,7 @@ func FuzzParseEnv(f *testing.F) {
 		}
 		for _, r := range cfg.Rules {
 			for i := range r.Faults {
-				if _, _, err := r.Faults[i].Build(); err != nil {
+				if _, _, err := r.Faults[i].Check(); err != nil {
 					t.Fatalf("rule %q: an accepted fault does not build: %v", r.Name, err)
 				}
 			}

@@ -110,31 +110,14 @@ func checkStruct(n *yaml.Node, t reflect.Type, path string, e *errs) bool {
 
 // checkFields checks a mapping whose keys are those of fields.
 func checkFields(n *yaml.Node, fields map[string]reflect.Type, path string, e *errs) bool {
-	if n.Kind != yaml.MappingNode {
-		e.at(n, "%s: expected a mapping, got %s", orTop(path), describe(n))
-		return false
+	value := func(key string) (func(v *yaml.Node, path string) bool, bool) {
+		ft, known := fields[key]
+		return func(v *yaml.Node, path string) bool { return checkSchema(v, ft, path, e) }, known
 	}
-	seen := map[string]bool{}
-	kept := n.Content[:0:0]
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		ft, known := fields[k.Value]
-		switch {
-		case seen[k.Value]:
-			e.at(k, "%s is set twice", join(path, k.Value))
-			continue
-		case !known:
-			e.at(k, "unknown field %q in %s (known: %s)", k.Value, orTop(path), knownFields(fields))
-			continue
-		}
-		seen[k.Value] = true
-		if !checkSchema(v, ft, join(path, k.Value), e) {
-			v = e.prunedNull(v)
-		}
-		kept = append(kept, k, v)
+	unknown := func(k *yaml.Node) {
+		e.at(k, "unknown field %q in %s (known: %s)", k.Value, orTop(path), knownFields(fields))
 	}
-	n.Content = kept
-	return true
+	return checkMapping(n, path, e, value, unknown)
 }
 
 // checkFault checks a fault: a mapping whose keys are fault types of the
@@ -142,6 +125,27 @@ func checkFields(n *yaml.Node, fields map[string]reflect.Type, path string, e *e
 // fault whose value is not a mapping of options (latency: a
 // distribution) checks itself as it decodes.
 func checkFault(n *yaml.Node, path string, e *errs) bool {
+	value := func(kind string) (func(v *yaml.Node, path string) bool, bool) {
+		factory, known := faults.Lookup(kind)
+		if !known {
+			return nil, false
+		}
+		t := reflect.TypeOf(factory())
+		return func(v *yaml.Node, path string) bool {
+			v = resolved(v)
+			return isNull(v) || t.Implements(unmarshalerType) || checkFields(v, faultFields(t.Elem()), path, e)
+		}, true
+	}
+	unknown := func(k *yaml.Node) {
+		e.at(k, "unknown fault type %q (one of %s)", k.Value, strings.Join(slices.Sorted(slices.Values(faults.Kinds())), ", "))
+	}
+	return checkMapping(n, path, e, value, unknown)
+}
+
+// checkMapping checks a mapping's keys and values, and prunes what it
+// refuses: a key set twice, one value does not know (reported by
+// unknown), a value its check refuses (replaced by null).
+func checkMapping(n *yaml.Node, path string, e *errs, value func(key string) (check func(v *yaml.Node, path string) bool, known bool), unknown func(k *yaml.Node)) bool {
 	if n.Kind != yaml.MappingNode {
 		e.at(n, "%s: expected a mapping, got %s", orTop(path), describe(n))
 		return false
@@ -150,18 +154,17 @@ func checkFault(n *yaml.Node, path string, e *errs) bool {
 	kept := n.Content[:0:0]
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		factory, known := faults.Lookup(k.Value)
+		check, known := value(k.Value)
 		switch {
 		case seen[k.Value]:
 			e.at(k, "%s is set twice", join(path, k.Value))
 			continue
 		case !known:
-			e.at(k, "unknown fault type %q (one of %s)", k.Value, strings.Join(slices.Sorted(slices.Values(faults.Kinds())), ", "))
+			unknown(k)
 			continue
 		}
 		seen[k.Value] = true
-		t, val := reflect.TypeOf(factory()), resolved(v)
-		if !isNull(val) && !t.Implements(unmarshalerType) && !checkFields(val, faultFields(t.Elem()), join(path, k.Value), e) {
+		if !check(v, join(path, k.Value)) {
 			v = e.prunedNull(v)
 		}
 		kept = append(kept, k, v)

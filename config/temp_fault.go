@@ -105,7 +105,7 @@ func checkTTL(root *yaml.Node, ttl time.Duration, needTTL bool, e *errs) {
 	}
 }
 
-// checkTempFaults builds each fault to check it, as a rule's are, and
+// checkTempFaults checks each fault, as a rule's are, and
 // notes its digest.
 func checkTempFaults(root *yaml.Node, specs []FaultSpec, e *errs) []FaultSpec {
 	seq := lookupKey(root, "faults")
@@ -118,7 +118,7 @@ func checkTempFaults(root *yaml.Node, specs []FaultSpec, e *errs) []FaultSpec {
 			break
 		}
 		e.addAll(specs[i].problems)
-		if _, _, err := specs[i].Build(); err != nil {
+		if _, _, err := specs[i].Check(); err != nil {
 			e.at(seq.Content[i], "%v", err)
 		}
 		specs[i].Digest = digest(seq.Content[i])

@@ -9,10 +9,10 @@ import (
 )
 
 // Build builds the rule set cfg describes: each rule's match compiled,
-// its faults made afresh from their specs and bound to store, which
-// keeps their state (a fault whose rule name, place and config are
-// unchanged finds its state again). origin says where the config came
-// from ("file /etc/x.yaml", "api") and now when, for the admin API.
+// its faults bound to store (faults.NewInstance), which keeps their
+// state — a fault whose rule name, place and config are unchanged finds
+// its state again. origin says where the config came from ("file
+// /etc/x.yaml", "api") and now when, for the admin API.
 //
 // cfg is one config.Parse or Config.WithRules accepted, whose checks are
 // the ones that can fail here: the error is for a config put together
@@ -48,7 +48,7 @@ func buildRule(spec *config.RuleSpec, store *faults.Store) (*Rule, error) {
 		r.RespondID = fmt.Sprintf("%s/respond/%x", spec.Name, spec.Respond.Digest)
 	}
 	for j := range spec.Faults {
-		f, gate, err := spec.Faults[j].Build()
+		f, gate, err := spec.Faults[j].Check()
 		if err != nil {
 			return nil, err
 		}

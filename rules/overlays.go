@@ -127,13 +127,13 @@ func (o *Overlays) AddFault(spec TempFaultSpec) (TempFault, error) {
 	return out, o.saveLocked()
 }
 
-// bind builds spec's faults afresh (a fault is bound to one instance) as
-// the temporary fault id.
+// bind binds spec's faults to the store as the temporary fault id: a
+// spec added twice is two faults, each with its own state.
 func (o *Overlays) bind(spec TempFaultSpec, id string, expires time.Time) (*tempFault, error) {
 	tf := &tempFault{match: spec.match, TempFault: TempFault{ID: id, Match: spec.Match,
 		Faults: spec.Faults, Scope: spec.Scope, Expires: expires}}
 	for n := range spec.Specs {
-		f, gate, err := spec.Specs[n].Build()
+		f, gate, err := spec.Specs[n].Check()
 		if err != nil {
 			return nil, fmt.Errorf("overlays: %w", err)
 		}
