@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 // tokenCheck holds the admin token's SHA-256 digest, not the token:
@@ -40,11 +40,11 @@ func (c tokenCheck) allows(r *http.Request) bool {
 
 // CheckExposure refuses an admin listener off loopback with no token:
 // anyone who can reach it could turn every request into an error.
-func CheckExposure(listen, token string) error { return rules.CheckAdminExposure(listen, token) }
+func CheckExposure(listen, token string) error { return config.CheckAdminExposure(listen, token) }
 
 // IsLoopback reports an address whose host is a loopback IP or
 // "localhost"; an empty host (all interfaces) is not.
-func IsLoopback(addr string) bool { return rules.LoopbackAddress(addr) }
+func IsLoopback(addr string) bool { return config.LoopbackAddress(addr) }
 
 // ReadTokenFile reads the admin token from file, as the server reads
 // admin.token_file: one line, the trailing newline dropped.
@@ -53,7 +53,7 @@ func ReadTokenFile(file string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("token file: %w", err)
 	}
-	token, err := rules.TokenFromFile(data)
+	token, err := config.TokenFromFile(data)
 	if err != nil {
 		return "", fmt.Errorf("token file %s %w", file, err)
 	}

@@ -3,7 +3,7 @@ package admin
 import (
 	"net/url"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 	"gopkg.in/yaml.v3"
 )
 
@@ -12,7 +12,7 @@ const masked = "********"
 
 // maskedConfig is the config in force as the file's own keys, with the
 // admin token and any password in an upstream URL masked.
-func maskedConfig(cfg *rules.Config) (map[string]any, error) {
+func maskedConfig(cfg *config.Config) (map[string]any, error) {
 	data, err := yaml.Marshal(cfg)
 	if err != nil {
 		return nil, err

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 func isErrorList(err error) bool {
-	var list rules.ErrorList
+	var list config.ErrorList
 	return errors.As(err, &list)
 }
 

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/telemetry"
 	"github.com/llm-simulator/llm-simulator/proxy"
@@ -31,7 +32,7 @@ rules:
 
 // fakeRuntime counts the calls that would change the process.
 type fakeRuntime struct {
-	cfg *rules.Config
+	cfg *config.Config
 	// upgradeErr is what Upgrade answers.
 	upgradeErr error
 	mu         sync.Mutex // guards calls and explained
@@ -47,7 +48,7 @@ func (f *fakeRuntime) record(call string) {
 
 func (f *fakeRuntime) Reload() error              { f.record("reload"); return nil }
 func (f *fakeRuntime) PutRules(body []byte) error { f.record("put rules"); return nil }
-func (f *fakeRuntime) Config() *rules.Config      { return f.cfg }
+func (f *fakeRuntime) Config() *config.Config     { return f.cfg }
 func (f *fakeRuntime) Reset(scope string, all bool) {
 	f.record(fmt.Sprintf("reset %q %v", scope, all))
 }
@@ -76,13 +77,17 @@ type testAdmin struct {
 // Server's fields before its handler is made.
 func newTestAdmin(t *testing.T, configure func(s *Server)) *testAdmin {
 	t.Helper()
-	cfg, err := rules.Parse("t.yaml", []byte(testRules), rules.Options{})
+	cfg, err := config.Parse("t.yaml", []byte(testRules), config.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	store := faults.NewStore()
 	live := &rules.Live{}
-	live.Store(cfg.RuleSet(store, "test", time.Now()))
+	set, err := rules.Build(cfg, store, "test", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	live.Store(set)
 	a := &testAdmin{runtime: &fakeRuntime{cfg: cfg}, journal: telemetry.NewJournal(10),
 		stateFile: filepath.Join(t.TempDir(), "state.json"), log: &bytes.Buffer{}}
 	a.overlays = rules.NewOverlays(store, time.Now, a.stateFile)

@@ -7,7 +7,7 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 // maxBody bounds what an admin call may send, cassette imports aside.
@@ -40,7 +40,7 @@ func writeError(w http.ResponseWriter, status int, format string, args ...any) {
 // writeRefusal answers a refused config, rules or fault: 400 with each
 // positioned problem, or 500 for anything that is not the caller's.
 func writeRefusal(w http.ResponseWriter, what string, err error) {
-	var list rules.ErrorList
+	var list config.ErrorList
 	if !errors.As(err, &list) {
 		writeError(w, http.StatusInternalServerError, "%s: %v", what, err)
 		return

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/rules"
 )
 
@@ -16,7 +17,7 @@ type RuleView struct {
 	Enabled  bool              `json:"enabled"`
 	Toggled  bool              `json:"toggled,omitempty"`
 	Action   string            `json:"action"`
-	Match    rules.MatchSpec   `json:"match"`
+	Match    config.MatchSpec  `json:"match"`
 	Faults   []string          `json:"faults"`
 	Matched  uint64            `json:"matched"`
 	Injected map[string]uint64 `json:"faults_fired"`
@@ -115,7 +116,7 @@ func (s *Server) ruleView(r *rules.Rule) RuleView {
 }
 
 // ruleSpec is a rule as the config in force wrote it.
-func (s *Server) ruleSpec(name string) *rules.RuleSpec {
+func (s *Server) ruleSpec(name string) *config.RuleSpec {
 	cfg := s.Runtime.Config()
 	for i := range cfg.Rules {
 		if cfg.Rules[i].Name == name {

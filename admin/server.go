@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/llm-simulator/llm-simulator/cassette"
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/internal/telemetry"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/rs/zerolog"
@@ -36,13 +37,13 @@ type Server struct {
 // that touch the config file, the proxy and every store at once.
 type Runtime interface {
 	// Reload re-reads the config file; a bad file keeps the one in force
-	// and the error is a rules.ErrorList.
+	// and the error is a config.ErrorList.
 	Reload() error
 	// PutRules replaces the base rules with those in body (JSON or YAML);
-	// the error is a rules.ErrorList positioned in the body.
+	// the error is a config.ErrorList positioned in the body.
 	PutRules(body []byte) error
 	// Config is the config in force.
-	Config() *rules.Config
+	Config() *config.Config
 	// Reset forgets the state of one scope — gate counters, rate-limit
 	// windows, scripted sequences, replay order, the journal and the
 	// temporary faults limited to it — or, with all, every scope's and
@@ -53,7 +54,7 @@ type Runtime interface {
 	// Upgrade starts a new process on the same listeners and returns once
 	// it serves (this one then drains), or why it does not: ErrUpgradeBusy
 	// when one is under way or the last old process has not exited, a
-	// rules.ErrorList when the config is bad.
+	// config.ErrorList when the config is bad.
 	Upgrade() error
 }
 

@@ -6,10 +6,11 @@ import (
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
-// Abort drops the connection with no response: closed, or reset with an
-// RST (HTTP/2: the stream is reset).
+// Abort drops the connection with no response. It closes it, or resets
+// it with an RST (HTTP/2: the stream is reset).
 type Abort struct {
-	Reset bool
+	// Reset sends an RST instead of closing cleanly. Default false.
+	Reset bool `yaml:"reset"`
 }
 
 var _ Admitter = (*Abort)(nil)

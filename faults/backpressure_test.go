@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/llm-simulator/llm-simulator/config/units"
 )
 
 func TestBackpressureAnswersTheProvidersOverload(t *testing.T) {
@@ -30,7 +32,7 @@ func TestBackpressureAnswersTheProvidersOverload(t *testing.T) {
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%s %d", c.provider, c.status), func(t *testing.T) {
 			bp := &Backpressure{MaxConcurrency: 1, Status: c.status}
-			bind(bp)
+			bp, _ = bind(bp)
 			first, _ := testExchange(c.provider)
 			if answered, err := bp.Admit(context.Background(), first, nil); answered || err != nil {
 				t.Fatalf("first request: answered %v err %v", answered, err)
@@ -65,16 +67,16 @@ func TestBackpressureQueues(t *testing.T) {
 		answered bool
 		err      error
 	}{
-		{"a queued request goes when the first ends", Backpressure{MaxConcurrency: 1, QueueSize: 1}, "", false, true, false, nil},
-		{"a queued request times out", Backpressure{MaxConcurrency: 1, QueueSize: 1, QueueTimeout: 20 * time.Millisecond}, "", false, false, true, nil},
-		{"a queued client gives up", Backpressure{MaxConcurrency: 1, QueueSize: 1}, "", true, false, false, context.Canceled},
+		{"a queued request goes when the first ends", Backpressure{MaxConcurrency: 1, Queue: 1}, "", false, true, false, nil},
+		{"a queued request times out", Backpressure{MaxConcurrency: 1, Queue: 1, QueueTimeout: units.Duration(20 * time.Millisecond)}, "", false, false, true, nil},
+		{"a queued client gives up", Backpressure{MaxConcurrency: 1, Queue: 1}, "", true, false, false, context.Canceled},
 		{"scopes have their own limits", Backpressure{MaxConcurrency: 1}, "other-test", false, false, false, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			bind(&c.bp)
+			bp, _ := bind(&c.bp)
 			first, _ := testExchange("openai")
-			if answered, _ := c.bp.Admit(context.Background(), first, nil); answered {
+			if answered, _ := bp.Admit(context.Background(), first, nil); answered {
 				t.Fatal("first request refused")
 			}
 			x, _ := testExchange("openai")
@@ -88,11 +90,11 @@ func TestBackpressureQueues(t *testing.T) {
 			done := make(chan result, 1)
 			_, w := recorder()
 			go func() {
-				answered, err := c.bp.Admit(ctx, x, w)
+				answered, err := bp.Admit(ctx, x, w)
 				done <- result{answered, err}
 			}()
 			if c.cancel || c.finish {
-				waitFor(t, queued(c.bp.limiter(first), 1))
+				waitFor(t, queued(bp.limiter(first), 1))
 			}
 			if c.cancel {
 				cancel()
@@ -105,7 +107,7 @@ func TestBackpressureQueues(t *testing.T) {
 			}
 			x.Finish(Outcome{})
 			first.Finish(Outcome{})
-			if a, q := c.bp.limiter(first).Load(); a != 0 || q != 0 {
+			if a, q := bp.limiter(first).Load(); a != 0 || q != 0 {
 				t.Fatalf("after both ended: %d active, %d waiting", a, q)
 			}
 		})
@@ -115,6 +117,7 @@ func TestBackpressureQueues(t *testing.T) {
 func TestBackpressureKeepsItsStateBesideItsGate(t *testing.T) {
 	bp := &Backpressure{MaxConcurrency: 1}
 	in := NewInstance(bp, Gate{}, "rule/0/abc", NewStore())
+	bp = in.Fault.(*Backpressure)
 	x, _ := testExchange("anthropic")
 	if !in.Fires(x) { // the gate's counter sits under the empty sub-key
 		t.Fatal("an open gate did not fire")
@@ -130,9 +133,9 @@ func TestBackpressureValidate(t *testing.T) {
 		ok bool
 	}{
 		{Backpressure{MaxConcurrency: 1}, true},
-		{Backpressure{MaxConcurrency: 4, QueueSize: 10, QueueTimeout: time.Second, Status: 429}, true},
+		{Backpressure{MaxConcurrency: 4, Queue: 10, QueueTimeout: units.Duration(time.Second), Status: 429}, true},
 		{Backpressure{}, false},
-		{Backpressure{MaxConcurrency: 1, QueueSize: -1}, false},
+		{Backpressure{MaxConcurrency: 1, Queue: -1}, false},
 		{Backpressure{MaxConcurrency: 1, Status: 500}, false},
 	}
 	for _, c := range cases {

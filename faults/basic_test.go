@@ -3,11 +3,11 @@ package faults
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"github.com/llm-simulator/llm-simulator/internal/dist"
 )
 
@@ -45,14 +45,14 @@ func TestErrorAnswersInTheProvidersShape(t *testing.T) {
 		body     string
 		header   map[string]string
 	}{
-		{"openai", Error{Status: 429, RetryAfter: 1500 * time.Millisecond}, 429, `"code": "rate_limit_exceeded"`,
+		{"openai", Error{Status: 429, RetryAfter: units.Duration(1500 * time.Millisecond)}, 429, `"code": "rate_limit_exceeded"`,
 			map[string]string{"Retry-After": "2", "Retry-After-Ms": "1500", "X-Request-Id": "req_test"}},
 		{"openai", Error{Status: 429, Code: "insufficient_quota"}, 429, `"type": "insufficient_quota"`, nil},
 		{"openai", Error{Status: 500, Message: "boom", ShouldRetry: &yes}, 500, `"message": "boom"`, map[string]string{"X-Should-Retry": "true"}},
-		{"anthropic", Error{Status: 529, RetryAfter: time.Second}, 529, `"type":"overloaded_error"`,
+		{"anthropic", Error{Status: 529, RetryAfter: units.Duration(time.Second)}, 529, `"type":"overloaded_error"`,
 			map[string]string{"Retry-After": "1", "Retry-After-Ms": "", "Request-Id": "req_test"}},
-		{"anthropic", Error{Status: 401, Header: http.Header{"X-Extra": {"1"}}}, 401, `"type":"authentication_error"`, map[string]string{"X-Extra": "1"}},
-		{"azure", Error{Status: 429, RetryAfter: 1500 * time.Millisecond}, 429, `{"error":{"code":"429","message":"Rate limit is exceeded.`,
+		{"anthropic", Error{Status: 401, Headers: map[string]string{"X-Extra": "1"}}, 401, `"type":"authentication_error"`, map[string]string{"X-Extra": "1"}},
+		{"azure", Error{Status: 429, RetryAfter: units.Duration(1500 * time.Millisecond)}, 429, `{"error":{"code":"429","message":"Rate limit is exceeded.`,
 			map[string]string{"Retry-After": "2", "Retry-After-Ms": "1500", "Apim-Request-Id": "req_test"}},
 		{"azure", Error{Status: 404}, 404, `"code":"DeploymentNotFound"`, nil},
 		{"azure", Error{Status: 400}, 400, `"code": "content_filter"`, nil},
@@ -80,11 +80,11 @@ func TestErrorAnswersInTheProvidersShape(t *testing.T) {
 func TestRawAnswersVerbatim(t *testing.T) {
 	x, _ := testExchange("openai")
 	rec, w := recorder()
-	page := []byte("<html><body>502 Bad Gateway</body></html>")
+	page := "<html><body>502 Bad Gateway</body></html>"
 	if _, err := (&Raw{Status: 502, ContentType: "text/html", Body: page}).Admit(context.Background(), x, w); err != nil {
 		t.Fatal(err)
 	}
-	if rec.Code != 502 || rec.Body.String() != string(page) || rec.Header().Get("Content-Type") != "text/html" {
+	if rec.Code != 502 || rec.Body.String() != page || rec.Header().Get("Content-Type") != "text/html" {
 		t.Fatalf("%d %q %v", rec.Code, rec.Body, rec.Header())
 	}
 }
@@ -94,7 +94,7 @@ func TestAbortAndHang(t *testing.T) {
 	if !aborted(func() { _, _ = (&Abort{Reset: true}).Admit(context.Background(), x, nil) }) {
 		t.Fatal("abort did not drop the connection")
 	}
-	if !aborted(func() { _, _ = (&Hang{Max: time.Minute}).Admit(context.Background(), x, nil) }) {
+	if !aborted(func() { _, _ = (&Hang{Max: units.Duration(time.Minute)}).Admit(context.Background(), x, nil) }) {
 		t.Fatal("a hang that reached its max did not close the connection")
 	}
 	if s := c.Sleeps(); len(s) != 1 || s[0] != time.Minute {

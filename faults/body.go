@@ -8,7 +8,8 @@ import (
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
-// Body cuts a plain (non-streaming) body after TruncateAtBytes bytes.
+// Body cuts a non-streaming body short. It cuts it after TruncateAtBytes
+// bytes.
 //
 // What the client experiences:
 //   - by default the response says it is exactly that long (Content-Length
@@ -21,17 +22,24 @@ import (
 //
 // A body no longer than the cut, and any event stream (Stream's business),
 // pass through untouched.
+// An empty answer is the raw fault's job: TruncateAtBytes is at least 1.
 type Body struct {
-	TruncateAtBytes int // required, > 0; an empty answer is the raw fault's job
-	KeepLength      bool
+	// TruncateAtBytes cuts the body after N bytes. Required.
+	TruncateAtBytes int `yaml:"truncate_at_bytes"`
+	// KeepLength keeps the original Content-Length, so the client sees an
+	// unexpected end of body. Default false: the length matches the cut.
+	KeepLength bool `yaml:"keep_length"`
 }
 
-var _ Stage = (*Body)(nil)
+var (
+	_ Stage     = (*Body)(nil)
+	_ Validator = (*Body)(nil)
+)
 
 // Kind implements Fault.
 func (*Body) Kind() string { return "body" }
 
-// Validate checks the cut.
+// Validate implements Validator: the cut is at least one byte.
 func (b *Body) Validate() error {
 	if b.TruncateAtBytes <= 0 {
 		return errors.New("body: truncate_at_bytes must be positive")

@@ -11,11 +11,28 @@ import (
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
-// Content turns a well-formed answer into one that is wrong in the ways
-// real models' answers are, whatever source produced it: it edits the
-// JSON of the response body, or of each event of a stream, per endpoint
-// (chat and legacy completions, the Responses API, Anthropic messages).
-// Any combination of the options may be set; at least one must be.
+// Content makes a well-formed answer wrong as models' answers are. It
+// does so whatever source produced the answer, editing the JSON of the
+// response body, or of each event of a stream, per endpoint (chat and
+// legacy completions, the Responses API, Anthropic messages). Any
+// combination of the options may be set; at least one must be.
+//
+//   - Finish changes how the answer says it ended: "length" (cut at the
+//     token limit), "content_filter" (stopped by the provider's filter)
+//     or "refusal" (the model declined). Each provider says so in its own
+//     words; see the table in content_openai.go, content_responses.go and
+//     content_anthropic.go. Empty leaves the ending alone.
+//   - InvalidToolArguments makes tool-call arguments text that is not
+//     JSON: their final closing brace goes missing. Anthropic's
+//     non-streaming tool_use.input is a JSON object in the body itself,
+//     which cannot be broken without breaking the whole body, so on
+//     Anthropic only the streamed input_json_delta pieces are broken.
+//   - UnknownTool, when set, renames every tool call to this name.
+//   - Empty empties the answer's text; tool calls, thinking and usage
+//     stay as they were. A stream keeps its opening and closing events;
+//     its text deltas are dropped (emptied on the Responses API, whose
+//     events are numbered). On OpenAI, where a "refusal" Finish replaces
+//     the text, the refusal takes precedence: it is the answer.
 //
 // Bodies that are not JSON, responses that are not a success (an error
 // status, an encoded body) and events it does not recognise pass through
@@ -23,27 +40,14 @@ import (
 // edited body or event is re-encoded compactly: key order and the values
 // it did not touch are kept, the whitespace between them is not.
 type Content struct {
-	// Finish changes how the answer says it ended: "length" (cut at the
-	// token limit), "content_filter" (stopped by the provider's filter) or
-	// "refusal" (the model declined). Each provider says so in its own
-	// words; see the table in content_openai.go, content_responses.go and
-	// content_anthropic.go. Empty leaves the ending alone.
-	Finish string
-	// InvalidToolArguments makes tool-call arguments text that is not
-	// JSON: their final closing brace goes missing. Anthropic's
-	// non-streaming tool_use.input is a JSON object in the body itself,
-	// which cannot be broken without breaking the whole body, so on
-	// Anthropic only the streamed input_json_delta pieces are broken.
-	InvalidToolArguments bool
-	// UnknownTool, when set, renames every tool call to this name: a tool
-	// the request did not offer.
-	UnknownTool string
-	// Empty empties the answer's text; tool calls, thinking and usage
-	// stay as they were. A stream keeps its opening and closing events;
-	// its text deltas are dropped (emptied on the Responses API, whose
-	// events are numbered). On OpenAI, where a "refusal" Finish replaces
-	// the text, the refusal takes precedence: it is the answer.
-	Empty bool
+	// Finish is length, content_filter or refusal, in each provider's terms.
+	Finish string `yaml:"finish"`
+	// InvalidToolArguments makes tool-call arguments invalid JSON.
+	InvalidToolArguments bool `yaml:"invalid_tool_arguments"`
+	// UnknownTool renames tool calls to a tool the request did not offer.
+	UnknownTool string `yaml:"unknown_tool"`
+	// Empty makes the answer's text empty.
+	Empty bool `yaml:"empty"`
 }
 
 // The values of Content.Finish.
@@ -60,13 +64,16 @@ const refusalText = "I'm sorry, but I can't help with that."
 // out untouched rather than growing the memory of one request unbounded.
 const maxContentBody = 8 << 20
 
-var _ Stage = (*Content)(nil)
+var (
+	_ Stage     = (*Content)(nil)
+	_ Validator = (*Content)(nil)
+)
 
 // Kind implements Fault.
 func (*Content) Kind() string { return "content" }
 
-// Validate checks that at least one option is set and Finish is known.
-// The names in its messages are the config's.
+// Validate implements Validator: at least one option is set, and Finish
+// is known.
 func (c *Content) Validate() error {
 	switch c.Finish {
 	case "", finishLength, finishContentFilter, finishRefusal:

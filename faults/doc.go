@@ -18,6 +18,17 @@
 // the wrong-but-well-formed answers models give. A fault may also leave
 // timing overrides on the Exchange for the simulator (ttft, itl).
 //
+// A fault's type is also its configuration, as a toxic's struct is in
+// toxiproxy: its exported fields, with their yaml tags and doc comments,
+// are the fault's options in a rule, and the registry (registry.go) makes
+// it known to the config by name — one factory a kind, no reflection.
+// The config (package config) looks a rule's fault up there, decodes the
+// options into a new value from the factory, checks them with the fault's
+// Validate, and documents them from its comments; this package knows
+// nothing of the config but the value types of config/units (durations,
+// sizes, distributions). Adding a fault is a file and a line in
+// registry.go (CREATING_FAULTS.md).
+//
 // Whether a fault fires for a request is decided by its Gate —
 // probability (rolled from the request's own seeded random stream), after,
 // times, every — counting per rule, fault and scope, so parallel tests

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
@@ -19,7 +20,7 @@ func TestFaultsSayHowTheyEndedAResponse(t *testing.T) {
 	}{
 		{"hang, the client gives up", func(x *Exchange, w *wire.Writer) { _, _ = (&Hang{}).Admit(gone, x, w) }, EndedHung},
 		{"hang, max reached", func(x *Exchange, w *wire.Writer) {
-			aborted(func() { _, _ = (&Hang{Max: 1}).Admit(context.Background(), x, w) })
+			aborted(func() { _, _ = (&Hang{Max: units.Duration(1)}).Admit(context.Background(), x, w) })
 		}, EndedHung},
 		{"stream truncated", func(x *Exchange, w *wire.Writer) {
 			_, _ = fxPlay((&Stream{TruncateAfterEvents: 2}).Wrap(context.Background(), x, w), fxChat())

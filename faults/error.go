@@ -2,35 +2,55 @@ package faults
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
-// Error answers with an error in the request's provider's own shape: its
-// usual body for Status (see wire.Canned) unless Message, Type or Code
-// say otherwise.
+// Error answers with the provider's own error for a status. The body is
+// the provider's usual one for Status (see wire.Canned), in the request's
+// provider's own shape, unless Message, Type or Code say otherwise. A
+// RetryAfter is sent as retry-after in whole seconds, rounded up, and for
+// OpenAI and Azure as retry-after-ms too; ShouldRetry overrides the
+// official SDKs' own judgement.
 type Error struct {
-	Status  int
-	Code    string // picks among errors sharing a status, or overrides the code
-	Type    string
-	Message string
-	Header  http.Header
-	// RetryAfter, when set, is sent as retry-after (whole seconds, rounded
-	// up) and, for OpenAI and Azure, retry-after-ms.
-	RetryAfter time.Duration
-	// ShouldRetry, when set, is sent as x-should-retry, which the official
-	// SDKs obey over their own judgement.
-	ShouldRetry *bool
+	// Status is the HTTP status. Required.
+	Status int `yaml:"status"`
+	// Code picks among a status's errors (OpenAI 429: rate_limit_exceeded
+	// or insufficient_quota) or sets the code. Default: the usual one.
+	Code string `yaml:"code"`
+	// Type overrides the error type.
+	Type string `yaml:"type"`
+	// Message overrides the message.
+	Message string `yaml:"message"`
+	// Headers are added to the answer.
+	Headers map[string]string `yaml:"headers"`
+	// RetryAfter sets retry-after (and retry-after-ms for OpenAI).
+	RetryAfter units.Duration `yaml:"retry_after"`
+	// ShouldRetry sets x-should-retry, which the official SDKs obey.
+	ShouldRetry *bool `yaml:"should_retry"`
 }
 
-var _ Admitter = (*Error)(nil)
+var (
+	_ Admitter  = (*Error)(nil)
+	_ Validator = (*Error)(nil)
+)
 
 // Kind implements Fault.
 func (*Error) Kind() string { return "error" }
+
+// Validate implements Validator.
+func (e *Error) Validate() error {
+	if e.Status < 400 || e.Status > 599 {
+		return fmt.Errorf("status %d is not an error status (400..599)", e.Status)
+	}
+	return nil
+}
 
 // Admit implements Admitter.
 func (e *Error) Admit(_ context.Context, x *Exchange, out wire.Sink) (bool, error) {
@@ -48,12 +68,12 @@ func (e *Error) apiError(d wire.Dialect) *wire.APIError {
 	if e.Code != "" {
 		ae.Code = e.Code
 	}
-	ae.Header = e.Header.Clone()
-	if ae.Header == nil {
-		ae.Header = http.Header{}
+	ae.Header = make(http.Header, len(e.Headers))
+	for k, v := range e.Headers {
+		ae.Header.Set(k, v)
 	}
 	if e.RetryAfter > 0 {
-		RetryAfter(ae, d, e.RetryAfter)
+		RetryAfter(ae, d, e.RetryAfter.D())
 	}
 	if e.ShouldRetry != nil {
 		ae.Header.Set("X-Should-Retry", strconv.FormatBool(*e.ShouldRetry))

@@ -5,19 +5,22 @@ import (
 	"sync"
 )
 
-// Gate decides whether a fault fires for a request.
+// Gate decides whether a fault fires for a request. Its keys sit beside
+// the fault's own in a rule ({status: 429, probability: 0.1}), and it
+// counts per rule, fault and scope. Probability is rolled from the
+// request's own random stream; it is a pointer so that an explicit 0
+// (never) differs from unset (always). Every of 0 or 1 fires on every
+// request.
 type Gate struct {
-	// Probability is the chance the fault fires for a request it may fire
-	// for, rolled from the request's own random stream. Nil means 1; a
-	// pointer so that an explicit 0 (never) differs from unset.
-	Probability *float64
-	// After lets the first After matching requests through untouched.
-	After int
-	// Times caps how many times the fault fires; 0 means no cap.
-	Times int
-	// Every makes the fault fire only on every Every-th request past
-	// After; 0 or 1 means every one.
-	Every int
+	// Probability that the fault fires for a request it may fire for,
+	// 0..1. Default 1.
+	Probability *float64 `yaml:"probability"`
+	// After lets the first N matching requests through. Default 0.
+	After int `yaml:"after"`
+	// Times caps the firings. Default 0: no cap.
+	Times int `yaml:"times"`
+	// Every fires on every Nth request past After only. Default 0: all.
+	Every int `yaml:"every"`
 }
 
 // Validate checks the gate's ranges.

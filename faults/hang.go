@@ -4,14 +4,16 @@ import (
 	"context"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
-// Hang accepts the request and sends nothing until the client gives up;
-// after Max it closes the connection, so a client with no timeout does
-// not hold a connection for ever.
+// Hang sends nothing until the client gives up. It accepts the request,
+// and after Max closes the connection, so that a client with no timeout
+// does not hold a connection for ever.
 type Hang struct {
-	Max time.Duration
+	// Max bounds the hang, then the connection is closed. Default 10m.
+	Max units.Duration `yaml:"max"`
 }
 
 var _ Admitter = (*Hang)(nil)
@@ -24,7 +26,7 @@ func (*Hang) Kind() string { return "hang" }
 
 // Admit implements Admitter.
 func (h *Hang) Admit(ctx context.Context, x *Exchange, _ wire.Sink) (bool, error) {
-	max := h.Max
+	max := h.Max.D()
 	if max <= 0 {
 		max = DefaultHangMax
 	}

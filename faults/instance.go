@@ -13,18 +13,21 @@ type Instance struct {
 }
 
 // NewInstance binds a fault and its gate to the store its state lives in.
+// A fault that keeps state is bound as a copy, its Fault: f itself, as
+// the config decoded it, stays a value any number of instances can share.
 func NewInstance(f Fault, g Gate, id string, store *Store) *Instance {
 	in := &Instance{Fault: f, Gate: g, ID: id, store: store}
 	if s, ok := f.(stateful); ok {
-		s.bind(in)
+		in.Fault = s.boundTo(in)
 	}
 	return in
 }
 
-// stateful faults keep state per scope (limiters, sequences); they reach
-// it through the instance that holds them.
+// stateful faults keep state per scope (limiters); they reach it through
+// the instance that holds them, in a copy of themselves bound to it.
 type stateful interface {
-	bind(in *Instance)
+	Fault
+	boundTo(in *Instance) Fault
 }
 
 // Fires counts the request against the gate and says whether the fault

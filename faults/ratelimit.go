@@ -10,28 +10,37 @@ import (
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
-// RateLimit limits requests and tokens per minute the way the providers
-// describe theirs: each limit a bucket refilled continuously, so a spent
-// limit comes back in full over a minute. Each provider the rule takes
-// has buckets of its own, as each provider has its own quota; within
-// them each kind of limit (requests, tokens, …) is a bucket by itself. A request takes one request
-// and its prompt tokens at admission, and its completion tokens when it
-// ends (which may overdraw the buckets and delay later requests). Every
-// response the rule takes carries the provider's rate-limit headers; a
-// request over a limit gets the provider's 429.
+// RateLimit is a provider-faithful rate limit with its headers. It
+// limits requests and tokens per minute the way the providers describe
+// theirs: each limit a bucket refilled continuously, so a spent limit
+// comes back in full over a minute; a limit of 0 is none. Each provider
+// the rule takes has buckets of its own, as each provider has its own
+// quota; within them each kind of limit (requests, tokens, …) is a bucket
+// by itself. A request takes one request and its prompt tokens at
+// admission, and its completion tokens when it ends (which may overdraw
+// the buckets and delay later requests). Every response the rule takes
+// carries the provider's rate-limit headers; a request over a limit gets
+// the provider's 429.
+//
+// Key partitions the limits: "" per rule and scope, "api_key" per API
+// key, "header:NAME" per value of a request header. Keys and values are
+// kept only as digests, so no secret sits in state, and a key's buckets
+// are forgotten once they are full again and none of its requests is in
+// flight, so an app that sends endless keys does not grow the store
+// without end.
 type RateLimit struct {
-	// The limits per minute; 0 means no such limit.
-	RequestsPerMinute     int
-	TokensPerMinute       int // prompt plus completion tokens
-	InputTokensPerMinute  int
-	OutputTokensPerMinute int
-	// Key partitions the limits: "" per rule and scope, "api_key" per API
-	// key, "header:NAME" per value of a request header. Keys and values
-	// are kept only as digests, so no secret sits in state, and a key's
-	// buckets are forgotten once they are full again and none of its
-	// requests is in flight, so an app that sends endless keys does not
-	// grow the store without end.
-	Key string
+	// RequestsPerMinute limits requests. Default none.
+	RequestsPerMinute int `yaml:"requests_per_minute"`
+	// TokensPerMinute limits prompt plus completion tokens. Default none.
+	TokensPerMinute int `yaml:"tokens_per_minute"`
+	// InputTokensPerMinute limits prompt tokens (Anthropic). Default none.
+	InputTokensPerMinute int `yaml:"input_tokens_per_minute"`
+	// OutputTokensPerMinute limits completion tokens (Anthropic). Default
+	// none.
+	OutputTokensPerMinute int `yaml:"output_tokens_per_minute"`
+	// Key partitions the limit: empty (per rule and scope), api_key, or
+	// header:NAME. Default empty.
+	Key string `yaml:"key"`
 
 	// in keeps the buckets: a RateLimit not bound by NewInstance has
 	// nowhere to count and lets every request through.
@@ -39,16 +48,22 @@ type RateLimit struct {
 }
 
 var (
-	_ Admitter = (*RateLimit)(nil)
-	_ stateful = (*RateLimit)(nil)
+	_ Admitter  = (*RateLimit)(nil)
+	_ Validator = (*RateLimit)(nil)
+	_ stateful  = (*RateLimit)(nil)
 )
 
 // Kind implements Fault.
 func (*RateLimit) Kind() string { return "rate_limit" }
 
-func (r *RateLimit) bind(in *Instance) { r.in = in }
+func (r *RateLimit) boundTo(in *Instance) Fault {
+	bound := *r
+	bound.in = in
+	return &bound
+}
 
-// Validate checks the limits and the key.
+// Validate implements Validator: some limit is set, none is negative,
+// and the key is one of the three forms.
 func (r *RateLimit) Validate() error {
 	l := r.limits()
 	if min(l[0], l[1], l[2], l[3]) < 0 {

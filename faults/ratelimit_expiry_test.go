@@ -31,7 +31,7 @@ func admitKey(t *testing.T, rl *RateLimit, clk *clock.Manual, k string) (refused
 // keeps being refused.
 func TestRateLimitKeysExpire(t *testing.T) {
 	rl := &RateLimit{RequestsPerMinute: 1, Key: "api_key"}
-	store := bind(rl)
+	rl, store := bind(rl)
 	clk := clock.NewManual(testStart)
 	if admitKey(t, rl, clk, "sk-kept") {
 		t.Fatal("the first request of a key was refused")
@@ -63,7 +63,7 @@ func TestRateLimitKeysExpire(t *testing.T) {
 // request is counted, not lost with the old state.
 func TestRetiredRateStateIsNotUsed(t *testing.T) {
 	rl := &RateLimit{RequestsPerMinute: 1, Key: "api_key"}
-	store := bind(rl)
+	rl, store := bind(rl)
 	clk := clock.NewManual(testStart)
 	x := rlExchange("openai", clk, 1)
 	x.Header = http.Header{"Authorization": {"Bearer sk-a"}}

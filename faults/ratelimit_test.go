@@ -25,11 +25,11 @@ func rlExchange(provider string, c *clock.Manual, prompt int) *Exchange {
 	return x
 }
 
-// bind gives f a fresh store, as a rule set's build does.
-func bind(f Fault) *Store {
+// bind binds f to a fresh store, as a rule set's build does: the fault
+// returned is the bound copy, which keeps its state in the store.
+func bind[F Fault](f F) (F, *Store) {
 	s := NewStore()
-	NewInstance(f, Gate{}, "rule/0/abc", s)
-	return s
+	return NewInstance(f, Gate{}, "rule/0/abc", s).Fault.(F), s
 }
 
 // providerError is the fields of both providers' error bodies.
@@ -80,12 +80,12 @@ func TestRateLimitHeadersCountDownAndReset(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%s %+v", c.provider, c.rl), func(t *testing.T) {
-			bind(&c.rl)
+			rl, _ := bind(&c.rl)
 			clk := clock.NewManual(testStart)
 			for i, r := range c.requests {
 				clk.Advance(r.advance)
 				x := rlExchange(c.provider, clk, 100)
-				if answered, err := c.rl.Admit(context.Background(), x, nil); answered || err != nil {
+				if answered, err := rl.Admit(context.Background(), x, nil); answered || err != nil {
 					t.Fatalf("request %d: answered %v, err %v", i, answered, err)
 				}
 				for k, want := range r.header {
@@ -135,16 +135,16 @@ func TestRateLimitRefusesInTheProvidersWords(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			bind(&c.rl)
+			rl, _ := bind(&c.rl)
 			clk := clock.NewManual(testStart)
 			for i := range c.before {
-				if answered, _ := c.rl.Admit(context.Background(), rlExchange(c.provider, clk, c.prompt), nil); answered {
+				if answered, _ := rl.Admit(context.Background(), rlExchange(c.provider, clk, c.prompt), nil); answered {
 					t.Fatalf("request %d refused", i)
 				}
 			}
 			x := rlExchange(c.provider, clk, c.prompt)
 			rec, w := recorder()
-			if answered, err := c.rl.Admit(context.Background(), x, w); !answered || err != nil {
+			if answered, err := rl.Admit(context.Background(), x, w); !answered || err != nil {
 				t.Fatalf("answered %v err %v", answered, err)
 			}
 			var body providerError
@@ -195,10 +195,10 @@ func TestRateLimitCountsCompletionTokensWhenDone(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			bind(&c.rl)
+			rl, _ := bind(&c.rl)
 			clk := clock.NewManual(testStart)
 			x := rlExchange(c.provider, clk, 100)
-			if answered, _ := c.rl.Admit(context.Background(), x, nil); answered {
+			if answered, _ := rl.Admit(context.Background(), x, nil); answered {
 				t.Fatal("first request refused")
 			}
 			clk.Advance(c.before)
@@ -206,7 +206,7 @@ func TestRateLimitCountsCompletionTokensWhenDone(t *testing.T) {
 			clk.Advance(c.after)
 			next := rlExchange(c.provider, clk, 100)
 			rec, w := recorder()
-			if answered, _ := c.rl.Admit(context.Background(), next, w); answered != c.refused {
+			if answered, _ := rl.Admit(context.Background(), next, w); answered != c.refused {
 				t.Fatalf("next request answered %v (%d %s)", answered, rec.Code, rec.Body)
 			}
 			h := next.ResponseHeader
@@ -242,7 +242,7 @@ func TestRateLimitPartitionsByKey(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			rl := &RateLimit{RequestsPerMinute: 1, Key: c.key}
-			store := bind(rl)
+			rl, store := bind(rl)
 			clk := clock.NewManual(testStart)
 			xa, xb := rlExchange("openai", clk, 1), rlExchange("openai", clk, 1)
 			xa.Header, xb.Header = c.a, c.b
@@ -271,7 +271,7 @@ func TestRateLimitPartitionsByKey(t *testing.T) {
 
 func TestRateLimitConcurrentAdmissionsNeverOvershoot(t *testing.T) {
 	rl := &RateLimit{RequestsPerMinute: 50, TokensPerMinute: 1_000_000}
-	bind(rl)
+	rl, _ = bind(rl)
 	clk := clock.NewManual(testStart)
 	var admitted atomic.Int64
 	var wg sync.WaitGroup
@@ -294,6 +294,7 @@ func TestRateLimitKeepsItsStateBesideItsGate(t *testing.T) {
 		t.Run(key, func(t *testing.T) {
 			rl := &RateLimit{RequestsPerMinute: 1, Key: key}
 			in := NewInstance(rl, Gate{}, "rule/0/abc", NewStore())
+			rl = in.Fault.(*RateLimit)
 			x, _ := testExchange("openai")
 			if !in.Fires(x) { // the gate's counter sits under the empty sub-key
 				t.Fatal("an open gate did not fire")
@@ -331,7 +332,7 @@ func BenchmarkRateLimitAdmit(b *testing.B) {
 	for _, key := range []string{"", "api_key"} {
 		b.Run("key="+key, func(b *testing.B) {
 			rl := &RateLimit{RequestsPerMinute: 1 << 40, TokensPerMinute: 1 << 40, Key: key}
-			bind(rl)
+			rl, _ = bind(rl)
 			x := rlExchange("openai", clock.NewManual(testStart), 100)
 			x.Header.Set("Authorization", "Bearer sk-bench")
 			b.ReportAllocs()
@@ -352,7 +353,7 @@ func BenchmarkRateLimitAdmit(b *testing.B) {
 func TestRateLimitBucketsPerProvider(t *testing.T) {
 	c := clock.NewManual(testStart)
 	rl := &RateLimit{RequestsPerMinute: 2, TokensPerMinute: 1000}
-	s := bind(rl)
+	rl, s := bind(rl)
 	admit := func(provider string) bool {
 		t.Helper()
 		x := rlExchange(provider, c, 100)

@@ -12,7 +12,7 @@ func (s *Store) ResetScope(scope string) {
 // ForgetScopes forgets the state of the scopes idle accepts, as
 // ResetScope does, except what a request is still using — a backpressure
 // slot held or waited for, a rate limit whose response is still to
-// settle: the scopes have gone idle (rules.Config.ScopeIdle), and their
+// settle: the scopes have gone idle (config.Config.ScopeIdle), and their
 // next request starts over. The unscoped state ("") is never idle: it is
 // the rule set's own, bounded by it, and kept for the set's life.
 func (s *Store) ForgetScopes(idle func(scope string) bool) {

@@ -34,7 +34,7 @@ func admitOne(t *testing.T, rl *RateLimit, c *clock.Manual, scope string) (*Exch
 func TestResetScopeClearsThatScopesRateLimitOnly(t *testing.T) {
 	c := clock.NewManual(testStart)
 	rl := &RateLimit{RequestsPerMinute: 1}
-	s := bind(rl)
+	rl, s := bind(rl)
 	for _, scope := range []string{"a", "b"} {
 		if !admitted(t, rl, c, scope) || admitted(t, rl, c, scope) {
 			t.Fatalf("scope %s: want the first request in and the second refused", scope)
@@ -82,8 +82,8 @@ func TestCountsCreatesNothing(t *testing.T) {
 }
 
 func TestQueueDepthSeesAQueuedRequest(t *testing.T) {
-	bp := &Backpressure{MaxConcurrency: 1, QueueSize: 1}
-	s := bind(bp)
+	bp := &Backpressure{MaxConcurrency: 1, Queue: 1}
+	bp, s := bind(bp)
 	if s.QueueDepth() != 0 {
 		t.Fatal("an empty store has a queue")
 	}
@@ -112,9 +112,9 @@ func TestRateLimitRemaining(t *testing.T) {
 	c := clock.NewManual(testStart)
 	s := NewStore()
 	rl := &RateLimit{RequestsPerMinute: 10, TokensPerMinute: 1000}
-	NewInstance(rl, Gate{}, "team/a/0/abc", s)
+	rl = NewInstance(rl, Gate{}, "team/a/0/abc", s).Fault.(*RateLimit)
 	tokens := &RateLimit{TokensPerMinute: 1000}
-	NewInstance(tokens, Gate{}, "overlay f-1a2b3c/0/def", s)
+	tokens = NewInstance(tokens, Gate{}, "overlay f-1a2b3c/0/def", s).Fault.(*RateLimit)
 	if got := s.RateLimitRemaining(); len(got) != 0 {
 		t.Fatalf("before any request: %v", got)
 	}
@@ -169,10 +169,10 @@ func TestOwnedStateSurvivesRetainUntilDropped(t *testing.T) {
 func TestForgetScopesKeepsWhatIsInUse(t *testing.T) {
 	c := clock.NewManual(testStart)
 	rl := &RateLimit{RequestsPerMinute: 1}
-	s := bind(rl)
+	rl, s := bind(rl)
 	gate := NewInstance(&Error{Status: 500}, Gate{Times: 1}, "r/1/abc", s)
 	bp := &Backpressure{MaxConcurrency: 1}
-	NewInstance(bp, Gate{}, "r/2/abc", s)
+	bp = NewInstance(bp, Gate{}, "r/2/abc", s).Fault.(*Backpressure)
 	for _, scope := range []string{"", "idle", "busy", "live"} {
 		settled(t, rl, c, scope)
 		x, _ := testExchange("openai")

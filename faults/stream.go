@@ -3,13 +3,14 @@ package faults
 import (
 	"context"
 	"errors"
-	"time"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
-// Stream breaks an event stream part-way, in one of six ways, each a
-// failure the providers' streams really show. Exactly one mode is set;
+// Stream cuts, breaks, corrupts or stalls an event stream. It breaks the
+// stream part-way, in one of six ways, each a failure the providers'
+// streams really show. Exactly one mode is set;
 // counts are of SSE events already passed to the client, and zero leaves
 // a mode off. A mode acts when event N+1 arrives, so a stream that ends
 // by itself within N events goes through whole. On a response that is not
@@ -33,30 +34,43 @@ import (
 //     then resumes: what an idle-read timeout is for.
 //   - DropDone: every event arrives but the terminal one.
 type Stream struct {
-	TruncateAfterEvents  int
-	ResetAfterEvents     int
-	ErrorAfterEvents     int
-	ErrorStatus          int // the error's HTTP status; zero means 500, or 529 on Anthropic
-	MalformedAfterEvents int
-	Stall                *StreamStall // nil: no stall
-	DropDone             bool
+	// TruncateAfterEvents ends the stream cleanly after N events, without
+	// the terminal event or [DONE].
+	TruncateAfterEvents int `yaml:"truncate_after_events"`
+	// ResetAfterEvents resets the connection after N events.
+	ResetAfterEvents int `yaml:"reset_after_events"`
+	// ErrorAfterEvents sends the provider's in-stream error after N events.
+	ErrorAfterEvents int `yaml:"error_after_events"`
+	// ErrorStatus is that error's status. Default 500 (Anthropic 529).
+	ErrorStatus int `yaml:"error_status"`
+	// MalformedAfterEvents corrupts the event after the Nth.
+	MalformedAfterEvents int `yaml:"malformed_after_events"`
+	// Stall pauses the stream after some events.
+	Stall *StreamStall `yaml:"stall"`
+	// DropDone leaves out the terminal event but ends normally.
+	DropDone bool `yaml:"drop_done"`
 }
 
-// StreamStall pauses a stream for Duration once AfterEvents events have
-// gone out. AfterEvents may be zero: the stream stalls before its first
-// event, which also holds back the status line.
+// StreamStall pauses a stream. It pauses for Duration once AfterEvents
+// events have gone out; AfterEvents may be zero: the stream stalls before
+// its first event, which also holds back the status line.
 type StreamStall struct {
-	AfterEvents int
-	Duration    time.Duration
+	// AfterEvents is when the pause starts.
+	AfterEvents int `yaml:"after_events"`
+	// Duration is how long it lasts. Required.
+	Duration units.Duration `yaml:"duration"`
 }
 
-var _ Stage = (*Stream)(nil)
+var (
+	_ Stage     = (*Stream)(nil)
+	_ Validator = (*Stream)(nil)
+)
 
 // Kind implements Fault.
 func (*Stream) Kind() string { return "stream" }
 
-// Validate checks that exactly one mode is set and its numbers make sense.
-// The names in its messages are the config's.
+// Validate implements Validator: exactly one mode is set, and its numbers
+// make sense.
 func (s *Stream) Validate() error {
 	if s.TruncateAfterEvents < 0 || s.ResetAfterEvents < 0 || s.ErrorAfterEvents < 0 || s.MalformedAfterEvents < 0 {
 		return errors.New("stream: event counts must not be negative")

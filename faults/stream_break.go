@@ -70,7 +70,7 @@ func (b *streamBreak) event(ev wire.Event) error {
 		}
 		ev.Data, ev.Raw = ev.Data[:len(ev.Data)/2], nil // half a JSON object never parses
 	case f.Stall != nil:
-		if err := b.x.Clock.Sleep(b.ctx, f.Stall.Duration); err != nil {
+		if err := b.x.Clock.Sleep(b.ctx, f.Stall.Duration.D()); err != nil {
 			return fmt.Errorf("faults: stream stall: %w", err)
 		}
 	}

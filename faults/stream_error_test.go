@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
@@ -68,7 +69,7 @@ func TestStreamValidate(t *testing.T) {
 	}{
 		{Stream{TruncateAfterEvents: 1}, true},
 		{Stream{ErrorAfterEvents: 3, ErrorStatus: 529}, true},
-		{Stream{Stall: &StreamStall{Duration: 1}}, true},
+		{Stream{Stall: &StreamStall{Duration: units.Duration(1)}}, true},
 		{Stream{DropDone: true}, true},
 		{Stream{}, false},
 		{Stream{TruncateAfterEvents: 1, DropDone: true}, false},
@@ -76,7 +77,7 @@ func TestStreamValidate(t *testing.T) {
 		{Stream{TruncateAfterEvents: 2, ErrorStatus: 500}, false},
 		{Stream{ErrorAfterEvents: 2, ErrorStatus: 200}, false},
 		{Stream{Stall: &StreamStall{AfterEvents: 2}}, false},
-		{Stream{Stall: &StreamStall{AfterEvents: -1, Duration: 1}}, false},
+		{Stream{Stall: &StreamStall{AfterEvents: -1, Duration: units.Duration(1)}}, false},
 	}
 	for _, c := range cases {
 		if err := c.fault.Validate(); (err == nil) != c.ok {

@@ -5,13 +5,14 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
 // Every fault leaves alone the responses it is not for, to the byte and
 // the header: stream faults a plain body, the body fault a stream.
 func TestStageFaultsPassOtherResponsesThrough(t *testing.T) {
-	stall := &StreamStall{Duration: 1}
+	stall := &StreamStall{Duration: units.Duration(1)}
 	streamFaults := []Stage{&Stream{TruncateAfterEvents: 1}, &Stream{ResetAfterEvents: 1}, &Stream{ErrorAfterEvents: 1},
 		&Stream{MalformedAfterEvents: 1}, &Stream{Stall: stall}, &Stream{DropDone: true}}
 	bodyFaults := []Stage{&Body{TruncateAtBytes: 1}, &Body{TruncateAtBytes: 1, KeepLength: true}}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
@@ -33,7 +34,7 @@ func TestStreamStallEndsWithTheClient(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	chat := fxChat()
-	s := (&Stream{Stall: &StreamStall{AfterEvents: 2, Duration: time.Minute}}).Wrap(ctx, x, w)
+	s := (&Stream{Stall: &StreamStall{AfterEvents: 2, Duration: units.Duration(time.Minute)}}).Wrap(ctx, x, w)
 	n, err := fxPlay(s, chat)
 	if n != 3 || !errors.Is(err, context.Canceled) {
 		t.Fatalf("source sent %d, got %v", n, err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
@@ -13,7 +14,7 @@ func TestStreamModes(t *testing.T) {
 	chat, anth, resp := fxChat(), fxAnthropic(), fxResponses()
 	keep := wire.Event{Kind: wire.SSE, Raw: []byte(": keep-alive\n\n")}
 	chatKeep := slices.Concat(chat[:2], []wire.Event{keep}, chat[2:]) // head, e0, keep-alive, e1…e4, [DONE], end
-	stall := &StreamStall{AfterEvents: 2, Duration: 5 * time.Second}
+	stall := &StreamStall{AfterEvents: 2, Duration: units.Duration(5 * time.Second)}
 	cases := []struct {
 		name     string
 		src      []wire.Event
@@ -73,7 +74,7 @@ func TestStreamModes(t *testing.T) {
 			}
 			wantSleeps := []time.Duration(nil)
 			if c.fault.Stall != nil {
-				wantSleeps = []time.Duration{c.fault.Stall.Duration}
+				wantSleeps = []time.Duration{c.fault.Stall.Duration.D()}
 			}
 			if got := clk.Sleeps(); !slices.Equal(got, wantSleeps) {
 				t.Fatalf("slept %v, want %v", got, wantSleeps)

@@ -7,12 +7,14 @@ import (
 	"math"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
-// Throttle caps the rate at which a response leaves, as a slow provider or
-// a congested link would: tokens trickle in at the cap, a large body
-// arrives piece by piece, and the client's read or total timeout may fire.
+// Throttle caps the rate the response leaves at. It slows it as a slow
+// provider or a congested link would: tokens trickle in at the cap, a
+// large body arrives piece by piece, and the client's read or total
+// timeout may fire.
 // The first event goes at once; after that nothing leaves faster than
 // either cap on average, and time a slow source lost is not saved up for
 // a burst.
@@ -22,11 +24,16 @@ import (
 // cap holds within a large one. EventsPerSecond paces SSE events only: how
 // a plain body happens to be chunked means nothing to a client.
 type Throttle struct {
-	BytesPerSecond  int     // zero: no byte cap
-	EventsPerSecond float64 // zero: no event cap
+	// BytesPerSecond caps bytes per second ("16KiB"). Default none.
+	BytesPerSecond units.Size `yaml:"bytes_per_second"`
+	// EventsPerSecond caps events per second. Default none.
+	EventsPerSecond float64 `yaml:"events_per_second"`
 }
 
-var _ Stage = (*Throttle)(nil)
+var (
+	_ Stage     = (*Throttle)(nil)
+	_ Validator = (*Throttle)(nil)
+)
 
 // throttlePiece is how much time's worth of bytes a chunk is cut into:
 // short enough that a client sees a steady trickle, long enough that a
@@ -36,7 +43,7 @@ const throttlePiece = 100 * time.Millisecond
 // Kind implements Fault.
 func (*Throttle) Kind() string { return "throttle" }
 
-// Validate checks that some cap is set and none is negative.
+// Validate implements Validator: some cap is set, and none is negative.
 func (t *Throttle) Validate() error {
 	eps := t.EventsPerSecond
 	if t.BytesPerSecond < 0 || !(eps >= 0) || math.IsInf(eps, 0) {

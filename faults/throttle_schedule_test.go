@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
@@ -59,7 +60,7 @@ func TestThrottleValidate(t *testing.T) {
 	for _, c := range []struct {
 		fault Throttle
 		ok    bool
-	}{{Throttle{BytesPerSecond: 1}, true}, {Throttle{EventsPerSecond: 0.5}, true}, {Throttle{}, false},
+	}{{Throttle{BytesPerSecond: units.Size(1)}, true}, {Throttle{EventsPerSecond: 0.5}, true}, {Throttle{}, false},
 		{Throttle{BytesPerSecond: -1, EventsPerSecond: 1}, false}, {Throttle{EventsPerSecond: -1}, false},
 		{Throttle{EventsPerSecond: math.NaN()}, false}, {Throttle{EventsPerSecond: math.Inf(1)}, false}} {
 		if err := c.fault.Validate(); (err == nil) != c.ok {

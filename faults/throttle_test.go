@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config/units"
 	"github.com/llm-simulator/llm-simulator/internal/clock"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
@@ -61,13 +62,13 @@ func TestThrottlePaces(t *testing.T) {
 		src   []wire.Event
 		want  []fxSent
 	}{
-		{"byte cap splits chunks", Throttle{BytesPerSecond: 1000}, chunks,
+		{"byte cap splits chunks", Throttle{BytesPerSecond: units.Size(1000)}, chunks,
 			[]fxSent{{0, 100}, {100 * ms, 100}, {200 * ms, 50}, {250 * ms, 30}}},
 		{"event cap", Throttle{EventsPerSecond: 4}, chat,
 			fxEvenly(chat, func(wire.Event) time.Duration { return 250 * ms })},
-		{"byte cap on framed events", Throttle{BytesPerSecond: 1000}, anth, fxEvenly(anth, framed)},
-		{"byte cap on raw events", Throttle{BytesPerSecond: 1000}, chat, fxEvenly(chat, framed)},
-		{"the tighter cap holds", Throttle{BytesPerSecond: 1000, EventsPerSecond: 20}, anth,
+		{"byte cap on framed events", Throttle{BytesPerSecond: units.Size(1000)}, anth, fxEvenly(anth, framed)},
+		{"byte cap on raw events", Throttle{BytesPerSecond: units.Size(1000)}, chat, fxEvenly(chat, framed)},
+		{"the tighter cap holds", Throttle{BytesPerSecond: units.Size(1000), EventsPerSecond: 20}, anth,
 			fxEvenly(anth, func(ev wire.Event) time.Duration { return max(50*ms, framed(ev)) })},
 		{"event cap leaves chunks alone", Throttle{EventsPerSecond: 1}, chunks, []fxSent{{0, 250}, {0, 30}}},
 	}

@@ -6,18 +6,23 @@ import (
 
 	"github.com/llm-simulator/llm-simulator/internal/dist"
 	"github.com/llm-simulator/llm-simulator/wire"
+	"gopkg.in/yaml.v3"
 )
 
-// TTFT replaces the simulator's time to first token with draws from D.
-// On a response passed through (forwarded or replayed) it delays the first
-// event instead.
+// TTFT sets the time to first token (on responses passed through: a
+// delay before the first event). It replaces the simulator's time to
+// first token with draws from D; on a response passed through (forwarded
+// or replayed) it delays the first event instead. Like latency's, its
+// value in a rule is the distribution.
 type TTFT struct {
 	D dist.Dist
 }
 
-// ITL replaces the simulator's time between tokens with draws from D. On
-// a response passed through it delays every event after the first, so a
-// recorded stream can be replayed slower than it was recorded.
+// ITL sets the time between tokens (on responses passed through: a delay
+// between events). It replaces the simulator's time between tokens with
+// draws from D; on a response passed through it delays every event after
+// the first, so a recorded stream can be replayed slower than it was
+// recorded. Like latency's, its value in a rule is the distribution.
 type ITL struct {
 	D dist.Dist
 }
@@ -34,6 +39,12 @@ func (*TTFT) Kind() string { return "ttft" }
 
 // Kind implements Fault.
 func (*ITL) Kind() string { return "itl" }
+
+// UnmarshalYAML reads the distribution, of durations.
+func (t *TTFT) UnmarshalYAML(n *yaml.Node) error { return decodeDist(n, &t.D) }
+
+// UnmarshalYAML reads the distribution, of durations.
+func (t *ITL) UnmarshalYAML(n *yaml.Node) error { return decodeDist(n, &t.D) }
 
 // Admit implements Admitter: it hands the distribution to the simulator.
 func (t *TTFT) Admit(_ context.Context, x *Exchange, _ wire.Sink) (bool, error) {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/llm-simulator/llm-simulator/cassette"
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/wire"
@@ -27,7 +28,7 @@ const (
 
 // recording is a request's business with the cassettes.
 type recording struct {
-	spec   rules.CassetteSpec
+	spec   config.CassetteSpec
 	req    cassette.Request
 	record bool                // forward, and store the answer
 	hit    *cassette.Recording // replay this
@@ -55,7 +56,7 @@ func (f *Front) decideSource(x *exchange, rule *rules.Rule, action string) sourc
 		return fromSimulator
 	}
 	c := &x.cass
-	c.spec = rules.DefaultCassette(action)
+	c.spec = config.DefaultCassette(action)
 	if rule != nil {
 		c.spec = rule.Cassette
 	}

@@ -6,8 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/simulate"
@@ -17,7 +17,7 @@ import (
 // them.
 func overlayServer(t *testing.T, src string) (*httptest.Server, *rules.Live, *rules.Overlays) {
 	t.Helper()
-	cfg, err := rules.Parse("test.yaml", []byte(src), rules.Options{})
+	cfg, err := config.Parse("test.yaml", []byte(src), config.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func overlayServer(t *testing.T, src string) (*httptest.Server, *rules.Live, *ru
 	o := rules.NewOverlays(store, nil, "")
 	live := new(rules.Live)
 	live.SetOverlays(o)
-	live.Store(cfg.RuleSet(store, "test", time.Now()))
+	live.Store(mustBuild(t, cfg, store, "test"))
 	srv := httptest.NewServer(&Front{Sim: simulate.New(sc), Rules: live, Seed: 42})
 	t.Cleanup(srv.Close)
 	return srv, live, o

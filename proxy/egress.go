@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/internal/egress"
 	"github.com/llm-simulator/llm-simulator/internal/telemetry"
 	"github.com/llm-simulator/llm-simulator/rules"
@@ -21,7 +22,7 @@ import (
 // setPolicy builds the egress policy of cfg: its mode and allow list, the
 // intercepted and providers' hosts as the listed ones, and the process's
 // listeners.
-func (u *Upstreams) setPolicy(cfg *rules.Config) error {
+func (u *Upstreams) setPolicy(cfg *config.Config) error {
 	hosts, err := rules.NewHostSet(*cfg.Intercept.Hosts)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/llm-simulator/llm-simulator/cassette"
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/rules"
 )
 
@@ -93,7 +94,7 @@ func (f *Front) explainSource(e *Explanation, t *target, r *http.Request, body [
 	if e.Action == "forward" {
 		return
 	}
-	spec := rules.DefaultCassette(e.Action)
+	spec := config.DefaultCassette(e.Action)
 	for _, rule := range set.Rules {
 		if rule.Name == e.Rule {
 			spec = rule.Cassette

@@ -13,6 +13,7 @@ import (
 
 	"github.com/anthropics/anthropic-sdk-go/v2"
 	aoption "github.com/anthropics/anthropic-sdk-go/v2/option"
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/clock"
 	"github.com/llm-simulator/llm-simulator/rules"
@@ -33,14 +34,14 @@ func rulesServer(t *testing.T, yaml string, c clock.Clock) *httptest.Server {
 // rulesFront is the front rulesServer serves.
 func rulesFront(t *testing.T, yaml string, c clock.Clock) *Front {
 	t.Helper()
-	cfg, err := rules.Parse("test.yaml", []byte(yaml), rules.Options{TemplateData: simulate.TemplateData{}})
+	cfg, err := config.Parse("test.yaml", []byte(yaml), config.Options{TemplateData: simulate.TemplateData{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sc := SimulatorConfig(&cfg.Simulate)
 	sc.Default = simulate.InstantModel()
 	live := new(rules.Live)
-	live.Store(cfg.RuleSet(faults.NewStore(), "test", time.Now()))
+	live.Store(mustBuild(t, cfg, faults.NewStore(), "test"))
 	return &Front{Sim: simulate.New(sc), Rules: live, Clock: c, Seed: 42}
 }
 

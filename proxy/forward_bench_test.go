@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/simulate"
@@ -18,7 +18,7 @@ import (
 // loopback round trip, which BenchmarkUpstreamDirect measures alone.
 func BenchmarkForward(b *testing.B) {
 	up := benchUpstream(b)
-	cfg, err := rules.Parse("b.yaml", []byte("version: 1\ndefault_action: forward\nproviders:\n  openai: {upstream: \""+up.URL+"\"}\n"), rules.Options{})
+	cfg, err := config.Parse("b.yaml", []byte("version: 1\ndefault_action: forward\nproviders:\n  openai: {upstream: \""+up.URL+"\"}\n"), config.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func BenchmarkForward(b *testing.B) {
 		b.Fatal(err)
 	}
 	live := new(rules.Live)
-	live.Store(cfg.RuleSet(faults.NewStore(), "bench", time.Now()))
+	live.Store(mustBuild(b, cfg, faults.NewStore(), "bench"))
 	benchFront(b, &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Rules: live, Upstreams: ups, Seed: 42})
 }
 

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/cassette"
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/proxy/mitm"
 	"github.com/llm-simulator/llm-simulator/rules"
@@ -76,7 +77,7 @@ func (u *fakeUpstream) caFile(t *testing.T) string {
 // opening targets, for tunnels to local test servers.
 func allowing(t *testing.T, targets ...string) *Upstreams {
 	t.Helper()
-	cfg, err := rules.Parse("test.yaml", []byte("version: 1\n"), rules.Options{})
+	cfg, err := config.Parse("test.yaml", []byte("version: 1\n"), config.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,12 +89,12 @@ func allowing(t *testing.T, targets ...string) *Upstreams {
 	return ups
 }
 
-func newStack(t *testing.T, config string, values map[string]string, tune ...func(*Front)) *stack {
+func newStack(t *testing.T, src string, values map[string]string, tune ...func(*Front)) *stack {
 	t.Helper()
 	for k, v := range values {
-		config = strings.ReplaceAll(config, "{{"+k+"}}", v)
+		src = strings.ReplaceAll(src, "{{"+k+"}}", v)
 	}
-	cfg, err := rules.Parse("test.yaml", []byte(config), rules.Options{TemplateData: simulate.TemplateData{}})
+	cfg, err := config.Parse("test.yaml", []byte(src), config.Options{TemplateData: simulate.TemplateData{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func newStack(t *testing.T, config string, values map[string]string, tune ...fun
 	sc := SimulatorConfig(&cfg.Simulate)
 	sc.Default = simulate.InstantModel()
 	live := new(rules.Live)
-	live.Store(cfg.RuleSet(faults.NewStore(), "test", time.Now()))
+	live.Store(mustBuild(t, cfg, faults.NewStore(), "test"))
 	store, err := cassette.Open(CassetteOptions(&cfg.Cache))
 	if err != nil {
 		t.Fatal(err)
@@ -175,4 +176,15 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// mustBuild builds cfg's rule set on store, failing the test if it does
+// not build.
+func mustBuild(tb testing.TB, cfg *config.Config, store *faults.Store, origin string) *rules.Set {
+	tb.Helper()
+	set, err := rules.Build(cfg, store, origin, time.Now())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return set
 }

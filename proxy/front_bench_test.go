@@ -5,12 +5,11 @@ import (
 	"io"
 	"net/http"
 	"testing"
-	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/telemetry"
 	"github.com/llm-simulator/llm-simulator/rules"
-
 	"github.com/llm-simulator/llm-simulator/simulate"
 )
 
@@ -76,12 +75,12 @@ func benchFrontBody(b *testing.B, f *Front, request string) {
 // BenchmarkFrontWithFault is BenchmarkFront under a rule that takes every
 // request and fires a zero latency: the rule and fault machinery's cost.
 func BenchmarkFrontWithFault(b *testing.B) {
-	cfg, err := rules.Parse("b.yaml", []byte("version: 1\nrules:\n  - name: zero\n    faults:\n      - latency: {dist: constant, value: 0s}\n"), rules.Options{})
+	cfg, err := config.Parse("b.yaml", []byte("version: 1\nrules:\n  - name: zero\n    faults:\n      - latency: {dist: constant, value: 0s}\n"), config.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	live := new(rules.Live)
-	live.Store(cfg.RuleSet(faults.NewStore(), "bench", time.Now()))
+	live.Store(mustBuild(b, cfg, faults.NewStore(), "bench"))
 	benchFront(b, &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Rules: live, Seed: 42})
 }
 
@@ -90,11 +89,11 @@ func BenchmarkFrontWithFault(b *testing.B) {
 // a zero latency. The performance issue asks for at least 0.9× the speed
 // without rules.
 func BenchmarkFront100Rules(b *testing.B) {
-	cfg, err := rules.Load("../bench/config-100-rules.yaml", rules.Options{})
+	cfg, err := config.Load("../bench/config-100-rules.yaml", config.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	live := new(rules.Live)
-	live.Store(cfg.RuleSet(faults.NewStore(), "bench", time.Now()))
+	live.Store(mustBuild(b, cfg, faults.NewStore(), "bench"))
 	benchFront(b, observed(&Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Rules: live, Seed: 42}))
 }

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/simulate"
@@ -100,7 +100,7 @@ func firstEvents(t *testing.T, stream []byte, n int) []byte {
 func relayFront(f *testing.F) (*Front, *bugWatch) {
 	up := httptest.NewServer(http.HandlerFunc(echoUpstream))
 	f.Cleanup(up.Close)
-	cfg, err := rules.Parse("relay.yaml", []byte(strings.ReplaceAll(relayFuzzYAML, "{{up}}", up.URL)), rules.Options{})
+	cfg, err := config.Parse("relay.yaml", []byte(strings.ReplaceAll(relayFuzzYAML, "{{up}}", up.URL)), config.Options{})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func relayFront(f *testing.F) (*Front, *bugWatch) {
 		}
 	})
 	live := new(rules.Live)
-	live.Store(cfg.RuleSet(faults.NewStore(), "fuzz", time.Now()))
+	live.Store(mustBuild(f, cfg, faults.NewStore(), "fuzz"))
 	watch := new(bugWatch)
 	return &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Rules: live, Seed: 1,
 		Upstreams: ups, Log: zerolog.New(watch)}, watch

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/proxy/mitm"
 	"github.com/llm-simulator/llm-simulator/rules"
@@ -30,7 +31,7 @@ providers:
 
 // requestFront serves requestFuzzYAML on a loopback listener.
 func requestFront(f *testing.F) (*Front, *httptest.Server) {
-	cfg, err := rules.Parse("req.yaml", []byte(requestFuzzYAML), rules.Options{})
+	cfg, err := config.Parse("req.yaml", []byte(requestFuzzYAML), config.Options{})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func requestFront(f *testing.F) (*Front, *httptest.Server) {
 		f.Fatal(err)
 	}
 	live := new(rules.Live)
-	live.Store(cfg.RuleSet(faults.NewStore(), "fuzz", time.Now()))
+	live.Store(mustBuild(f, cfg, faults.NewStore(), "fuzz"))
 	front := &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Rules: live, Seed: 1, Upstreams: ups}
 	ca, err := mitm.LoadOrCreate(f.TempDir(), mitm.Spec{Hosts: cfg.CAHosts()})
 	if err != nil {

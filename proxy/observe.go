@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/telemetry"
 	"github.com/llm-simulator/llm-simulator/rules"
@@ -93,7 +94,7 @@ func (f *Front) fill(rec *telemetry.Record, x *exchange, start, end time.Time) {
 	}
 	if x.mreq.Header == nil { // refused before the dispatcher ran
 		rec.Host = rules.HostOnly(x.r.Host)
-		if sc := x.r.Header.Get(rules.ScopeHeader); len(sc) <= rules.MaxScopeBytes {
+		if sc := x.r.Header.Get(rules.ScopeHeader); len(sc) <= config.MaxScopeBytes {
 			rec.Scope = sc // a longer one, refused for its length, is not kept
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/telemetry"
 	"github.com/llm-simulator/llm-simulator/rules"
@@ -36,14 +37,14 @@ rules:
 func observedFront(t *testing.T) *Front { t.Helper(); return observedFrontWith(t, observeYAML) }
 
 // observedFrontWith is a front under a config with a journal and metrics.
-func observedFrontWith(t *testing.T, config string) *Front {
+func observedFrontWith(t *testing.T, src string) *Front {
 	t.Helper()
-	cfg, err := rules.Parse("observe.yaml", []byte(config), rules.Options{TemplateData: simulate.TemplateData{}})
+	cfg, err := config.Parse("observe.yaml", []byte(src), config.Options{TemplateData: simulate.TemplateData{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	live := new(rules.Live)
-	live.Store(cfg.RuleSet(faults.NewStore(), "test", time.Now()))
+	live.Store(mustBuild(t, cfg, faults.NewStore(), "test"))
 	return &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Rules: live, Seed: 42,
 		Journal: telemetry.NewJournal(16), Metrics: telemetry.NewMetrics("test")}
 }

@@ -4,9 +4,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/llm-simulator/llm-simulator/cassette"
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/simulate"
@@ -23,7 +23,7 @@ func BenchmarkFrontReplayStream(b *testing.B) { benchReplay(b, benchStream) }
 func benchReplay(b *testing.B, request string) {
 	up := httptest.NewServer(&Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Seed: 42})
 	defer up.Close()
-	config := strings.NewReplacer("UP", up.URL, "DIR", b.TempDir()).Replace(`version: 1
+	src := strings.NewReplacer("UP", up.URL, "DIR", b.TempDir()).Replace(`version: 1
 providers:
   openai: {upstream: "UP"}
 cache: {dir: "DIR"}
@@ -32,7 +32,7 @@ rules:
     action: replay_or_record
     cassette: {timing: instant}
 `)
-	cfg, err := rules.Parse("b.yaml", []byte(config), rules.Options{})
+	cfg, err := config.Parse("b.yaml", []byte(src), config.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -45,7 +45,7 @@ rules:
 		b.Fatal(err)
 	}
 	live := new(rules.Live)
-	live.Store(cfg.RuleSet(faults.NewStore(), "bench", time.Now()))
+	live.Store(mustBuild(b, cfg, faults.NewStore(), "bench"))
 	f := &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Rules: live, Seed: 42,
 		Upstreams: ups, Cassettes: store}
 	benchFrontBody(b, f, request)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 func TestRoute(t *testing.T) {
@@ -49,13 +49,13 @@ func TestRoute(t *testing.T) {
 // Requests through the proxy belong to the provider claiming their host;
 // a host no provider claims is forwarded to itself.
 func TestRouteProxied(t *testing.T) {
-	cfg, err := rules.Parse("c.yaml", []byte(`version: 1
+	cfg, err := config.Parse("c.yaml", []byte(`version: 1
 providers:
   groq: {upstream: "https://api.groq.com/openai", dialect: openai}
   openrouter: {}
   ollama: {}
   vllm: {upstream: "http://127.0.0.1:8000", dialect: openai}
-`), rules.Options{})
+`), config.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,20 +10,21 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/wire"
 )
 
 // scopeTooLong is the 400 for a request whose scope is longer than
-// rules.MaxScopeBytes, nil for any other. It is asked before the body is read,
+// config.MaxScopeBytes, nil for any other. It is asked before the body is read,
 // so a refused request leaves no state behind.
 func scopeTooLong(h http.Header) *wire.APIError {
 	v := h[rules.ScopeHeader]
-	if len(v) == 0 || len(v[0]) <= rules.MaxScopeBytes {
+	if len(v) == 0 || len(v[0]) <= config.MaxScopeBytes {
 		return nil
 	}
 	return &wire.APIError{Status: http.StatusBadRequest, Message: "The x-llmsim-scope header is " +
-		strconv.Itoa(len(v[0])) + " bytes long; a scope may be at most " + strconv.Itoa(rules.MaxScopeBytes) + " bytes."}
+		strconv.Itoa(len(v[0])) + " bytes long; a scope may be at most " + strconv.Itoa(config.MaxScopeBytes) + " bytes."}
 }
 
 // scopes remembers when each scope last carried a request, so that the

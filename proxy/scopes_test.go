@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/clock"
 	"github.com/llm-simulator/llm-simulator/rules"
@@ -34,13 +35,13 @@ rules:
 // idle scopes' state in its store.
 func scopedFront(t *testing.T, idle time.Duration) (*Front, *faults.Store, *clock.Manual) {
 	t.Helper()
-	cfg, err := rules.Parse("scopes.yaml", []byte(scopesYAML), rules.Options{TemplateData: simulate.TemplateData{}})
+	cfg, err := config.Parse("scopes.yaml", []byte(scopesYAML), config.Options{TemplateData: simulate.TemplateData{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	store := faults.NewStore()
 	live := new(rules.Live)
-	live.Store(cfg.RuleSet(store, "test", time.Now()))
+	live.Store(mustBuild(t, cfg, store, "test"))
 	clk := clock.NewManual(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	f := &Front{Sim: simulate.New(simulate.Config{Default: simulate.InstantModel()}), Rules: live, Seed: 42, Clock: clk,
 		ForgetScopes: store.ForgetScopes}

@@ -3,14 +3,14 @@ package proxy
 import (
 	"time"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/simulate"
 )
 
 // SimulatorConfig turns the config file's simulate section into the
 // simulator's configuration: each model override starts from the section's
 // settings, which start from simulate.DefaultModel.
-func SimulatorConfig(s *rules.SimulateConfig) simulate.Config {
+func SimulatorConfig(s *config.SimulateConfig) simulate.Config {
 	base := modelFrom(simulate.DefaultModel(), &s.ModelSpec)
 	cfg := simulate.Config{Default: base, AllowedModels: s.AllowedModels, MaxResponseBytes: int64(s.MaxResponseBytes)}
 	for _, o := range s.Models {
@@ -19,7 +19,7 @@ func SimulatorConfig(s *rules.SimulateConfig) simulate.Config {
 	return cfg
 }
 
-func modelFrom(m simulate.Model, s *rules.ModelSpec) simulate.Model {
+func modelFrom(m simulate.Model, s *config.ModelSpec) simulate.Model {
 	if s.TTFT != nil {
 		m.TTFT = s.TTFT.Dist
 	}

@@ -5,14 +5,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/simulate"
 )
 
 // Overrides start from the section's settings, which start from the
 // built-in defaults.
 func TestSimulatorConfigLayersOverrides(t *testing.T) {
-	cfg, err := rules.Parse("c.yaml", []byte(`version: 1
+	cfg, err := config.Parse("c.yaml", []byte(`version: 1
 simulate:
   ttft: {dist: constant, value: 50ms}
   output_tokens: {dist: constant, value: 7}
@@ -23,7 +23,7 @@ simulate:
   allowed_models: [gpt-4o, "claude-*"]
   models:
     gpt-4o: {ttft: {dist: constant, value: 2s}, text: echo}
-`), rules.Options{TemplateData: simulate.TemplateData{}})
+`), config.Options{TemplateData: simulate.TemplateData{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/internal/egress"
 	"github.com/llm-simulator/llm-simulator/rules"
 )
@@ -31,7 +32,7 @@ type Upstream struct {
 	// under the whole egress policy. Two pools, so that a connection
 	// dialled for the one is never handed to the other.
 	transport, guarded *http.Transport
-	spec               rules.ProviderSpec // what the transports were built from
+	spec               config.ProviderSpec // what the transports were built from
 }
 
 // Upstreams are the config's providers, and how requests reach them.
@@ -54,7 +55,7 @@ type Upstreams struct {
 // NewUpstreams builds the upstreams of cfg. Transports of prev whose
 // provider is unchanged are kept, so a reload keeps their pooled
 // connections; prev may be nil.
-func NewUpstreams(cfg *rules.Config, prev *Upstreams) (*Upstreams, error) {
+func NewUpstreams(cfg *config.Config, prev *Upstreams) (*Upstreams, error) {
 	u := &Upstreams{byName: map[string]*Upstream{}, Deny: cfg.Upstreams == "deny", own: new(egress.Listeners)}
 	if prev != nil {
 		u.own = prev.own
@@ -70,7 +71,7 @@ func NewUpstreams(cfg *rules.Config, prev *Upstreams) (*Upstreams, error) {
 	if prev != nil && prev.origin != nil {
 		u.origin = prev.origin
 	} else {
-		u.origin = newTransport(originSpec, nil, egress.Forward)
+		u.origin = newTransport(config.OriginProvider(), nil, egress.Forward)
 	}
 	if err := u.setPolicy(cfg); err != nil {
 		return nil, err
@@ -78,14 +79,9 @@ func NewUpstreams(cfg *rules.Config, prev *Upstreams) (*Upstreams, error) {
 	return u, nil
 }
 
-// originSpec is how hosts that no provider claims are reached.
-var originSpec = rules.ProviderSpec{DialTimeout: rules.Duration(rules.DefaultDialTimeout),
-	TLSTimeout: rules.Duration(rules.DefaultTLSTimeout), ResponseHeaderTimeout: rules.Duration(rules.DefaultResponseHeaderTimeout),
-	MaxIdleConns: rules.DefaultMaxIdleConns}
-
 // reuse is the provider's previous Upstream when its spec is unchanged,
 // for its transports and their pooled connections; else nil.
-func (u *Upstreams) reuse(name string, spec rules.ProviderSpec) *Upstream {
+func (u *Upstreams) reuse(name string, spec config.ProviderSpec) *Upstream {
 	if u == nil {
 		return nil
 	}
@@ -114,7 +110,7 @@ func (u *Upstreams) Retire(next *Upstreams) {
 	}
 }
 
-func newUpstream(name string, spec rules.ProviderSpec, prev *Upstream) (*Upstream, error) {
+func newUpstream(name string, spec config.ProviderSpec, prev *Upstream) (*Upstream, error) {
 	base, err := url.Parse(strings.TrimSuffix(spec.Upstream, "/"))
 	if err != nil {
 		return nil, err
@@ -187,7 +183,7 @@ func (u *Upstreams) ForHost(host string) *Upstream {
 // purpose, by the egress policy the request's context carries. It never
 // consults the environment's proxy settings: the process is the proxy,
 // and an HTTPS_PROXY pointing back at it would loop.
-func newTransport(spec rules.ProviderSpec, roots *x509.CertPool, purpose egress.Purpose) *http.Transport {
+func newTransport(spec config.ProviderSpec, roots *x509.CertPool, purpose egress.Purpose) *http.Transport {
 	d := &egress.Dialer{Dialer: net.Dialer{Timeout: spec.DialTimeout.D(), KeepAlive: 30 * time.Second}, Purpose: purpose}
 	return &http.Transport{
 		DialContext:           d.DialContext,
@@ -221,11 +217,7 @@ func rootsWith(file string) (*x509.CertPool, error) {
 // defaultUpstreams are the providers of a config that names none: the
 // real OpenAI, Anthropic and Gemini APIs.
 var defaultUpstreams = sync.OnceValue(func() *Upstreams {
-	cfg, err := rules.Parse("default", []byte("version: 1\n"), rules.Options{})
-	if err != nil {
-		panic("proxy: the empty config does not load: " + err.Error())
-	}
-	u, err := NewUpstreams(cfg, nil)
+	u, err := NewUpstreams(config.Default(), nil)
 	if err != nil {
 		panic("proxy: the default upstreams do not build: " + err.Error())
 	}

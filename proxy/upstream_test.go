@@ -3,7 +3,7 @@ package proxy
 import (
 	"testing"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 // A reload keeps the transport, and so the pooled connections, of a
@@ -12,7 +12,7 @@ import (
 func TestUpstreamsKeepUnchangedTransports(t *testing.T) {
 	build := func(yaml string, prev *Upstreams) *Upstreams {
 		t.Helper()
-		cfg, err := rules.Parse("c.yaml", []byte(yaml), rules.Options{})
+		cfg, err := config.Parse("c.yaml", []byte(yaml), config.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

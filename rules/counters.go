@@ -1,6 +1,10 @@
 package rules
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/llm-simulator/llm-simulator/faults"
+)
 
 // RuleCounters count what a rule did: the requests it took and the
 // faults that fired on them, by kind. They belong to the rule's name, not
@@ -8,17 +12,29 @@ import "sync/atomic"
 type RuleCounters struct {
 	matched atomic.Uint64
 	// faults[i] counts faultKinds[i]; the last slot counts any other kind.
-	faults [len(faultKindList) + 1]atomic.Uint64
+	faults []atomic.Uint64
 }
 
-// faultKindList is every fault kind, as FaultSpec declares them (a test
-// keeps the two in step); a fixed array indexed by it keeps counting free
-// of maps and allocations.
-var faultKindList = [...]string{"latency", "ttft", "itl", "error", "raw", "content", "body",
-	"abort", "hang", "stream", "throttle", "rate_limit", "backpressure"}
+// faultKinds are the fault kinds the registry held when the program
+// started, each with a slot in every RuleCounters: counting is a lookup
+// and an add, with no allocation.
+var (
+	faultKinds = faults.Kinds()
+	kindSlots  = func() map[string]int {
+		slots := make(map[string]int, len(faultKinds))
+		for i, k := range faultKinds {
+			slots[k] = i
+		}
+		return slots
+	}()
+)
 
-// otherKind names the slot of kinds not in faultKindList.
+// otherKind names the slot of kinds registered later, or none.
 const otherKind = "other"
+
+func newRuleCounters() *RuleCounters {
+	return &RuleCounters{faults: make([]atomic.Uint64, len(faultKinds)+1)}
+}
 
 // Matched is how many requests the rule has taken.
 func (c *RuleCounters) Matched() uint64 { return c.matched.Load() }
@@ -30,8 +46,8 @@ func (c *RuleCounters) Faults() map[string]uint64 {
 	for i := range c.faults {
 		if n := c.faults[i].Load(); n > 0 {
 			name := otherKind
-			if i < len(faultKindList) {
-				name = faultKindList[i]
+			if i < len(faultKinds) {
+				name = faultKinds[i]
 			}
 			out[name] = n
 		}
@@ -41,12 +57,10 @@ func (c *RuleCounters) Faults() map[string]uint64 {
 
 // kindIndex is kind's slot in RuleCounters.faults.
 func kindIndex(kind string) int {
-	for i, k := range faultKindList {
-		if k == kind {
-			return i
-		}
+	if i, ok := kindSlots[kind]; ok {
+		return i
 	}
-	return len(faultKindList)
+	return len(faultKinds)
 }
 
 // ruleStats is where a rule finds its counters. A Live swaps the
@@ -58,7 +72,7 @@ type ruleStats struct {
 
 func newRuleStats() *ruleStats {
 	s := new(ruleStats)
-	s.p.Store(new(RuleCounters))
+	s.p.Store(newRuleCounters())
 	return s
 }
 
@@ -77,7 +91,7 @@ func (r *Rule) CountFault(kind string) {
 	}
 }
 
-// Counters are the rule's counters; a rule not built by Config.RuleSet
+// Counters are the rule's counters; a rule not built by Build
 // has none, and gets an empty set that counts nothing.
 func (r *Rule) Counters() *RuleCounters {
 	if r.stats == nil {

@@ -5,7 +5,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
+	"github.com/llm-simulator/llm-simulator/internal/glob"
 )
 
 // Explanation is why a request would be answered as it would: which rules
@@ -117,12 +119,12 @@ func gateText(g faults.Gate, seen, fired int) string {
 // why names the first of m's predicates r fails, in the order matching
 // tests them, with the values compared; "" when all hold. spec is what
 // the config wrote, for the names a matcher keeps only as codes.
-func (m *matcher) why(spec *MatchSpec, r *Request) string {
+func (m *matcher) why(spec *config.MatchSpec, r *Request) string {
 	scope := r.Scope()
 	switch {
 	case m.provider != 0 && m.provider != providerCode(r.Provider):
 		return fmt.Sprintf("provider %q is not %q", r.Provider, spec.Provider)
-	case !m.path.match(r.Path):
+	case !m.path.Match(r.Path):
 		return globWhy("path", r.Path, m.path)
 	case m.method != "" && m.method != r.Method:
 		return fmt.Sprintf("method %q is not %q", r.Method, m.method)
@@ -130,20 +132,20 @@ func (m *matcher) why(spec *MatchSpec, r *Request) string {
 		return fmt.Sprintf("scope is absent (the rule's is %q)", m.scope)
 	case m.hasScope && m.scope != scope:
 		return fmt.Sprintf("scope %q is not %q", scope, m.scope)
-	case !m.host.match(r.Host):
+	case !m.host.Match(r.Host):
 		return globWhy("host", r.Host, m.host)
 	}
 	for _, h := range m.headers {
 		vs := r.Header[h.name]
 		switch name := strings.ToLower(h.name); {
-		case len(vs) == 0 && !h.glob.match(""):
+		case len(vs) == 0 && !h.glob.Match(""):
 			return fmt.Sprintf("header %s is absent", name)
-		case len(vs) > 0 && !h.glob.match(vs[0]):
+		case len(vs) > 0 && !h.glob.Match(vs[0]):
 			return globWhy("header "+name, vs[0], h.glob)
 		}
 	}
 	switch {
-	case !m.model.match(r.Model()):
+	case !m.model.Match(r.Model()):
 		return globWhy("model", r.Model(), m.model)
 	case m.stream >= 0 && r.Stream() != (m.stream == 1):
 		return fmt.Sprintf("stream is %v, not %v", r.Stream(), m.stream == 1)
@@ -161,7 +163,7 @@ func (b *bodyMatch) why(r *Request) string {
 	switch {
 	case !found:
 		return fmt.Sprintf("body %s is absent", b.key)
-	case isStr && !b.glob.match(str):
+	case isStr && !b.glob.Match(str):
 		return globWhy("body "+b.key, str, b.glob)
 	case !isStr && raw != b.raw:
 		return fmt.Sprintf("body %s %s is not %s", b.key, raw, b.raw)
@@ -171,9 +173,9 @@ func (b *bodyMatch) why(r *Request) string {
 
 // globWhy says that got fails g: "is not" an exact text, "does not
 // match" a pattern.
-func globWhy(what, got string, g glob) string {
-	if g.kind == globExact {
-		return fmt.Sprintf("%s %q is not %q", what, got, g.pattern())
+func globWhy(what, got string, g glob.Glob) string {
+	if g.Kind == glob.Exact {
+		return fmt.Sprintf("%s %q is not %q", what, got, g.String())
 	}
-	return fmt.Sprintf("%s %q does not match %q", what, got, g.pattern())
+	return fmt.Sprintf("%s %q does not match %q", what, got, g.String())
 }

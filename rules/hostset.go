@@ -1,18 +1,22 @@
 package rules
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/llm-simulator/llm-simulator/internal/glob"
+)
 
 // HostSet matches host names against globs, as the intercept list and a
 // provider's hosts are written: "api.openai.com", "*.openai.azure.com".
 // Names compare without case; a port, if any, is ignored.
-type HostSet struct{ globs []glob }
+type HostSet struct{ globs []glob.Glob }
 
 // NewHostSet compiles globs; the config's validation has already checked
 // them, so an error here means a caller skipped it.
 func NewHostSet(globs []string) (HostSet, error) {
 	var s HostSet
 	for _, p := range globs {
-		g, err := compileGlob(strings.ToLower(p))
+		g, err := glob.Compile(strings.ToLower(p))
 		if err != nil {
 			return HostSet{}, err
 		}
@@ -25,7 +29,7 @@ func NewHostSet(globs []string) (HostSet, error) {
 func (s HostSet) Match(host string) bool {
 	host = strings.ToLower(HostOnly(host))
 	for _, g := range s.globs {
-		if g.match(host) {
+		if g.Match(host) {
 			return true
 		}
 	}

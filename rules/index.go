@@ -4,6 +4,8 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+
+	"github.com/llm-simulator/llm-simulator/internal/glob"
 )
 
 // indexFrom is the rule count from which a set is matched through an
@@ -166,32 +168,32 @@ func buildIndex(ms []matcher) *ruleIndex {
 		}
 	}
 	b := indexBuilder{x: x, ms: ms}
-	b.add(dimension{of: ofPath}, func(m *matcher) glob { return m.path })
-	b.add(dimension{of: ofScope}, func(m *matcher) glob {
+	b.add(dimension{of: ofPath}, func(m *matcher) glob.Glob { return m.path })
+	b.add(dimension{of: ofScope}, func(m *matcher) glob.Glob {
 		if m.hasScope {
-			return glob{kind: globExact, s: m.scope}
+			return glob.Glob{Kind: glob.Exact, S: m.scope}
 		}
-		return glob{}
+		return glob.Glob{}
 	})
-	b.add(dimension{of: ofModel}, func(m *matcher) glob { return m.model })
+	b.add(dimension{of: ofModel}, func(m *matcher) glob.Glob { return m.model })
 	for _, name := range b.headerNames() {
-		b.add(dimension{of: ofHeader, header: name}, func(m *matcher) glob {
+		b.add(dimension{of: ofHeader, header: name}, func(m *matcher) glob.Glob {
 			for _, h := range m.headers {
 				if h.name == name {
 					return h.glob
 				}
 			}
-			return glob{}
+			return glob.Glob{}
 		})
 	}
 	for _, key := range b.bodyKeys() {
-		b.add(dimension{of: ofBody, body: &bodyMatch{key: key, path: strings.Split(key, ".")}}, func(m *matcher) glob {
+		b.add(dimension{of: ofBody, body: &bodyMatch{key: key, path: strings.Split(key, ".")}}, func(m *matcher) glob.Glob {
 			for _, bm := range m.body {
-				if bm.key == key && bm.glob.kind == globExact {
+				if bm.key == key && bm.glob.Kind == glob.Exact {
 					return bm.glob
 				}
 			}
-			return glob{} // a pattern's non-string values compare by JSON text: not indexed
+			return glob.Glob{} // a pattern's non-string values compare by JSON text: not indexed
 		})
 	}
 	return x
@@ -205,20 +207,20 @@ type indexBuilder struct {
 
 // add indexes the condition cond reads from each matcher; it is kept only
 // when some rule's condition is an exact value or a prefix.
-func (b *indexBuilder) add(d dimension, cond func(*matcher) glob) {
+func (b *indexBuilder) add(d dimension, cond func(*matcher) glob.Glob) {
 	d.constrained, d.open = make(bitset, b.x.words), make(bitset, b.x.words)
 	d.exact, d.prefix = map[string]bitset{}, map[string]bitset{}
 	for i := range b.ms {
 		g := cond(&b.ms[i])
-		switch g.kind {
-		case globExact:
+		switch g.Kind {
+		case glob.Exact:
 			d.constrained.set(i)
-			entry(d.exact, g.s, b.x.words).set(i)
-		case globPrefix:
+			entry(d.exact, g.S, b.x.words).set(i)
+		case glob.Prefix:
 			d.constrained.set(i)
-			entry(d.prefix, g.s, b.x.words).set(i)
-			if !slices.Contains(d.prefixLens, len(g.s)) {
-				d.prefixLens = append(d.prefixLens, len(g.s))
+			entry(d.prefix, g.S, b.x.words).set(i)
+			if !slices.Contains(d.prefixLens, len(g.S)) {
+				d.prefixLens = append(d.prefixLens, len(g.S))
 			}
 		default:
 			d.open.set(i)

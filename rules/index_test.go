@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/canon"
 )
@@ -41,11 +41,11 @@ func TestIndexAgreesWithTryingEachRule(t *testing.T) {
 			}
 			y.WriteString("}\n")
 		}
-		cfg, err := Parse("index.yaml", []byte(y.String()), Options{})
+		cfg, err := config.Parse("index.yaml", []byte(y.String()), config.Options{})
 		if err != nil {
 			t.Fatalf("round %d: %v\n%s", round, err, y.String())
 		}
-		set := cfg.RuleSet(faults.NewStore(), "test", time.Time{})
+		set := mustBuild(t, cfg, faults.NewStore(), "test")
 		if set.index == nil {
 			t.Fatalf("round %d: a set of %d rules has no index", round, n)
 		}
@@ -105,7 +105,7 @@ func TestIndexHonoursToggles(t *testing.T) {
 		fmt.Fprintf(&y, "  - {name: r%d, match: {model: \"m%d\"}}\n", i, i)
 	}
 	y.WriteString("  - {name: off, enabled: false, match: {model: gpt-4o}}\n  - {name: last, match: {model: \"gpt-*\"}}\n")
-	cfg, err := Parse("toggles.yaml", []byte(y.String()), Options{})
+	cfg, err := config.Parse("toggles.yaml", []byte(y.String()), config.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestIndexHonoursToggles(t *testing.T) {
 	overlays := NewOverlays(store, nil, "")
 	live := new(Live)
 	live.SetOverlays(overlays)
-	live.Store(cfg.RuleSet(store, "test", time.Time{}))
+	live.Store(mustBuild(t, cfg, store, "test"))
 	match := func() string {
 		return name(live.Load().Match(&Request{Provider: "openai", Path: "/v1/chat/completions", Body: []byte(`{"model":"gpt-4o"}`)}))
 	}

@@ -127,10 +127,3 @@ func TestCountingAllocatesNothing(t *testing.T) {
 		t.Fatal("a bare rule counted")
 	}
 }
-
-// The counters' fixed list of kinds is FaultSpec's.
-func TestFaultKindListIsFaultSpecs(t *testing.T) {
-	if !reflect.DeepEqual(faultKindList[:], faultKinds) {
-		t.Fatalf("faultKindList %v\nFaultSpec     %v", faultKindList, faultKinds)
-	}
-}

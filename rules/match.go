@@ -1,21 +1,17 @@
 package rules
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/internal/canon"
+	"github.com/llm-simulator/llm-simulator/internal/glob"
 )
 
 // ScopeHeader names the request header that scopes a request: its faults'
 // counters, limits and scripted answers are kept apart from other scopes'.
 const ScopeHeader = "X-Llmsim-Scope"
-
-// MaxScopeBytes is the longest scope a request may carry (the front
-// refuses longer ones with the provider's 400): a test's name or id fits,
-// and a client cannot make the state kept per scope large by its names.
-const MaxScopeBytes = 256
 
 // Request is what matching sees of a request. The body's members are read
 // only if a rule asks for them, and then once.
@@ -148,7 +144,7 @@ func (r *Request) Stream() bool {
 	return ok && string(raw) == "true"
 }
 
-// matcher is a compiled MatchSpec. Cheap predicates are tested first and
+// matcher is a compiled config.MatchSpec. Cheap predicates are tested first and
 // the body is read last, so most rules decide without touching it.
 type matcher struct {
 	// The fields every rule tests come first, to share a cache line.
@@ -156,11 +152,11 @@ type matcher struct {
 	provider uint8 // 0: any
 	hasScope bool
 	stream   int8 // -1: either; 0: false; 1: true
-	path     glob
+	path     glob.Glob
 	method   string
 	scope    string
-	host     glob
-	model    glob
+	host     glob.Glob
+	model    glob.Glob
 	headers  []headerMatch
 	body     []bodyMatch
 	// providerName is the provider when its code is otherProvider: every
@@ -170,13 +166,13 @@ type matcher struct {
 
 type headerMatch struct {
 	name string // canonical
-	glob glob
+	glob glob.Glob
 }
 
 type bodyMatch struct {
 	key  string   // the dotted path
 	path []string // the dotted path, split
-	glob glob
+	glob glob.Glob
 	raw  string // the pattern as written, for non-string JSON values
 }
 
@@ -185,7 +181,7 @@ func (m *matcher) matches(r *Request) bool {
 	if (m.provider == otherProvider && m.providerName != r.Provider) || (m.method != "" && m.method != r.Method) {
 		return false
 	}
-	if (m.hasScope && m.scope != r.Scope()) || !m.path.match(r.Path) || (m.host.kind != globAny && !m.host.match(r.Host)) {
+	if (m.hasScope && m.scope != r.Scope()) || !m.path.Match(r.Path) || (m.host.Kind != glob.Any && !m.host.Match(r.Host)) {
 		return false
 	}
 	for _, h := range m.headers {
@@ -193,11 +189,11 @@ func (m *matcher) matches(r *Request) bool {
 		if vs := r.Header[h.name]; len(vs) > 0 { // h.name is canonical already
 			v = vs[0]
 		}
-		if !h.glob.match(v) {
+		if !h.glob.Match(v) {
 			return false
 		}
 	}
-	if m.model.kind != globAny && !m.model.match(r.Model()) {
+	if m.model.Kind != glob.Any && !m.model.Match(r.Model()) {
 		return false
 	}
 	if m.stream >= 0 && r.Stream() != (m.stream == 1) {
@@ -219,20 +215,18 @@ func (b *bodyMatch) matches(r *Request) bool {
 	case !found:
 		return false
 	case isStr:
-		return b.glob.match(str)
+		return b.glob.Match(str)
 	}
 	return raw == b.raw
 }
 
-func compileGlobField(field, pattern string) (glob, error) {
-	g, err := compileGlob(pattern)
-	if err != nil {
-		return g, fmt.Errorf("match.%s: %q is not a valid glob: %w", field, pattern, err)
+// compileMatch compiles a match. The config's check (MatchSpec.Check)
+// has compiled each glob already: the error is for a match that skipped
+// it.
+func compileMatch(m *config.MatchSpec) (matcher, error) {
+	if err := m.Check(); err != nil {
+		return matcher{}, err
 	}
-	return g, nil
-}
-
-func compileMatch(m *MatchSpec) (matcher, error) {
 	c := matcher{provider: providerCode(m.Provider), providerName: m.Provider, method: strings.ToUpper(m.Method), scope: m.Scope, hasScope: m.Scope != "", stream: -1}
 	if m.Stream != nil {
 		c.stream = 0
@@ -240,31 +234,15 @@ func compileMatch(m *MatchSpec) (matcher, error) {
 			c.stream = 1
 		}
 	}
-	if len(m.Scope) > MaxScopeBytes {
-		return c, fmt.Errorf("scope is %d bytes long: a request's x-llmsim-scope may be at most %d, so none could match", len(m.Scope), MaxScopeBytes)
-	}
-	var err error
-	if c.path, err = compileGlobField("path", m.Path); err != nil {
-		return c, err
-	}
-	if c.host, err = compileGlobField("host", m.Host); err != nil {
-		return c, err
-	}
-	if c.model, err = compileGlobField("model", m.Model); err != nil {
-		return c, err
-	}
+	c.path, _ = glob.Compile(m.Path)
+	c.host, _ = glob.Compile(m.Host)
+	c.model, _ = glob.Compile(m.Model)
 	for _, name := range sortedKeys(m.Headers) {
-		g, err := compileGlobField("headers."+name, m.Headers[name])
-		if err != nil {
-			return c, err
-		}
+		g, _ := glob.Compile(m.Headers[name])
 		c.headers = append(c.headers, headerMatch{name: http.CanonicalHeaderKey(name), glob: g})
 	}
 	for _, p := range sortedKeys(m.Body) {
-		g, err := compileGlobField("body."+p, m.Body[p])
-		if err != nil {
-			return c, err
-		}
+		g, _ := glob.Compile(m.Body[p])
 		c.body = append(c.body, bodyMatch{key: p, path: strings.Split(p, "."), glob: g, raw: m.Body[p]})
 	}
 	return c, nil

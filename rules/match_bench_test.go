@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 )
 
@@ -25,11 +25,11 @@ func benchSet(b *testing.B, withBody bool) *Set {
 			fmt.Fprintf(&y, "  - {name: r%d, match: {path: \"/v%d/*\", headers: {x-test: \"case-%d-*\"}, provider: openai}}\n", i, i, i)
 		}
 	}
-	cfg, err := Parse("bench.yaml", []byte(y.String()), Options{})
+	cfg, err := config.Parse("bench.yaml", []byte(y.String()), config.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	return cfg.RuleSet(faults.NewStore(), "bench", time.Time{})
+	return mustBuild(b, cfg, faults.NewStore(), "bench")
 }
 
 func benchMatch(b *testing.B, withBody bool) {

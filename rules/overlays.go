@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 )
 
@@ -47,9 +48,6 @@ type tempFault struct {
 // f-1a2b3c/<n>/<digest>", which is also its owner's name in the store's
 // reports.
 const overlayPrefix = "overlay "
-
-// MaxTTL is the longest a temporary fault may last.
-const MaxTTL = 24 * time.Hour
 
 // NewOverlays returns empty overlays whose temporary faults keep their
 // state in store (per scope, as rules' faults do) and whose time is now
@@ -110,11 +108,11 @@ func (o *Overlays) Toggles() map[string]bool {
 // TTL and returns it with its new id. It is in force whether or not
 // saving it succeeds; the error says it will not survive a restart.
 func (o *Overlays) AddFault(spec TempFaultSpec) (TempFault, error) {
-	if spec.specs == nil {
+	if spec.Specs == nil {
 		return TempFault{}, errors.New("overlays: a temporary fault is made by ParseFault")
 	}
-	if spec.TTL <= 0 || spec.TTL > MaxTTL {
-		return TempFault{}, fmt.Errorf("overlays: ttl %v is not within (0, %v]", spec.TTL, MaxTTL)
+	if spec.TTL <= 0 || spec.TTL > config.MaxTTL {
+		return TempFault{}, fmt.Errorf("overlays: ttl %v is not within (0, %v]", spec.TTL, config.MaxTTL)
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -129,18 +127,18 @@ func (o *Overlays) AddFault(spec TempFaultSpec) (TempFault, error) {
 	return out, o.saveLocked()
 }
 
-// bind builds spec's faults afresh (a fault is bound to one instance) as
-// the temporary fault id.
+// bind binds spec's faults to the store as the temporary fault id: a
+// spec added twice is two faults, each with its own state.
 func (o *Overlays) bind(spec TempFaultSpec, id string, expires time.Time) (*tempFault, error) {
 	tf := &tempFault{match: spec.match, TempFault: TempFault{ID: id, Match: spec.Match,
 		Faults: spec.Faults, Scope: spec.Scope, Expires: expires}}
-	for n := range spec.specs {
-		bf, err := buildFault(&spec.specs[n])
+	for n := range spec.Specs {
+		f, gate, err := spec.Specs[n].Check()
 		if err != nil {
 			return nil, fmt.Errorf("overlays: %w", err)
 		}
-		fid := fmt.Sprintf("%s%s/%d/%x", overlayPrefix, id, n, spec.digests[n])
-		tf.instances = append(tf.instances, faults.NewInstance(bf.fault, bf.gate, fid, o.store))
+		fid := fmt.Sprintf("%s%s/%d/%x", overlayPrefix, id, n, spec.Specs[n].Digest)
+		tf.instances = append(tf.instances, faults.NewInstance(f, gate, fid, o.store))
 	}
 	return tf, nil
 }
@@ -335,7 +333,7 @@ type TempFault struct {
 	// ID names it: "f-" and six hex digits.
 	ID string `json:"id"`
 	// Match is the requests it holds for, scope included.
-	Match MatchSpec `json:"match"`
+	Match config.MatchSpec `json:"match"`
 	// Faults are its faults as given, as JSON.
 	Faults json.RawMessage `json:"faults"`
 	// Scope limits it to the requests of one scope; "" holds for all.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 )
 
@@ -31,14 +32,25 @@ func (c *testClock) set(t time.Time) {
 	c.t = t
 }
 
+// mustBuild builds cfg's set on store, failing the test if it does not
+// build.
+func mustBuild(tb testing.TB, cfg *config.Config, store *faults.Store, origin string) *Set {
+	tb.Helper()
+	set, err := Build(cfg, store, origin, t0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return set
+}
+
 // mustSet parses src and builds its set on store.
 func mustSet(t testing.TB, store *faults.Store, src string) *Set {
 	t.Helper()
-	cfg, err := Parse("t.yaml", []byte(src), Options{})
+	cfg, err := config.Parse("t.yaml", []byte(src), config.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cfg.RuleSet(store, "test", t0)
+	return mustBuild(t, cfg, store, "test")
 }
 
 // scoped is an OpenAI chat request for model in scope ("" for none).

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 // stateFile is what the state file holds: the overlays, for the next
@@ -22,11 +24,11 @@ type stateFile struct {
 // savedFault is a temporary fault as saved: what it was given and when it
 // ends. It is checked again when loaded, as a body would be.
 type savedFault struct {
-	ID      string          `json:"id"`
-	Match   MatchSpec       `json:"match"`
-	Faults  json.RawMessage `json:"faults"`
-	Scope   string          `json:"scope,omitempty"`
-	Expires time.Time       `json:"expires"`
+	ID      string           `json:"id"`
+	Match   config.MatchSpec `json:"match"`
+	Faults  json.RawMessage  `json:"faults"`
+	Scope   string           `json:"scope,omitempty"`
+	Expires time.Time        `json:"expires"`
 }
 
 // stateVersion is the state file's format.
@@ -112,9 +114,9 @@ func (o *Overlays) decodeState(data []byte) (map[string]bool, []*tempFault, erro
 // restore checks a saved fault again and binds it under its saved id.
 func (o *Overlays) restore(sf savedFault) (*tempFault, error) {
 	body, err := json.Marshal(struct {
-		Match  MatchSpec       `json:"match"`
-		Faults json.RawMessage `json:"faults"`
-		Scope  string          `json:"scope,omitempty"`
+		Match  config.MatchSpec `json:"match"`
+		Faults json.RawMessage  `json:"faults"`
+		Scope  string           `json:"scope,omitempty"`
 	}{sf.Match, sf.Faults, sf.Scope})
 	if err != nil {
 		return nil, err

@@ -2,54 +2,12 @@ package rules
 
 import (
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 )
-
-func TestIssueContractLoads(t *testing.T) {
-	cfg, err := Load("testdata/issue3-contract.yaml", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cfg.Warnings) != 0 {
-		t.Errorf("warnings: %v", cfg.Warnings)
-	}
-	set := cfg.RuleSet(faults.NewStore(), "test", time.Now())
-	kinds := map[string][]string{}
-	for _, r := range set.Rules {
-		for _, f := range r.Faults {
-			kinds[r.Name] = append(kinds[r.Name], f.Fault.Kind())
-		}
-	}
-	want := map[string]string{"scripted": "error", "overload": "error", "limited": "rate_limit", "cut": "stream", "slow": "latency,itl"}
-	for name, k := range want {
-		if got := strings.Join(kinds[name], ","); got != k {
-			t.Errorf("rule %s faults %s, want %s", name, got, k)
-		}
-	}
-	if set.Rules[4].Faults[0].Gate.Probability == nil || *set.Rules[4].Faults[0].Gate.Probability != 0.5 {
-		t.Errorf("latency gate %+v", set.Rules[4].Faults[0].Gate)
-	}
-}
-
-// The DESIGN.md sketch passes check without a warning.
-func TestDesignSketch(t *testing.T) {
-	cfg, err := Load("testdata/design-sketch.yaml", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cfg.Warnings) != 0 {
-		t.Fatalf("warnings: %v", cfg.Warnings)
-	}
-	if got := cfg.Providers["openai"].Upstream; got != "https://api.openai.com" {
-		t.Fatalf("openai upstream %q", got)
-	}
-}
 
 func req(provider, method, path, body string, header map[string]string) *Request {
 	h := http.Header{}
@@ -60,7 +18,7 @@ func req(provider, method, path, body string, header map[string]string) *Request
 }
 
 func TestMatching(t *testing.T) {
-	cfg, err := Parse("m.yaml", []byte(`version: 1
+	cfg, err := config.Parse("m.yaml", []byte(`version: 1
 providers:
   mistral: {upstream: "https://api.mistral.ai", dialect: openai}
   groq: {upstream: "https://api.groq.com/openai", dialect: openai}
@@ -74,11 +32,11 @@ rules:
   - {name: model, match: {model: "gpt-4o*", method: post, path: "/v1/chat/*"}}
   - {name: host, match: {host: "*.example.com"}}
   - {name: any}
-`), Options{})
+`), config.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := cfg.RuleSet(faults.NewStore(), "test", time.Now())
+	set := mustBuild(t, cfg, faults.NewStore(), "test")
 	cases := []struct {
 		r    *Request
 		want string
@@ -109,18 +67,18 @@ rules:
 }
 
 func TestRespondSequence(t *testing.T) {
-	cfg, err := Parse("r.yaml", []byte(`version: 1
+	cfg, err := config.Parse("r.yaml", []byte(`version: 1
 rules:
   - name: convo
     respond:
       sequence:
         - tool_calls: [{name: lookup, arguments: {city: Paris}}]
         - text: "It is sunny."
-`), Options{})
+`), config.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := cfg.RuleSet(faults.NewStore(), "test", time.Now()).Rules[0]
+	r := mustBuild(t, cfg, faults.NewStore(), "test").Rules[0]
 	first, second, third := r.Answer("a"), r.Answer("a"), r.Answer("a")
 	if len(first.ToolCalls) != 1 || string(first.ToolCalls[0].Arguments) != `{"city":"Paris"}` {
 		t.Fatalf("first answer %+v", first)
@@ -133,25 +91,15 @@ rules:
 	}
 }
 
-func TestCatchAllWarning(t *testing.T) {
-	cfg, err := Parse("w.yaml", []byte("version: 1\nrules:\n  - name: all\n  - name: never\n    match: {model: x}\n"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0].Error(), `w.yaml:4:5: rule "never" can never match: rule "all" before it takes every request`) {
-		t.Fatalf("warnings %v", cfg.Warnings)
-	}
-}
-
 // Reloading an unchanged fault keeps its state; a changed one starts anew.
 func TestFaultStateSurvivesUnchangedReload(t *testing.T) {
 	store := faults.NewStore()
 	load := func(src string) *Set {
-		cfg, err := Parse("s.yaml", []byte(src), Options{})
+		cfg, err := config.Parse("s.yaml", []byte(src), config.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		set := cfg.RuleSet(store, "test", time.Now())
+		set := mustBuild(t, cfg, store, "test")
 		ids := set.IDs()
 		store.Retain(func(id string) bool { return ids[id] })
 		return set
@@ -173,72 +121,5 @@ func TestFaultStateSurvivesUnchangedReload(t *testing.T) {
 	c := load(strings.Replace(two, "times: 2", "times: 1", 1))
 	if !fires(c) {
 		t.Fatal("a changed fault kept the old fault's count")
-	}
-}
-
-// The fixture is DESIGN.md's sketch verbatim, when DESIGN.md is beside the
-// clone (as in CI and development).
-func TestDesignSketchFixtureIsCurrent(t *testing.T) {
-	design, err := os.ReadFile("../../shared/DESIGN.md")
-	if err != nil {
-		t.Skipf("../../shared/DESIGN.md is not beside this clone (%v); the fixture cannot be compared with it", err)
-	}
-	doc := string(design)
-	start := strings.Index(doc, "```yaml\nversion: 1\nseed: 42\nlisten:")
-	if start < 0 {
-		t.Fatal("DESIGN.md no longer holds the config sketch this test looks for")
-	}
-	sketch := doc[start+len("```yaml\n"):]
-	sketch = sketch[:strings.Index(sketch, "```")]
-	fixture, err := os.ReadFile("testdata/design-sketch.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasSuffix(string(fixture), sketch) {
-		t.Fatalf("testdata/design-sketch.yaml differs from DESIGN.md's sketch:\n%s", sketch)
-	}
-}
-
-// The docs the README links show the contracts users copy; they must be
-// the fixtures.
-func TestReadmeShowsTheContract(t *testing.T) {
-	for name, page := range map[string]string{
-		"issue3-contract.yaml": "docs/rules.md",
-		"issue4-contract.yaml": "docs/routing.md",
-		"record-replay.yaml":   "docs/record-replay.md",
-	} {
-		doc, err := os.ReadFile("../" + page)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fixture, err := os.ReadFile("testdata/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(string(doc), "```yaml\n"+string(fixture)+"```") {
-			t.Errorf("%s does not show rules/testdata/%s as it is", page, name)
-		}
-	}
-}
-
-// The record-and-replay config docs/record-replay.md shows loads, its cache beside the file
-// and the rule's cassette options filled with their defaults.
-func TestRecordReplayConfig(t *testing.T) {
-	cfg, err := Load("testdata/record-replay.yaml", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := cfg.Cache
-	if c.Dir != filepath.Join("testdata", "cassettes") || c.Entries != 10000 || c.MaxBytes != 256<<20 ||
-		len(*c.Ignore) != 1 || (*c.Ignore)[0] != "user" {
-		t.Fatalf("cache %+v", c)
-	}
-	want := CassetteSpec{OnMiss: "error", Timing: "original", Speed: 1, AfterLast: "repeat"}
-	set := cfg.RuleSet(faults.NewStore(), "test", time.Now())
-	if got := set.Rules[0].Cassette; got != want || set.Rules[0].Action != "replay" {
-		t.Fatalf("rule %s cassette %+v, want %+v", set.Rules[0].Action, got, want)
-	}
-	if got := DefaultCassette("replay_or_record"); got.OnMiss != "" || got.Timing != "original" {
-		t.Fatalf("default cassette for replay_or_record %+v", got)
 	}
 }

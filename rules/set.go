@@ -4,7 +4,9 @@ import (
 	"sort"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
+	"github.com/llm-simulator/llm-simulator/internal/glob"
 )
 
 // Set is a compiled rule set: immutable once built, swapped whole.
@@ -49,15 +51,15 @@ type Rule struct {
 	Answers   []Answer
 	RespondID string
 	// Simulate overrides the simulation settings; nil: the config's.
-	Simulate *ModelSpec
+	Simulate *config.ModelSpec
 	// Cassette is how record and replay use the cassettes, defaults filled.
-	Cassette CassetteSpec
+	Cassette config.CassetteSpec
 	// Match is the rule's match as the config wrote it, for display.
-	Match MatchSpec
+	Match config.MatchSpec
 
 	match matcher
 	store *faults.Store // where the answer sequence counts
-	stats *ruleStats    // nil for a rule not built by RuleSet
+	stats *ruleStats    // nil for a rule not built by Build
 }
 
 // Answer is a scripted answer.
@@ -94,8 +96,8 @@ func (s *Set) matchEach(r *Request) *Rule {
 		// rather than in a call: matching tries every rule before the one
 		// that takes the request.
 		if !m.enabled || (m.provider != 0 && m.provider != r.provider) ||
-			(m.path.kind == globPrefix && !hasPrefix(r.Path, m.path.s)) ||
-			(m.path.kind == globExact && r.Path != m.path.s) {
+			(m.path.Kind == glob.Prefix && !glob.HasPrefix(r.Path, m.path.S)) ||
+			(m.path.Kind == glob.Exact && r.Path != m.path.S) {
 			continue
 		}
 		if m.matches(r) {

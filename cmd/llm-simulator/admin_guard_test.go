@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 // rawAdmin sends one request to the admin listener as a browser or a
@@ -58,7 +58,7 @@ func adminState(t *testing.T, adminAddr, stateFile string) string {
 // state file. ctl, curl with JSON, and calls by IP or localhost work.
 func TestAdminRefusesWhatAWebPageSends(t *testing.T) {
 	path := writeConfig(t, adminRules)
-	stateFile, _ := rules.DefaultStateFile(path)
+	stateFile, _ := config.DefaultStateFile(path)
 	proxyAddr, adminAddr, _, log := startServeLogged(t, path)
 	proxyCall(t, proxyAddr, map[string]string{"X-Llmsim-Scope": "s1"})
 	_, port, _ := net.SplitHostPort(adminAddr)

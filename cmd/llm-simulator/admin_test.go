@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 // adminRules answer at once: the tests are about what takes a request.
@@ -46,7 +46,7 @@ func TestAdminTogglesSurviveReloadAndRestart(t *testing.T) {
 		!strings.HasPrefix(field(v, "origin").(string), "file ") {
 		t.Fatalf("rules after reload: %v", v)
 	}
-	if state, _ := rules.DefaultStateFile(path); !fileExists(state) {
+	if state, _ := config.DefaultStateFile(path); !fileExists(state) {
 		t.Fatalf("no state file at %s", state)
 	}
 	if err := stop(); err != nil {

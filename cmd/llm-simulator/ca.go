@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/proxy/mitm"
-	"github.com/llm-simulator/llm-simulator/rules"
 )
 
 func addForwardingFlags(fs *flag.FlagSet, o *options) {
@@ -18,7 +18,7 @@ func addForwardingFlags(fs *flag.FlagSet, o *options) {
 // loadCA is the interception CA the config names — given files, or the
 // directory's, created there on first use for the config's hosts — once
 // checkCA has found it fit to serve them.
-func loadCA(cfg *rules.Config, o *options) (*mitm.CA, error) {
+func loadCA(cfg *config.Config, o *options) (*mitm.CA, error) {
 	in := cfg.Intercept
 	var ca *mitm.CA
 	var err error
@@ -37,7 +37,7 @@ func loadCA(cfg *rules.Config, o *options) (*mitm.CA, error) {
 }
 
 // caDir is where the config keeps a CA of llm-simulator's making.
-func caDir(cfg *rules.Config) (string, error) {
+func caDir(cfg *config.Config) (string, error) {
 	if cfg.Intercept.CADir != "" {
 		return cfg.Intercept.CADir, nil
 	}
@@ -49,8 +49,8 @@ func caDir(cfg *rules.Config) (string, error) {
 }
 
 // caSpec is what a CA made for the config covers: the built-in providers'
-// hosts and the config's own (rules.Config.CAHosts), for ca_validity.
-func caSpec(cfg *rules.Config) mitm.Spec {
+// hosts and the config's own (config.Config.CAHosts), for ca_validity.
+func caSpec(cfg *config.Config) mitm.Spec {
 	return mitm.Spec{Hosts: cfg.CAHosts(), Validity: cfg.Intercept.CAValidity.D()}
 }
 
@@ -58,7 +58,7 @@ func caSpec(cfg *rules.Config) mitm.Spec {
 // hosts, or that does not cover them all, and says how to get one that
 // does: `llm-simulator ca rotate` for a CA of ours; for one of the user's
 // own, constraining it.
-func checkCA(ca *mitm.CA, cfg *rules.Config, o *options) error {
+func checkCA(ca *mitm.CA, cfg *config.Config, o *options) error {
 	err := ca.CheckCovers(*cfg.Intercept.Hosts)
 	if err == nil {
 		return nil
@@ -99,7 +99,7 @@ func rotateCommand(o *options) string {
 	return cmd
 }
 
-func sameCA(a, b *rules.Config) bool {
+func sameCA(a, b *config.Config) bool {
 	return a.Intercept.CADir == b.Intercept.CADir && a.Intercept.CACert == b.Intercept.CACert &&
 		a.Intercept.CAKey == b.Intercept.CAKey
 }
@@ -156,7 +156,7 @@ func caCommand(args []string, io stdio) error {
 
 // rotateCA replaces the CA in the config's directory with a new one that
 // covers the config's hosts, and says what the user must do about it.
-func rotateCA(cfg *rules.Config, o *options, io stdio) error {
+func rotateCA(cfg *config.Config, o *options, io stdio) error {
 	if cfg.Intercept.CACert != "" && o.caDir == "" {
 		return fmt.Errorf("the config names a CA of its own (intercept.ca_cert %s), which rotate does not touch: "+
 			"pass --ca-dir DIR to make a new CA there, then name DIR's ca.pem and ca-key.pem in ca_cert and ca_key", cfg.Intercept.CACert)

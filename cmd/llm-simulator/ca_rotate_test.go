@@ -23,8 +23,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/proxy/mitm"
-	"github.com/llm-simulator/llm-simulator/rules"
 )
 
 // customHostsConfig intercepts a host no built-in list holds and declares
@@ -79,8 +79,8 @@ func TestCARotateCoversTheConfig(t *testing.T) {
 			t.Errorf("permitted names hold the parent domain %q", parent)
 		}
 	}
-	if len(permitted) != len(rules.BuiltinCAHosts())+2 {
-		t.Errorf("%d permitted names, want the %d built-in ones and the config's two", len(permitted), len(rules.BuiltinCAHosts()))
+	if len(permitted) != len(config.BuiltinCAHosts())+2 {
+		t.Errorf("%d permitted names, want the %d built-in ones and the config's two", len(permitted), len(config.BuiltinCAHosts()))
 	}
 	if ext := extension(cert, asn1.ObjectIdentifier{2, 5, 29, 30}); ext == nil || !ext.Critical || len(cert.ExcludedIPRanges) != 2 {
 		t.Errorf("name constraints %+v, excluded IPs %v", ext, cert.ExcludedIPRanges)
@@ -110,7 +110,7 @@ func TestLoadCARefusals(t *testing.T) {
 			return "intercept: {ca_cert: ./ca/tls.crt, ca_key: ./ca/tls.key}"
 		}, []string{"intercept.ca_cert", "critical name-constraints extension", "docs/ca-trust.md", "--ca-dir DIR"}, mitm.ErrUnconstrained},
 		{"a world-readable key", func(t *testing.T, dir string) string {
-			if _, err := mitm.LoadOrCreate(dir, mitm.Spec{Hosts: rules.BuiltinCAHosts()}); err != nil {
+			if _, err := mitm.LoadOrCreate(dir, mitm.Spec{Hosts: config.BuiltinCAHosts()}); err != nil {
 				t.Fatal(err)
 			}
 			if err := os.Chmod(filepath.Join(dir, "ca-key.pem"), 0o644); err != nil {
@@ -152,7 +152,7 @@ func TestLoadCARefusals(t *testing.T) {
 func TestGroupReadableKeyWarns(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "ca")
-	if _, err := mitm.LoadOrCreate(dir, mitm.Spec{Hosts: rules.BuiltinCAHosts()}); err != nil {
+	if _, err := mitm.LoadOrCreate(dir, mitm.Spec{Hosts: config.BuiltinCAHosts()}); err != nil {
 		t.Fatal(err)
 	}
 	key := filepath.Join(dir, "ca-key.pem")
@@ -196,7 +196,7 @@ func TestReloadRefusesHostsTheCADoesNotCover(t *testing.T) {
 }
 
 // loadTestConfig is loadConfig's config, failing the test on error.
-func loadTestConfig(t *testing.T, o *options) *rules.Config {
+func loadTestConfig(t *testing.T, o *options) *config.Config {
 	t.Helper()
 	cfg, _, err := loadConfig(o)
 	if err != nil {

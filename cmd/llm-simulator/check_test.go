@@ -9,11 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 func TestEmbeddedDefaultIsValid(t *testing.T) {
-	cfg, err := rules.Parse("default.yaml", defaultConfig, loadOptions)
+	cfg, err := config.Parse("default.yaml", defaultConfig, loadOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func TestEmbeddedDefaultIsValid(t *testing.T) {
 
 // Every YAML file the project ships passes check.
 func TestShippedConfigsPassCheck(t *testing.T) {
-	files := []string{"default.yaml", "../../bench/config.yaml", "../../rules/testdata/issue2-sample.yaml"}
+	files := []string{"default.yaml", "../../bench/config.yaml", "../../config/testdata/issue2-sample.yaml"}
 	for _, f := range files {
 		var out, errOut bytes.Buffer
 		if err := run(context.Background(), []string{"check", f}, stdio{&out, &errOut}); err != nil {

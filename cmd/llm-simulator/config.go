@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 
 	"github.com/llm-simulator/llm-simulator/cassette"
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/proxy"
 	"github.com/llm-simulator/llm-simulator/proxy/mitm"
-	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/llm-simulator/llm-simulator/simulate"
 )
 
@@ -22,22 +22,22 @@ var defaultConfig []byte
 
 // loadOptions checks templates against the data they will really see,
 // and cassette names and key headers as the store will.
-var loadOptions = rules.Options{TemplateData: simulate.TemplateData{},
+var loadOptions = config.Options{TemplateData: simulate.TemplateData{},
 	CassetteName: cassette.ValidName, SecretHeader: cassette.IsSecretHeader}
 
 // loadConfig reads the config file, or the embedded default, and applies
 // the command line's overrides.
-func loadConfig(o *options) (*rules.Config, string, error) {
-	var cfg *rules.Config
+func loadConfig(o *options) (*config.Config, string, error) {
+	var cfg *config.Config
 	var err error
 	source := o.config
 	if source == "" {
 		source = "embedded default config"
 		embedded := loadOptions
 		embedded.Embedded = true
-		cfg, err = rules.Parse("default.yaml", defaultConfig, embedded)
+		cfg, err = config.Parse("default.yaml", defaultConfig, embedded)
 	} else {
-		cfg, err = rules.Load(o.config, loadOptions)
+		cfg, err = config.Load(o.config, loadOptions)
 	}
 	if err != nil {
 		return nil, source, err
@@ -73,7 +73,7 @@ func check(args []string, io stdio) error {
 		fmt.Fprint(io.err, usage)
 		return errUsage
 	}
-	cfg, err := rules.Load(args[0], loadOptions)
+	cfg, err := config.Load(args[0], loadOptions)
 	if err != nil {
 		fmt.Fprintln(io.err, err)
 		return fmt.Errorf("%s is not valid", args[0])
@@ -96,12 +96,12 @@ func check(args []string, io stdio) error {
 }
 
 // checkServing makes, without side effects, the checks the server makes
-// at start beyond the file's own (rules.Load): that the upstreams can be
+// at start beyond the file's own (config.Load): that the upstreams can be
 // built, and that an interception CA already there fits the intercept
 // hosts — the same functions the server runs. A CA not made yet is made
 // for the hosts at the first start, which check does not do; nor does it
 // bind the listeners or open the cassettes.
-func checkServing(cfg *rules.Config, file string) error {
+func checkServing(cfg *config.Config, file string) error {
 	if _, err := proxy.NewUpstreams(cfg, nil); err != nil {
 		return err
 	}

@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"github.com/llm-simulator/llm-simulator/admin"
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 // The reloader is the admin API's runtime: it owns the config in force,
@@ -32,7 +32,7 @@ func (r *reloader) PutRules(body []byte) error {
 }
 
 // Config implements admin.Runtime.
-func (r *reloader) Config() *rules.Config {
+func (r *reloader) Config() *config.Config {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.loaded

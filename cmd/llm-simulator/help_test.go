@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/proxy/mitm"
-	"github.com/llm-simulator/llm-simulator/rules"
 )
 
 // runBinary runs the built binary to its end and returns what it printed
@@ -155,7 +155,7 @@ func dirNames(t *testing.T, dir string) []string {
 // intercept hosts. It neither makes a CA nor changes the one there.
 func TestCheckRefusesACAThatDoesNotCoverTheHosts(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := mitm.LoadOrCreate(dir, mitm.Spec{Hosts: rules.BuiltinCAHosts()}); err != nil {
+	if _, err := mitm.LoadOrCreate(dir, mitm.Spec{Hosts: config.BuiltinCAHosts()}); err != nil {
 		t.Fatal(err)
 	}
 	path := writeConfig(t, "version: 1\nintercept: {ca_dir: "+dir+", hosts: [api.openai.com, llm.example.test]}\n")

@@ -137,7 +137,7 @@ func busyUpgrade(err error) string {
 // upgrade checks the config a successor would load, then starts it, and
 // logs the outcome — the new process serves, or why there is none, each
 // config error with its file:line:col — for the SIGUSR2 sender, who sees
-// nothing else. The error says why: a rules.ErrorList for the config,
+// nothing else. The error says why: a config.ErrorList for the config,
 // marked admin.ErrUpgradeBusy when the answer is "not now". The pid file
 // changes only when the new process is ready (tableflip writes it then).
 func (r *reloader) upgrade(reason string) error {

@@ -5,13 +5,13 @@ import (
 	"os"
 	"time"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/rs/zerolog"
 )
 
 // newLogger builds the process logger from the config's log section.
 // "auto" writes for people on a terminal and JSON everywhere else.
-func newLogger(c rules.LogConfig, w io.Writer) zerolog.Logger {
+func newLogger(c config.LogConfig, w io.Writer) zerolog.Logger {
 	level, err := zerolog.ParseLevel(c.Level)
 	if err != nil {
 		level = zerolog.InfoLevel
@@ -24,7 +24,7 @@ func newLogger(c rules.LogConfig, w io.Writer) zerolog.Logger {
 
 // consoleLog reports whether the log goes to w as console lines, for
 // people, rather than JSON.
-func consoleLog(c rules.LogConfig, w io.Writer, isTerm func(io.Writer) bool) bool {
+func consoleLog(c config.LogConfig, w io.Writer, isTerm func(io.Writer) bool) bool {
 	return c.Format == "console" || c.Format == "auto" && isTerm(w)
 }
 
@@ -33,7 +33,7 @@ func consoleLog(c rules.LogConfig, w io.Writer, isTerm func(io.Writer) bool) boo
 // in JSON. By default (log.access: auto) only a person watching a
 // terminal gets them: after "ready", a first run shows its requests and
 // the faults that fired, while a log read by machines pays nothing.
-func accessLog(c rules.LogConfig, w io.Writer, isTerm func(io.Writer) bool) (on, brief bool) {
+func accessLog(c config.LogConfig, w io.Writer, isTerm func(io.Writer) bool) (on, brief bool) {
 	brief = consoleLog(c, w, isTerm)
 	return c.Access.On(brief && isTerm(w)), brief
 }

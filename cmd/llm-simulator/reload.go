@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/cassette"
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/faults"
 	"github.com/llm-simulator/llm-simulator/internal/telemetry"
 	"github.com/llm-simulator/llm-simulator/proxy"
@@ -37,7 +38,7 @@ type reloader struct {
 	metrics  *telemetry.Metrics
 
 	mu     sync.Mutex // serializes reloads; guards loaded and digest
-	loaded *rules.Config
+	loaded *config.Config
 	digest [sha256.Size]byte // of the file content last tried, good or bad
 }
 
@@ -62,7 +63,7 @@ func (r *reloader) forgetScopes(idle func(scope string) bool) {
 // apply puts cfg in force: new upstreams, simulator and rule set, built
 // whole and then swapped; state of faults that no longer exist is dropped
 // after, and connections to upstreams no longer used are let go.
-func (r *reloader) apply(cfg *rules.Config, origin string) error {
+func (r *reloader) apply(cfg *config.Config, origin string) error {
 	prev := r.ups
 	ups, err := proxy.NewUpstreams(cfg, prev)
 	if err != nil {
@@ -82,7 +83,10 @@ func (r *reloader) apply(cfg *rules.Config, origin string) error {
 	if err := r.loadCassettes(cfg); err != nil {
 		return err
 	}
-	set := cfg.RuleSet(r.store, origin, time.Now())
+	set, err := rules.Build(cfg, r.store, origin, time.Now())
+	if err != nil {
+		return err
+	}
 	r.front.SetUpstreams(ups)
 	r.ups = ups
 	prev.Retire(ups)
@@ -105,7 +109,7 @@ func (r *reloader) apply(cfg *rules.Config, origin string) error {
 
 // loadCassettes opens the cassettes at start and rescans them at each
 // reload, keeping the replay order and the counters.
-func (r *reloader) loadCassettes(cfg *rules.Config) error {
+func (r *reloader) loadCassettes(cfg *config.Config) error {
 	o := proxy.CassetteOptions(&cfg.Cache)
 	o.Log = r.log.With().Str("component", "cassette").Logger()
 	if r.front.Cassettes == nil {
@@ -155,8 +159,8 @@ func (r *reloader) reload(reason string) (err error) {
 
 // configErrors is the config's refusal as a list: the file's problems,
 // each with its file:line:col, or the one reason it could not be read.
-func configErrors(err error, file string) rules.ErrorList {
-	var list rules.ErrorList
+func configErrors(err error, file string) config.ErrorList {
+	var list config.ErrorList
 	if errors.As(err, &list) {
 		return list
 	}
@@ -164,12 +168,12 @@ func configErrors(err error, file string) rules.ErrorList {
 	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
 		msg = pe.Err.Error() // the path is the File
 	}
-	return rules.ErrorList{{File: file, Msg: msg}}
+	return config.ErrorList{{File: file, Msg: msg}}
 }
 
 // logConfigErrors logs each of the config's problems on its own line,
 // led by its file:line:col.
-func logConfigErrors(log zerolog.Logger, list rules.ErrorList) {
+func logConfigErrors(log zerolog.Logger, list config.ErrorList) {
 	for _, e := range list {
 		log.Error().Msg(e.Error())
 	}

@@ -8,7 +8,7 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -100,11 +100,11 @@ func parseCommandLine(args []string, io stdio) (*options, error) {
 	fs.StringVar(&o.config, "config", "", "config `file` (default: the embedded default config)")
 	fs.Func("listen", "proxy `address`, overriding the config's listen (default 127.0.0.1:8080)", func(s string) error {
 		o.listen = s
-		return rules.CheckListenAddress(s)
+		return config.CheckListenAddress(s)
 	})
 	fs.Func("admin-listen", "admin `address`, overriding the config's admin.listen (default 127.0.0.1:9090)", func(s string) error {
 		o.adminListen = s
-		return rules.CheckListenAddress(s)
+		return config.CheckListenAddress(s)
 	})
 	fs.Func("seed", "random `seed`, overriding the config's seed", func(s string) error {
 		v, err := strconv.ParseInt(s, 10, 64)

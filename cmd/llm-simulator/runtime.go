@@ -4,12 +4,12 @@ import (
 	"os"
 	"runtime/debug"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 // tuneRuntime applies the config's runtime section, unless the operator
 // set GOGC or GOMEMLIMIT, which always win.
-func tuneRuntime(c rules.RuntimeConfig) {
+func tuneRuntime(c config.RuntimeConfig) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(c.GCPercent)
 	}

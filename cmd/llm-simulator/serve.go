@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/admin"
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/proxy"
 	"github.com/llm-simulator/llm-simulator/proxy/mitm"
 	"github.com/llm-simulator/llm-simulator/rules"
@@ -118,7 +119,7 @@ func serve(ctx context.Context, o *options, io stdio, ready readyFunc) error {
 
 // newInterceptor sets up HTTPS interception with the config's CA; its
 // server takes its timeouts from the proxy's.
-func newInterceptor(cfg *rules.Config, o *options, front *proxy.Front, srv *http.Server) (*proxy.Interceptor, error) {
+func newInterceptor(cfg *config.Config, o *options, front *proxy.Front, srv *http.Server) (*proxy.Interceptor, error) {
 	ca, err := loadCA(cfg, o)
 	if err != nil {
 		return nil, err
@@ -173,7 +174,7 @@ type server struct {
 // newServer applies the config's server section. It sets no ReadTimeout:
 // that deadline would stay on the connection while a stream is written
 // and cancel it; the body's own deadline is the Front's ReadBodyTimeout.
-func newServer(h http.Handler, cfg *rules.Config, log zerolog.Logger) server {
+func newServer(h http.Handler, cfg *config.Config, log zerolog.Logger) server {
 	sc := cfg.Server
 	conns := &proxy.Conns{IdleGrace: drainIdleGrace(cfg)}
 	return server{&http.Server{
@@ -187,7 +188,7 @@ func newServer(h http.Handler, cfg *rules.Config, log zerolog.Logger) server {
 }
 
 // drainIdleGrace is server.drain_idle_grace, capped by drain_timeout.
-func drainIdleGrace(cfg *rules.Config) time.Duration {
+func drainIdleGrace(cfg *config.Config) time.Duration {
 	return min(cfg.Server.DrainIdleGrace.D(), cfg.DrainTimeout.D())
 }
 

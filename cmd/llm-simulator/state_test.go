@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 // stateCase serves the config s/f.yaml, given as a relative path from a
@@ -39,7 +39,7 @@ func stateCase(t *testing.T, config string, before func(dir string)) (dir string
 // anywhere in the working directory.
 func TestStateFileUnderTheUserStateDirectory(t *testing.T) {
 	dir, _ := stateCase(t, adminRules, nil)
-	want, err := rules.DefaultStateFile(filepath.Join(dir, "s", "f.yaml"))
+	want, err := config.DefaultStateFile(filepath.Join(dir, "s", "f.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestStateFileUnderTheUserStateDirectory(t *testing.T) {
 	if got := dirNames(t, dir); !slices.Equal(got, []string{"s"}) {
 		t.Errorf("the working directory holds %v", got)
 	}
-	other, _ := rules.DefaultStateFile(filepath.Join(dir, "t", "f.yaml"))
+	other, _ := config.DefaultStateFile(filepath.Join(dir, "t", "f.yaml"))
 	if other == want {
 		t.Errorf("two configs named f.yaml share the state file %s", want)
 	}
@@ -103,9 +103,9 @@ func TestStateFileOfAnEarlierVersionIsTakenOver(t *testing.T) {
 	}
 }
 
-func mustDefaultStateFile(t *testing.T, config string) string {
+func mustDefaultStateFile(t *testing.T, file string) string {
 	t.Helper()
-	f, err := rules.DefaultStateFile(config)
+	f, err := config.DefaultStateFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}

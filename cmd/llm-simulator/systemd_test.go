@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 )
 
 // The systemd unit in examples/ is what users install: its ExecStart must
@@ -38,15 +38,15 @@ func TestSystemdUnitMatchesTheBinary(t *testing.T) {
 		reload[1] != "ctl" || reload[len(reload)-1] != "upgrade" {
 		t.Errorf("ExecReload %q does not run %s ctl upgrade", unit["ExecReload"], exec[0])
 	}
-	if def := rules.DefaultAdminListen; opts.adminListen != "" && opts.adminListen != def {
+	if def := config.DefaultAdminListen; opts.adminListen != "" && opts.adminListen != def {
 		t.Errorf("ExecStart moves the admin API to %s; ctl upgrade calls %s", opts.adminListen, def)
 	}
 	if unit["KillMode"] != "process" {
 		t.Errorf("KillMode %q: an upgrade's new process would be killed with its parent", unit["KillMode"])
 	}
 	stop, err := strconv.Atoi(strings.TrimSuffix(unit["TimeoutStopSec"], "s"))
-	if err != nil || time.Duration(stop)*time.Second <= rules.DefaultDrainTimeout {
-		t.Errorf("TimeoutStopSec %q is not longer than the default drain_timeout %v", unit["TimeoutStopSec"], rules.DefaultDrainTimeout)
+	if err != nil || time.Duration(stop)*time.Second <= config.DefaultDrainTimeout {
+		t.Errorf("TimeoutStopSec %q is not longer than the default drain_timeout %v", unit["TimeoutStopSec"], config.DefaultDrainTimeout)
 	}
 	if n, err := strconv.Atoi(unit["LimitNOFILE"]); err != nil || n < 100_000 {
 		t.Errorf("LimitNOFILE %q: the 100,000-stream plan needs one file a stream", unit["LimitNOFILE"])

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/llm-simulator/llm-simulator/admin"
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/internal/telemetry"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/rs/zerolog"
@@ -12,7 +13,7 @@ import (
 
 // observe gives the front its request journal and metrics, and the
 // reloader the runtime overlays, before anything serves.
-func (r *reloader) observe(cfg *rules.Config) {
+func (r *reloader) observe(cfg *config.Config) {
 	r.journal = telemetry.NewJournal(cfg.Journal.Size)
 	r.metrics = telemetry.NewMetrics(version)
 	f := r.front
@@ -46,7 +47,7 @@ func (r *reloader) measure() {
 }
 
 // adminServer is the admin API over the process's stores.
-func (r *reloader) adminServer(cfg *rules.Config, health *admin.Health, log zerolog.Logger) *admin.Server {
+func (r *reloader) adminServer(cfg *config.Config, health *admin.Health, log zerolog.Logger) *admin.Server {
 	return &admin.Server{Token: cfg.Admin.Token, AllowedHosts: cfg.Admin.AllowedHosts, AllowedOrigins: cfg.Admin.AllowedOrigins,
 		Health: health, Rules: r.live, Overlays: r.overlays,
 		Journal: r.journal, Metrics: r.metrics, Cassettes: r.front.Cassettes, Runtime: r,
@@ -55,7 +56,7 @@ func (r *reloader) adminServer(cfg *rules.Config, health *admin.Health, log zero
 
 // sameAdminGuard: a and b admit the same admin callers. The admin
 // server's guard is built once, at start.
-func sameAdminGuard(a, b *rules.Config) bool {
+func sameAdminGuard(a, b *config.Config) bool {
 	return a.Admin.Token == b.Admin.Token && slices.Equal(a.Admin.AllowedHosts, b.Admin.AllowedHosts) &&
 		slices.Equal(a.Admin.AllowedOrigins, b.Admin.AllowedOrigins)
 }

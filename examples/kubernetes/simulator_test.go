@@ -12,13 +12,13 @@ import (
 
 	"github.com/llm-simulator/llm-simulator/admin"
 	"github.com/llm-simulator/llm-simulator/cassette"
-	"github.com/llm-simulator/llm-simulator/rules"
+	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/simulate"
 )
 
 // loadOptions are the command's (cmd/llm-simulator/config.go): templates,
 // cassette names and key headers checked as `llm-simulator check` does.
-var loadOptions = rules.Options{TemplateData: simulate.TemplateData{},
+var loadOptions = config.Options{TemplateData: simulate.TemplateData{},
 	CassetteName: cassette.ValidName, SecretHeader: cassette.IsSecretHeader}
 
 // simulatorPod is a pod running llm-simulator, with its loaded config.
@@ -27,7 +27,7 @@ type simulatorPod struct {
 	d   *deployment
 	pod *podSpec
 	c   *container
-	cfg *rules.Config
+	cfg *config.Config
 }
 
 func simulatorPods(t *testing.T) []*simulatorPod {
@@ -51,7 +51,7 @@ func simulatorPods(t *testing.T) []*simulatorPod {
 
 // loadConfig finds the file --config names in the ConfigMap mounted there
 // and loads it as the binary would, with the container's environment.
-func loadConfig(t *testing.T, m *manifest, pod *podSpec, c *container) *rules.Config {
+func loadConfig(t *testing.T, m *manifest, pod *podSpec, c *container) *config.Config {
 	t.Helper()
 	var file string
 	for i, a := range c.Args {
@@ -79,7 +79,7 @@ func loadConfig(t *testing.T, m *manifest, pod *podSpec, c *container) *rules.Co
 	opts := loadOptions
 	opts.LookupEnv = func(name string) (string, bool) { v, ok := env[name]; return v, ok }
 	opts.OpenFile = (&simulatorPod{m: m, pod: pod, c: c}).openSecretFile
-	cfg, err := rules.Parse(file, []byte(data), opts)
+	cfg, err := config.Parse(file, []byte(data), opts)
 	if err != nil {
 		t.Fatalf("%s: the embedded config does not load:\n%v", m.file, err)
 	}
