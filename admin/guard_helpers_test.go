@@ -52,7 +52,7 @@ func (f *fakeRuntime) Config() *config.Config     { return f.cfg }
 func (f *fakeRuntime) Reset(scope string, all bool) {
 	f.record(fmt.Sprintf("reset %q %v", scope, all))
 }
-func (f *fakeRuntime) Explain(r *ExplainRequest) (any, error) {
+func (f *fakeRuntime) Explain(r *ExplainRequest) (*proxy.Explanation, error) {
 	f.record("explain")
 	f.mu.Lock()
 	f.explained = r

@@ -7,6 +7,7 @@ import (
 	"github.com/llm-simulator/llm-simulator/cassette"
 	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/internal/telemetry"
+	"github.com/llm-simulator/llm-simulator/proxy"
 	"github.com/llm-simulator/llm-simulator/rules"
 	"github.com/rs/zerolog"
 )
@@ -50,7 +51,7 @@ type Runtime interface {
 	// the runtime toggles too.
 	Reset(scope string, all bool)
 	// Explain says what would happen to a request.
-	Explain(r *ExplainRequest) (any, error)
+	Explain(r *ExplainRequest) (*proxy.Explanation, error)
 	// Upgrade starts a new process on the same listeners and returns once
 	// it serves (this one then drains), or why it does not: ErrUpgradeBusy
 	// when one is under way or the last old process has not exited, a

@@ -25,6 +25,7 @@ import (
 
 	"github.com/llm-simulator/llm-simulator/config"
 	"github.com/llm-simulator/llm-simulator/proxy/mitm"
+	"github.com/llm-simulator/llm-simulator/sidecar"
 )
 
 // customHostsConfig intercepts a host no built-in list holds and declares
@@ -48,7 +49,7 @@ func TestCARotateCoversTheConfig(t *testing.T) {
 		t.Fatalf("%v: %s", err, errOut.String())
 	}
 	o := &options{config: cfgFile, caDir: dir}
-	_, err := loadCA(loadTestConfig(t, o), o)
+	_, err := sidecar.LoadCA(loadTestConfig(t, o), rotateCommand(o))
 	if !errors.Is(err, mitm.ErrNotCovered) || !strings.Contains(err.Error(), "edge.test.example") ||
 		!strings.Contains(err.Error(), "`llm-simulator ca rotate --config "+cfgFile+" --ca-dir "+dir+"`") {
 		t.Fatalf("a CA not covering the config: %v", err)
@@ -62,7 +63,7 @@ func TestCARotateCoversTheConfig(t *testing.T) {
 			t.Errorf("ca rotate said %q, not %q", out.String(), want)
 		}
 	}
-	ca, err := loadCA(loadTestConfig(t, o), o)
+	ca, err := sidecar.LoadCA(loadTestConfig(t, o), rotateCommand(o))
 	if err != nil {
 		t.Fatalf("the rotated CA: %v", err)
 	}
@@ -128,9 +129,9 @@ func TestLoadCARefusals(t *testing.T) {
 				t.Fatal(err)
 			}
 			o := &options{config: cfgFile}
-			_, err := loadCA(loadTestConfig(t, o), o)
+			_, err := sidecar.LoadCA(loadTestConfig(t, o), rotateCommand(o))
 			if !errors.Is(err, tt.err) {
-				t.Fatalf("loadCA: %v, want %v", err, tt.err)
+				t.Fatalf("LoadCA: %v, want %v", err, tt.err)
 			}
 			for _, want := range tt.want {
 				if !strings.Contains(err.Error(), want) {

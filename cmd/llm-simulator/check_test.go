@@ -10,10 +10,11 @@ import (
 	"testing"
 
 	"github.com/llm-simulator/llm-simulator/config"
+	"github.com/llm-simulator/llm-simulator/sidecar"
 )
 
 func TestEmbeddedDefaultIsValid(t *testing.T) {
-	cfg, err := config.Parse("default.yaml", defaultConfig, loadOptions)
+	cfg, err := config.Parse("default.yaml", defaultConfig, sidecar.ConfigOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,28 +2,16 @@ package main
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 
-	"github.com/llm-simulator/llm-simulator/cassette"
 	"github.com/llm-simulator/llm-simulator/config"
-	"github.com/llm-simulator/llm-simulator/proxy"
-	"github.com/llm-simulator/llm-simulator/proxy/mitm"
-	"github.com/llm-simulator/llm-simulator/simulate"
+	"github.com/llm-simulator/llm-simulator/sidecar"
 )
 
 // defaultConfig is served when no --config is given.
 //
 //go:embed default.yaml
 var defaultConfig []byte
-
-// loadOptions checks templates against the data they will really see,
-// and cassette names and key headers as the store will.
-var loadOptions = config.Options{TemplateData: simulate.TemplateData{},
-	CassetteName: cassette.ValidName, SecretHeader: cassette.IsSecretHeader}
 
 // loadConfig reads the config file, or the embedded default, and applies
 // the command line's overrides.
@@ -32,12 +20,12 @@ func loadConfig(o *options) (*config.Config, string, error) {
 	var err error
 	source := o.config
 	if source == "" {
-		source = "embedded default config"
-		embedded := loadOptions
+		source = embeddedSource
+		embedded := sidecar.ConfigOptions()
 		embedded.Embedded = true
 		cfg, err = config.Parse("default.yaml", defaultConfig, embedded)
 	} else {
-		cfg, err = config.Load(o.config, loadOptions)
+		cfg, err = config.Load(o.config, sidecar.ConfigOptions())
 	}
 	if err != nil {
 		return nil, source, err
@@ -73,7 +61,7 @@ func check(args []string, io stdio) error {
 		fmt.Fprint(io.err, usage)
 		return errUsage
 	}
-	cfg, err := config.Load(args[0], loadOptions)
+	cfg, err := config.Load(args[0], sidecar.ConfigOptions())
 	if err != nil {
 		fmt.Fprintln(io.err, err)
 		return fmt.Errorf("%s is not valid", args[0])
@@ -81,7 +69,7 @@ func check(args []string, io stdio) error {
 	for _, w := range cfg.Warnings {
 		fmt.Fprintln(io.err, "warning:", w)
 	}
-	if err := checkServing(cfg, args[0]); err != nil {
+	if err := sidecar.Check(cfg, rotateCommand(&options{config: args[0]})); err != nil {
 		fmt.Fprintln(io.err, err)
 		return fmt.Errorf("%s: the server would not start with it", args[0])
 	}
@@ -93,35 +81,4 @@ func check(args []string, io stdio) error {
 		args[0], cfg.Version, len(cfg.Rules), nFaults, cfg.DefaultAction, cfg.Listen, cfg.Admin.Listen,
 		len(cfg.Simulate.Models), len(cfg.Providers), cfg.Upstreams, len(*cfg.Intercept.Hosts), len(cfg.Warnings))
 	return nil
-}
-
-// checkServing makes, without side effects, the checks the server makes
-// at start beyond the file's own (config.Load): that the upstreams can be
-// built, and that an interception CA already there fits the intercept
-// hosts — the same functions the server runs. A CA not made yet is made
-// for the hosts at the first start, which check does not do; nor does it
-// bind the listeners or open the cassettes.
-func checkServing(cfg *config.Config, file string) error {
-	if _, err := proxy.NewUpstreams(cfg, nil); err != nil {
-		return err
-	}
-	if len(*cfg.Intercept.Hosts) == 0 {
-		return nil
-	}
-	cert, key := cfg.Intercept.CACert, cfg.Intercept.CAKey
-	if cert == "" {
-		dir, err := caDir(cfg)
-		if err != nil {
-			return err
-		}
-		cert, key = filepath.Join(dir, mitm.CertFileName), filepath.Join(dir, mitm.KeyFileName)
-		if _, err := os.Stat(cert); errors.Is(err, fs.ErrNotExist) {
-			return nil // none yet: the first start makes it
-		}
-	}
-	ca, err := mitm.Load(cert, key)
-	if err != nil {
-		return fmt.Errorf("interception: %w", err)
-	}
-	return checkCA(ca, cfg, &options{config: file})
 }

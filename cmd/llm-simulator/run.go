@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/llm-simulator/llm-simulator/config"
+	"github.com/llm-simulator/llm-simulator/sidecar"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -28,7 +29,7 @@ type options struct {
 	pidFile     string
 	// lifecycle hands the listeners over at an upgrade; nil (serve run
 	// in-process) means plain listeners and no upgrades.
-	lifecycle lifecycle
+	lifecycle sidecar.Lifecycle
 }
 
 // errUsage is returned for a bad command line once its usage is printed
@@ -80,7 +81,7 @@ func dispatch(ctx context.Context, args []string, io stdio) error {
 		fmt.Fprintln(io.out, "llm-simulator", version)
 		return nil
 	}
-	if opts.lifecycle, err = newLifecycle(opts.pidFile); err != nil {
+	if opts.lifecycle, err = sidecar.NewLifecycle(opts.pidFile); err != nil {
 		return err
 	}
 	return serve(ctx, opts, io, nil)

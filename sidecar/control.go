@@ -1,4 +1,4 @@
-package main
+package sidecar
 
 import (
 	"encoding/json"
@@ -6,21 +6,21 @@ import (
 
 	"github.com/llm-simulator/llm-simulator/admin"
 	"github.com/llm-simulator/llm-simulator/config"
+	"github.com/llm-simulator/llm-simulator/proxy"
 )
 
-// The reloader is the admin API's runtime: it owns the config in force,
-// the stores, and the proxy they serve.
-var _ admin.Runtime = (*reloader)(nil)
+// The runtime is the admin API's: what the API asks of the process.
+var _ admin.Runtime = (*runtime)(nil)
 
 // Reload implements admin.Runtime.
-func (r *reloader) Reload() error { return r.reload("admin API") }
+func (r *runtime) Reload() error { return r.reload("admin API") }
 
 // PutRules implements admin.Runtime: the config in force with its rules
 // replaced; the next reload from the file replaces them again.
-func (r *reloader) PutRules(body []byte) error {
+func (r *runtime) PutRules(body []byte) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	cfg, err := r.loaded.WithRules(body, loadOptions)
+	cfg, err := r.loaded.WithRules(body, ConfigOptions())
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (r *reloader) PutRules(body []byte) error {
 }
 
 // Config implements admin.Runtime.
-func (r *reloader) Config() *config.Config {
+func (r *runtime) Config() *config.Config {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.loaded
@@ -40,7 +40,7 @@ func (r *reloader) Config() *config.Config {
 
 // Reset implements admin.Runtime: one scope's state in every store, or
 // all of it and the runtime changes too.
-func (r *reloader) Reset(scope string, all bool) {
+func (r *runtime) Reset(scope string, all bool) {
 	if all {
 		r.store.ResetAll()
 		r.front.Cassettes.ResetAll()
@@ -55,10 +55,10 @@ func (r *reloader) Reset(scope string, all bool) {
 }
 
 // Upgrade implements admin.Runtime.
-func (r *reloader) Upgrade() error { return r.upgrade("admin API") }
+func (r *runtime) Upgrade() error { return r.upgrade("admin API") }
 
 // Explain implements admin.Runtime.
-func (r *reloader) Explain(req *admin.ExplainRequest) (any, error) {
+func (r *runtime) Explain(req *admin.ExplainRequest) (*proxy.Explanation, error) {
 	h := http.Header{}
 	for k, v := range req.Headers {
 		h.Set(k, v)

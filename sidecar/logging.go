@@ -1,4 +1,4 @@
-package main
+package sidecar
 
 import (
 	"io"
@@ -38,6 +38,7 @@ func accessLog(c config.LogConfig, w io.Writer, isTerm func(io.Writer) bool) (on
 	return c.Access.On(brief && isTerm(w)), brief
 }
 
+// isTerminal reports whether w is a terminal, where people read.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {

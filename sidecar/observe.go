@@ -1,4 +1,4 @@
-package main
+package sidecar
 
 import (
 	"slices"
@@ -12,10 +12,10 @@ import (
 )
 
 // observe gives the front its request journal and metrics, and the
-// reloader the runtime overlays, before anything serves.
-func (r *reloader) observe(cfg *config.Config) {
+// runtime the overlays, before anything serves.
+func (r *runtime) observe(cfg *config.Config) {
 	r.journal = telemetry.NewJournal(cfg.Journal.Size)
-	r.metrics = telemetry.NewMetrics(version)
+	r.metrics = telemetry.NewMetrics(r.opts.Version)
 	f := r.front
 	f.Journal, f.Metrics = r.journal, r.metrics
 	f.JournalBodies, f.JournalMaxBody, f.LogSample = cfg.Journal.Bodies, int(cfg.Journal.MaxBody), cfg.Log.Sample
@@ -28,7 +28,7 @@ func (r *reloader) observe(cfg *config.Config) {
 
 // measure registers the gauges read from the stores at each scrape; the
 // cassette store exists once the config is applied.
-func (r *reloader) measure() {
+func (r *runtime) measure() {
 	c := r.front.Cassettes
 	r.metrics.CacheFunc(func() telemetry.CacheStats {
 		st := c.Stats()
@@ -47,7 +47,7 @@ func (r *reloader) measure() {
 }
 
 // adminServer is the admin API over the process's stores.
-func (r *reloader) adminServer(cfg *config.Config, health *admin.Health, log zerolog.Logger) *admin.Server {
+func (r *runtime) adminServer(cfg *config.Config, health *admin.Health, log zerolog.Logger) *admin.Server {
 	return &admin.Server{Token: cfg.Admin.Token, AllowedHosts: cfg.Admin.AllowedHosts, AllowedOrigins: cfg.Admin.AllowedOrigins,
 		Health: health, Rules: r.live, Overlays: r.overlays,
 		Journal: r.journal, Metrics: r.metrics, Cassettes: r.front.Cassettes, Runtime: r,
