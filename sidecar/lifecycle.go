@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
 	"time"
@@ -119,6 +120,23 @@ func (p *plain) Exit() <-chan struct{} { return p.exit }
 
 // Stop implements Lifecycle: there is nothing to refuse.
 func (*plain) Stop() {}
+
+// onSignal calls do on each sig until done is closed, one call at a time.
+func onSignal(done <-chan struct{}, sig os.Signal, do func()) {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, sig)
+	go func() {
+		defer signal.Stop(c)
+		for {
+			select {
+			case <-done:
+				return
+			case <-c:
+				do()
+			}
+		}
+	}()
+}
 
 // Compile-time checks that both lifecycles are one.
 var (

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"os/signal"
 	"syscall"
 	"time"
 
@@ -88,19 +87,7 @@ func (r *runtime) start(ctx context.Context, interval time.Duration, watch bool)
 	if r.opts.File == "" {
 		return cancel // no file: nothing changes the config but the admin API
 	}
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	go func() {
-		defer signal.Stop(hup)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-hup:
-				_ = r.reload("SIGHUP")
-			}
-		}
-	}()
+	onSignal(ctx.Done(), syscall.SIGHUP, func() { _ = r.reload("SIGHUP") })
 	if watch {
 		go r.watch(ctx, interval)
 	}

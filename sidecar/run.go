@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"syscall"
 
 	"github.com/llm-simulator/llm-simulator/admin"
 	"github.com/llm-simulator/llm-simulator/config"
@@ -65,9 +66,11 @@ func Run(ctx context.Context, cfg *config.Config, o Options) error {
 	if o.Ready != nil {
 		o.Ready(proxyLn.Addr().String(), adminLn.Addr().String())
 	}
+	// Each SIGUSR2 starts an upgrade, until Run returns; upgrade logs the
+	// outcome, the only answer a signal can have.
 	stopUSR2 := make(chan struct{})
 	defer close(stopUSR2)
-	rt.onUSR2(stopUSR2)
+	onSignal(stopUSR2, syscall.SIGUSR2, func() { _ = rt.upgrade("SIGUSR2") })
 	if err := waitForEnd(ctx, o.Lifecycle, errc, log); err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package sidecar
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -42,16 +41,16 @@ func (s *source) set(rule string, bad bool) {
 func (s *source) Load() (*config.Config, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	text := fmt.Sprintf(`version: 1
+	text := strings.NewReplacer("DIR", s.dir, "RULE", s.rule).Replace(`version: 1
 listen: 127.0.0.1:0
-admin: {listen: 127.0.0.1:0, state_file: %s/state.json}
-cache: {dir: %s/cassettes}
+admin: {listen: 127.0.0.1:0, state_file: DIR/state.json}
+cache: {dir: DIR/cassettes}
 server: {drain_idle_grace: 50ms}
 simulate: {ttft: {dist: constant, value: 0s}, itl: {dist: constant, value: 0s}}
 rules:
-  - name: %s
+  - name: RULE
     respond: {text: "hello"}
-`, s.dir, s.dir, s.rule)
+`)
 	if s.bad {
 		text += "    faults: [{nope: {}}]\n"
 	}

@@ -3,10 +3,8 @@ package sidecar
 import (
 	"fmt"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/llm-simulator/llm-simulator/admin"
 )
@@ -74,22 +72,4 @@ func readPidFile(path string) (int, bool) {
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
 	return pid, err == nil
-}
-
-// onUSR2 starts an upgrade on each SIGUSR2 until stop is closed; upgrade
-// logs the outcome, the only answer a signal can have.
-func (r *runtime) onUSR2(stop <-chan struct{}) {
-	c := make(chan os.Signal, 1)
-	signal.Notify(c, syscall.SIGUSR2)
-	go func() {
-		defer signal.Stop(c)
-		for {
-			select {
-			case <-stop:
-				return
-			case <-c:
-				_ = r.upgrade("SIGUSR2") // logged
-			}
-		}
-	}()
 }
